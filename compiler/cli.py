@@ -1,0 +1,49 @@
+"""`motia`: the command line. Each subcommand lives in its own module under compiler/commands.
+
+A command module exposes `register(subparsers)`, which adds its parser and sets
+`run=<function(args) -> exit status>`. Exit status: 0 ok, 1 the project (or the cloud) has
+errors, 2 usage errors. User mistakes never end in a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+# Order is the order of `motia --help`.
+COMMAND_MODULES: tuple[str, ...] = (
+    "compiler.commands.plan",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="motia",
+        description=(
+            "Compile a Motia project (Python step files) into an AWS deployment: "
+            "see the plan, synthesize the CloudFormation, deploy it, or run it locally."
+        ),
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

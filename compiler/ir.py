@@ -1,0 +1,164 @@
+"""The application model (IR): what a Motia project compiles to, independent of any backend.
+
+Frozen dataclasses only; no aws_cdk, no boto3. The CDK emitter, the local emulator, the
+topology diagram and `motia plan` all read this, none of them re-reads step files. Every
+collection is a tuple sorted deterministically, so equal projects give equal models.
+Physical names are final AWS names (already prefixed with `<app>-<stage>` and shortened).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+TriggerKind = Literal["http", "queue", "cron", "state", "stream"]
+TableKind = Literal["state", "streams"]
+
+# Bump when a field of the `--json` output changes meaning or disappears (adding is fine).
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem: where (file, step), what was wrong (message, naming the value), and the fix."""
+
+    severity: Severity
+    file: str
+    step: str
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Function:
+    """One Lambda function per step."""
+
+    name: str  # the step name
+    function_name: str  # AWS physical name
+    file: str  # step file, relative to the project root, POSIX separators
+    memory_mb: int
+    timeout_s: int
+    triggers: tuple[TriggerKind, ...]  # kinds, in the order the config declares them
+    enqueues: tuple[str, ...]  # topics it may publish to (sorted)
+    include_files: tuple[str, ...] = ()  # project-relative POSIX paths, resolved and sorted
+    flows: tuple[str, ...] = ()
+    description: str = ""
+    memory_reason: str = ""  # why memory differs from `ram`, e.g. raised to buy the requested CPU
+    streaming_http: bool = False  # handler takes MotiaHttpArgs: buffered on API Gateway
+
+
+@dataclass(frozen=True)
+class Route:
+    """`METHOD /path` on the project's one HTTP API (API Gateway v2), to one function."""
+
+    method: str  # GET POST PUT PATCH DELETE OPTIONS HEAD
+    path: str  # AWS form: /orders/{id}
+    source_path: str  # as written: /orders/:id
+    function: str  # step name
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One SNS topic. A Motia topic with FIFO and standard subscribers gets one of each."""
+
+    name: str  # Motia topic name
+    fifo: bool
+    sns_name: str  # AWS physical name (ends with .fifo when fifo)
+    publishers: tuple[str, ...]  # step names that enqueue to it (sorted)
+    subscribers: tuple[str, ...]  # step names subscribed through this SNS topic (sorted)
+
+
+@dataclass(frozen=True)
+class QueueSubscription:
+    """A step's subscription to a topic: its own SQS queue and DLQ, fed by the topic."""
+
+    topic: str  # Motia topic name
+    function: str  # step name
+    queue_name: str  # AWS physical name (.fifo when fifo)
+    fifo: bool
+    dlq_name: str
+    max_receive_count: int  # = max_retries: total attempts before the DLQ
+    visibility_timeout_s: int
+    delay_s: int
+    has_condition: bool = False
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One EventBridge Scheduler schedule; a cron with both dom and dow restricted makes two."""
+
+    function: str  # step name
+    source: str  # the Motia expression
+    expression: str  # AWS: cron(...) or rate(...)
+    schedule_name: str  # AWS physical name
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class StateTrigger:
+    function: str
+    has_condition: bool = False
+
+
+@dataclass(frozen=True)
+class StreamTrigger:
+    function: str
+    stream: str
+    group_id: str | None = None
+    item_id: str | None = None
+    has_condition: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A DynamoDB table: `state` (pk = group, sk = key) or `streams` (pk = stream#group, sk = id)."""
+
+    kind: TableKind
+    table_name: str
+    partition_key: str = "pk"
+    sort_key: str = "sk"
+
+
+@dataclass(frozen=True)
+class Application:
+    """The whole project, compiled."""
+
+    name: str  # app name (defaults to the project directory's name)
+    stage: str
+    prefix: str  # `<name>-<stage>`, the start of every physical name
+    root: str  # absolute project directory
+    functions: tuple[Function, ...] = ()
+    routes: tuple[Route, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    queues: tuple[QueueSubscription, ...] = ()
+    schedules: tuple[Schedule, ...] = ()
+    state_triggers: tuple[StateTrigger, ...] = ()
+    stream_triggers: tuple[StreamTrigger, ...] = ()
+    tables: tuple[Table, ...] = ()
+    streams: tuple[str, ...] = ()  # stream names declared with Stream(...) or used by triggers
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "warning")
+
+    def function(self, step_name: str) -> Function:
+        for fn in self.functions:
+            if fn.name == step_name:
+                return fn
+        raise KeyError(step_name)
+
+    def table(self, kind: TableKind) -> Table:
+        for table in self.tables:
+            if table.kind == kind:
+                return table
+        raise KeyError(kind)
+
+    def topics_named(self, name: str) -> tuple[Topic, ...]:
+        """The SNS topic(s) of one Motia topic (two when it has FIFO and standard subscribers)."""
+        return tuple(t for t in self.topics if t.name == name)

@@ -1,0 +1,34 @@
+"""What the CDK emitter and the Lambda shim agree on: environment variables and event markers.
+
+The emitter (compiler/emit*) sets these on every function; the shim and the emulator read
+them. Keep this module free of imports beyond the standard library: the shim imports it at
+every cold start.
+"""
+
+from __future__ import annotations
+
+# Environment of every step function.
+ENV_STEP_FILE = "MOTIA_STEP_FILE"  # step file path relative to the code root (POSIX)
+ENV_STEP_NAME = "MOTIA_STEP_NAME"  # the step's name (a file may define several steps)
+ENV_TOPIC_ARNS = "MOTIA_TOPIC_ARNS"  # JSON {topic: [sns topic arn, ...]} for the step's `enqueues`
+ENV_FIFO_TOPICS = "MOTIA_FIFO_TOPIC_ARNS"  # JSON [arn, ...]: which of those ARNs are FIFO topics
+ENV_QUEUE_TOPICS = "MOTIA_QUEUE_TOPICS"  # JSON {queue name: topic} for the step's own subscriptions
+ENV_STATE_TABLE = "MOTIA_STATE_TABLE"  # DynamoDB table name of the state table
+ENV_STREAMS_TABLE = "MOTIA_STREAMS_TABLE"  # DynamoDB table name of the streams table
+ENV_APP = "MOTIA_APP"  # `<app>-<stage>` prefix, for logs
+ENV_LOG_LEVEL = "MOTIA_LOG_LEVEL"  # debug | info | warn | error (default info)
+
+# The code asset: step files keep their project-relative paths under the asset root.
+HANDLER = "lambda_runtime.entry.handler"
+
+# An EventBridge Scheduler target's Input (the whole event the function receives).
+CRON_EVENT_MARKER = "motia_cron"  # {"motia_cron": "<motia expression>"}
+
+# SNS message attributes (raw delivery copies them onto the SQS message).
+ATTR_TRACE_ID = "motia_trace_id"
+ATTR_TOPIC = "motia_topic"
+
+# DynamoDB table layouts (DESIGN.md 3).
+PARTITION_KEY = "pk"
+SORT_KEY = "sk"
+STREAM_KEY_SEPARATOR = "#"  # streams table pk = f"{stream}#{group}"

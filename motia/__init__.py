@@ -1,0 +1,97 @@
+"""The Motia step API: what step files import.
+
+Importing this package is cheap by design (no pydantic, no boto3): it runs at every Lambda
+cold start. `step()` and the trigger constructors only record configuration; the compiler
+validates it, and the host (Lambda shim, `motia dev`) provides state, streams and enqueue.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Each public name and the module that defines it. Loaded on first use (PEP 562), so a step
+# file pays only for what it imports: the cold start is the budget (DESIGN.md 4).
+_EXPORTS: dict[str, str] = {
+    "ApiMiddleware": "motia.types",
+    "ApiRequest": "motia.types",
+    "ApiResponse": "motia.types",
+    "ApiRouteMethod": "motia.types",
+    "ApiTrigger": "motia.types",
+    "CronTrigger": "motia.types",
+    "Enqueue": "motia.types",
+    "Enqueuer": "motia.types",
+    "FlowContext": "motia.context",
+    "HandlerConfig": "motia.types",
+    "InfrastructureConfig": "motia.types",
+    "MotiaHttpArgs": "motia.types",
+    "MotiaHttpRequest": "motia.types",
+    "MotiaHttpResponse": "motia.types",
+    "MultiTriggerStepBuilder": "motia.step",
+    "QueryParam": "motia.types",
+    "QueueConfig": "motia.types",
+    "QueueTrigger": "motia.types",
+    "StateManager": "motia.state",
+    "StateTrigger": "motia.types",
+    "StateTriggerInput": "motia.types",
+    "Step": "motia.types",
+    "StepBuilder": "motia.step",
+    "StepConfig": "motia.types",
+    "StepDefinition": "motia.step",
+    "Stream": "motia.streams",
+    "StreamAuthInput": "motia.streams",
+    "StreamAuthResult": "motia.streams",
+    "StreamConfig": "motia.streams",
+    "StreamEvent": "motia.types",
+    "StreamSubscription": "motia.streams",
+    "StreamTrigger": "motia.types",
+    "StreamTriggerInput": "motia.types",
+    "TriggerCondition": "motia.types",
+    "TriggerConfig": "motia.types",
+    "TriggerInfo": "motia.types",
+    "TriggerInput": "motia.types",
+    "api": "motia.triggers",
+    "cron": "motia.triggers",
+    "enqueue": "motia.context",
+    "generate_step_id": "motia.step",
+    "get_api_triggers": "motia.guards",
+    "get_cron_triggers": "motia.guards",
+    "get_queue_triggers": "motia.guards",
+    "get_state_triggers": "motia.guards",
+    "get_stream_triggers": "motia.guards",
+    "http": "motia.triggers",
+    "is_api_step": "motia.guards",
+    "is_api_trigger": "motia.guards",
+    "is_cron_step": "motia.guards",
+    "is_cron_trigger": "motia.guards",
+    "is_queue_step": "motia.guards",
+    "is_queue_trigger": "motia.guards",
+    "is_state_step": "motia.guards",
+    "is_state_trigger": "motia.guards",
+    "is_stream_step": "motia.guards",
+    "is_stream_trigger": "motia.guards",
+    "logger": "motia.logger",
+    "multi_trigger_step": "motia.step",
+    "queue": "motia.triggers",
+    "schema_to_json_schema": "motia.schema",
+    "state": "motia.triggers",
+    "stateManager": "motia.state",
+    "step": "motia.step",
+    "step_definitions": "motia.config",
+    "stream": "motia.triggers",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'motia' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,126 @@
+"""`FlowContext`: what a handler gets besides its input."""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, Generic, TypeVar
+
+from motia import runtime
+from motia.invoke import call_handler
+from motia.logger import Logger
+from motia.state import StateManager
+from motia.streams import Stream
+from motia.types import ApiRequest, MotiaHttpArgs, TriggerInfo
+
+TEnqueueData = TypeVar("TEnqueueData")
+
+
+class FlowContext(Generic[TEnqueueData]):
+    """trace_id, logger, state, streams, trigger, enqueue, and `match` over trigger kinds.
+
+    Hosts build one per invocation. Users' own tests may pass `enqueue=` (any async or sync
+    callable); otherwise `enqueue` goes to the active runtime.
+    """
+
+    def __init__(
+        self,
+        *,
+        trigger: TriggerInfo,
+        trace_id: str = "",
+        enqueue: Callable[[Any], Any] | None = None,
+        state: Any = None,
+        logger: Any = None,
+        streams: dict[str, Stream[Any]] | None = None,
+        input_value: Any = None,
+        step_name: str = "",
+    ) -> None:
+        self.trigger = trigger
+        self.trace_id = trace_id
+        self._enqueuer = enqueue
+        self.state = state if state is not None else StateManager()
+        self.logger = logger if logger is not None else Logger(step=step_name, trace_id=trace_id)
+        self.streams = streams if streams is not None else {}
+        self.input_value = input_value
+        self.step_name = step_name
+
+    async def enqueue(self, message: dict[str, Any]) -> None:
+        """Publish `{"topic": ..., "data": ..., "messageGroupId"?: ...}` to a declared topic."""
+        if self._enqueuer is not None:
+            result = self._enqueuer(message)
+            if isinstance(result, Awaitable):
+                await result
+            return
+        runtime.active().enqueue(self, message)
+
+    async def emit(self, event: dict[str, Any]) -> None:
+        """Legacy 0.x: `emit({"topic"|"type": ..., "data": ...})`."""
+        message = dict(event)
+        if "topic" not in message and "type" in message:
+            message["topic"] = message.pop("type")
+        await self.enqueue(message)
+
+    def is_queue(self) -> bool:
+        return self.trigger.type == "queue"
+
+    def is_api(self) -> bool:
+        return self.trigger.type == "http"
+
+    is_http = is_api
+
+    def is_cron(self) -> bool:
+        return self.trigger.type == "cron"
+
+    def is_state(self) -> bool:
+        return self.trigger.type == "state"
+
+    def is_stream(self) -> bool:
+        return self.trigger.type == "stream"
+
+    def get_data(self) -> Any:
+        """The payload whatever the trigger: the request body for HTTP, None for cron."""
+        if self.is_cron():
+            return None
+        if isinstance(self.input_value, (ApiRequest, MotiaHttpArgs)):
+            return self.input_value.body
+        return self.input_value
+
+    async def match(self, handlers: dict[str, Callable[..., Any]]) -> Any:
+        """Run the branch for the trigger that fired: keys http/api, queue, cron, state, stream, default."""
+        kind = self.trigger.type
+        handler = handlers.get(kind) or (handlers.get("api") if kind == "http" else None)
+        if handler is None:
+            handler = handlers.get("default")
+        if handler is None:
+            raise RuntimeError(
+                f"ctx.match has no branch for trigger type {kind!r} "
+                f"(branches: {', '.join(sorted(handlers)) or 'none'}); add {kind!r} or 'default'"
+            )
+        if kind == "cron" and handler is not handlers.get("default"):
+            result = handler()
+        else:
+            result = handler(self.input_value)
+        if isinstance(result, Awaitable):
+            return await result
+        return result
+
+
+def enqueue(message: dict[str, Any]) -> Any:
+    """Standalone enqueue (1.0 head): publishes at once; the result may also be awaited."""
+    ctx = runtime.current_context()
+    if ctx is None:
+        raise runtime.RuntimeNotActive("enqueue() was called outside a running step")
+    if ctx._enqueuer is not None:
+        result = ctx._enqueuer(message)
+        return result if isinstance(result, Awaitable) else _Done()
+    runtime.active().enqueue(ctx, message)
+    return _Done()
+
+
+class _Done:
+    """An already-finished awaitable, so `enqueue(...)` works with and without `await`."""
+
+    def __await__(self) -> Any:
+        return None
+        yield  # pragma: no cover - makes this a generator
+
+
+__all__ = ["FlowContext", "enqueue", "call_handler"]

@@ -1,0 +1,85 @@
+"""Where a step's services come from at run time.
+
+The step API (`ctx.state`, `Stream`, `enqueue`, `logger`) talks to a `Runtime` that the
+host installs: the Lambda shim installs one backed by DynamoDB and SNS, the local emulator
+the same one pointed at moto, tests may install a fake. Operations are synchronous (boto3
+is); the async API wraps them. The context of the invocation in progress is kept in a
+ContextVar, never on a class, so warm Lambda containers share nothing between invocations.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from motia.context import FlowContext
+
+
+class StateStore(Protocol):
+    """Key/value state in groups (DESIGN.md 3: pk = group, sk = key)."""
+
+    def get(self, group_id: str, key: str) -> Any | None: ...
+    def set(self, group_id: str, key: str, value: Any) -> Any: ...
+    def update(self, group_id: str, key: str, ops: list[dict[str, Any]]) -> Any: ...
+    def delete(self, group_id: str, key: str) -> Any | None: ...
+    def list(self, group_id: str) -> list[Any]: ...
+    def list_groups(self) -> list[str]: ...
+    def clear(self, group_id: str) -> None: ...
+
+
+class StreamStore(Protocol):
+    """Items of named streams (pk = stream#group, sk = id)."""
+
+    def get(self, stream: str, group_id: str, item_id: str) -> Any | None: ...
+    def set(self, stream: str, group_id: str, item_id: str, data: Any) -> Any: ...
+    def update(self, stream: str, group_id: str, item_id: str, ops: list[dict[str, Any]]) -> Any: ...
+    def delete(self, stream: str, group_id: str, item_id: str) -> Any | None: ...
+    def list(self, stream: str, group_id: str) -> list[Any]: ...
+    def list_groups(self, stream: str) -> list[str]: ...
+
+
+class Runtime(Protocol):
+    state: StateStore
+    streams: StreamStore
+
+    def enqueue(self, ctx: FlowContext[Any], message: dict[str, Any]) -> None:
+        """Publish `message` ({"topic", "data", "messageGroupId"?}) for the step of `ctx`."""
+        ...
+
+
+class RuntimeNotActive(RuntimeError):
+    """Raised when step services are used outside `motia dev`, Lambda, or a test runtime."""
+
+
+_runtime: Runtime | None = None
+_current_context: ContextVar[FlowContext[Any] | None] = ContextVar("motia_context", default=None)
+
+
+def install(runtime: Runtime | None) -> None:
+    """Make `runtime` serve every step service of this process (None uninstalls)."""
+    global _runtime
+    _runtime = runtime
+
+
+def active() -> Runtime:
+    if _runtime is None:
+        raise RuntimeNotActive(
+            "no Motia runtime is active: state, streams and enqueue work inside a running step "
+            "(on AWS Lambda, under `motia dev`, or in tests that install a runtime)"
+        )
+    return _runtime
+
+
+def current_context() -> FlowContext[Any] | None:
+    """The FlowContext of the invocation in progress, if any."""
+    return _current_context.get()
+
+
+def set_current_context(ctx: FlowContext[Any] | None) -> Any:
+    """Enter an invocation; returns a token for `reset_current_context`."""
+    return _current_context.set(ctx)
+
+
+def reset_current_context(token: Any) -> None:
+    _current_context.reset(token)
