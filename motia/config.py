@@ -11,7 +11,7 @@ from types import ModuleType
 from typing import Any, Callable
 
 from motia._model import snake_case
-from motia.step import StepBuilder, StepDefinition
+from motia.definition import StepBuilder, StepDefinition
 from motia.types import ApiTrigger, CronTrigger, QueueTrigger, StateTrigger, StreamTrigger
 
 _TRIGGER_CLASSES: dict[str, type[Any]] = {

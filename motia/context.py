@@ -6,8 +6,8 @@ from typing import Any, Awaitable, Callable, Generic, TypeVar
 
 from motia import runtime
 from motia.invoke import call_handler
-from motia.logger import Logger
-from motia.state import StateManager
+from motia.log import Logger
+from motia.state_manager import StateManager
 from motia.streams import Stream
 from motia.types import ApiRequest, MotiaHttpArgs, TriggerInfo
 

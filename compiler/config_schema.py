@@ -1,0 +1,198 @@
+"""The strict schema of a step config (pydantic), and its errors as diagnostics.
+
+Keys are accepted in snake_case and camelCase. Unknown keys are errors naming the closest
+known key: a silently dropped `maxRetry` is a production incident. Ranges and cross-step
+rules are checked in `compiler.validate`, with messages written for people.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.alias_generators import to_camel
+
+from compiler.ir import Diagnostic
+
+TRIGGER_KINDS = ("http", "queue", "cron", "state", "stream")
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        arbitrary_types_allowed=True,
+    )
+
+
+class HandlerSpec(_Spec):
+    ram: int | None = None
+    cpu: int | None = None
+    timeout: int | None = None
+
+
+class QueueSpec(_Spec):
+    type: Literal["fifo", "standard"] | None = None
+    max_retries: int | None = None
+    visibility_timeout: int | None = None
+    delay_seconds: int | None = None
+
+
+class InfrastructureSpec(_Spec):
+    handler: HandlerSpec | None = None
+    queue: QueueSpec | None = None
+
+
+class EnqueueSpec(_Spec):
+    topic: str = Field(min_length=1)
+    label: str | None = None
+    conditional: bool = False
+
+
+class HttpTriggerSpec(_Spec):
+    type: Literal["http"]
+    method: str
+    path: str
+    condition: Any = None
+    middleware: list[Any] | None = None
+    body_schema: Any = None
+    response_schema: Any = None
+    query_params: Any = None
+
+
+class QueueTriggerSpec(_Spec):
+    type: Literal["queue"]
+    topic: str = Field(min_length=1)
+    condition: Any = None
+    input: Any = None
+    infrastructure: InfrastructureSpec | None = None
+    config: QueueSpec | None = None
+
+
+class CronTriggerSpec(_Spec):
+    type: Literal["cron"]
+    expression: str
+    condition: Any = None
+
+
+class StateTriggerSpec(_Spec):
+    type: Literal["state"]
+    condition: Any = None
+
+
+class StreamTriggerSpec(_Spec):
+    type: Literal["stream"]
+    stream_name: str = Field(min_length=1)
+    group_id: str | None = None
+    item_id: str | None = None
+    condition: Any = None
+
+
+TriggerSpec = Annotated[
+    Union[HttpTriggerSpec, QueueTriggerSpec, CronTriggerSpec, StateTriggerSpec, StreamTriggerSpec],
+    Field(discriminator="type"),
+]
+
+
+class StepSpec(_Spec):
+    """A validated step config, in the current generation's shape."""
+
+    name: str = Field(min_length=1)
+    triggers: list[TriggerSpec] = Field(default_factory=list)
+    enqueues: list[Union[str, EnqueueSpec]] = Field(default_factory=list)
+    virtual_enqueues: list[Union[str, EnqueueSpec]] | None = None
+    virtual_subscribes: list[str] | None = None
+    description: str | None = None
+    flows: list[str] | None = None
+    include_files: list[str] | None = None
+    infrastructure: InfrastructureSpec | None = None
+
+    def enqueue_topics(self) -> tuple[str, ...]:
+        return tuple(sorted({e if isinstance(e, str) else e.topic for e in self.enqueues}))
+
+    def virtual_enqueue_topics(self) -> tuple[str, ...]:
+        return tuple(sorted({e if isinstance(e, str) else e.topic for e in self.virtual_enqueues or []}))
+
+
+_SPEC_CLASSES: tuple[type[_Spec], ...] = (
+    HandlerSpec, QueueSpec, InfrastructureSpec, EnqueueSpec, HttpTriggerSpec, QueueTriggerSpec,
+    CronTriggerSpec, StateTriggerSpec, StreamTriggerSpec, StepSpec,
+)
+# Keys of the 0.x generation; suggested too, since legacy configs are upgraded before this.
+_LEGACY_KEYS = ("type", "subscribes", "emits", "virtualEmits", "cron", "bodySchema", "input")
+KNOWN_KEYS: tuple[str, ...] = tuple(sorted(
+    {name for cls in _SPEC_CLASSES for name in cls.model_fields}
+    | {to_camel(name) for cls in _SPEC_CLASSES for name in cls.model_fields}
+    | set(_LEGACY_KEYS)
+))
+# Parts of pydantic error locations that name a union member, not a key the user wrote.
+_UNION_TAGS = {*TRIGGER_KINDS, "str", "EnqueueSpec", "QueueSpec", "InfrastructureSpec", "HandlerSpec"}
+
+
+def closest_key(key: str) -> str | None:
+    matches = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for index, part in enumerate(loc):
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif part in _UNION_TAGS and index > 0 and isinstance(loc[index - 1], int):
+            continue
+        else:
+            parts.append(("." if parts else "") + part)
+    return "".join(parts) or "the step config"
+
+
+def _error_to_diagnostic(file: str, step: str, error: Any) -> Diagnostic:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        where = _where(loc[:-1])
+        suggestion = closest_key(key)
+        hint = f"did you mean {suggestion!r}?" if suggestion else "remove it; see the step API reference for the keys"
+        return Diagnostic("error", file, step, f"unknown key {key!r} in {where}", hint)
+    if kind == "union_tag_invalid":
+        tag = error.get("ctx", {}).get("tag")
+        return Diagnostic(
+            "error", file, step, f"unknown trigger type {tag!r} in {_where(loc)}",
+            f"use one of {', '.join(TRIGGER_KINDS)} (e.g. http('GET', '/path'), queue('topic'))",
+        )
+    if kind == "union_tag_not_found":
+        return Diagnostic(
+            "error", file, step, f"{_where(loc)} has no trigger `type`",
+            "build triggers with http(), queue(), cron(), state() or stream()",
+        )
+    if kind == "missing":
+        return Diagnostic(
+            "error", file, step, f"missing required key {str(loc[-1])!r} in {_where(loc[:-1])}",
+            "add it to the config",
+        )
+    value = error.get("input")
+    shown = "" if isinstance(value, dict) else f" (got {value!r})"
+    return Diagnostic("error", file, step, f"{_where(loc)}: {error['msg']}{shown}", "fix the value")
+
+
+def parse_step_config(file: str, plain: dict[str, Any]) -> tuple[StepSpec | None, tuple[Diagnostic, ...]]:
+    """Validate a plain config: the spec, or every schema error as a diagnostic."""
+    name = plain.get("name") if isinstance(plain.get("name"), str) else ""
+    try:
+        return StepSpec.model_validate(plain), ()
+    except ValidationError as exc:
+        # A union of str | EnqueueSpec reports one error per member; keep the most useful one.
+        seen: set[str] = set()
+        diagnostics = []
+        for error in exc.errors():
+            diagnostic = _error_to_diagnostic(file, str(name or "?"), error)
+            key = diagnostic.message if error["type"] in ("extra_forbidden", "missing") else _where(tuple(error["loc"]))
+            if key not in seen:
+                seen.add(key)
+                diagnostics.append(diagnostic)
+        return None, tuple(diagnostics)

@@ -1,0 +1,71 @@
+"""Deterministic AWS physical names within AWS's limits.
+
+A name derives only from the app prefix and the names of its own step/topic, so renaming
+one step renames only that step's resources. Characters AWS does not allow become `-`;
+names too long for a service are shortened and end in a hash of the full name, never cut
+into a collision. Two Motia names that clean up to the same AWS name are reported by
+`compiler.validate` (e.g. topics `order.created` and `order_created` are fine, but
+`order.created` and `order-created` collide).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+HASH_LENGTH = 8
+
+# Service limits (characters), including any `.fifo` suffix.
+LAMBDA_NAME_LIMIT = 64
+SQS_NAME_LIMIT = 80
+SNS_NAME_LIMIT = 256
+SCHEDULE_NAME_LIMIT = 64
+DYNAMODB_NAME_LIMIT = 255
+
+_NOT_ALLOWED = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def clean(name: str) -> str:
+    """A name in the characters every service here accepts: letters, digits, `-`, `_`."""
+    return _NOT_ALLOWED.sub("-", name).strip("-") or "x"
+
+
+def short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:HASH_LENGTH]
+
+
+def bounded_name(*parts: str, limit: int, suffix: str = "") -> str:
+    """`prefix-part-part` + suffix, cleaned; shortened with a hash of the whole when over `limit`."""
+    full = "-".join(clean(p) for p in parts if p)
+    if len(full) + len(suffix) <= limit:
+        return full + suffix
+    keep = limit - len(suffix) - HASH_LENGTH - 1
+    return f"{full[:keep].rstrip('-_')}-{short_hash(full)}{suffix}"
+
+
+def app_prefix(app: str, stage: str) -> str:
+    return f"{clean(app)}-{clean(stage)}"
+
+
+def function_name(prefix: str, step: str) -> str:
+    return bounded_name(prefix, step, limit=LAMBDA_NAME_LIMIT)
+
+
+def topic_name(prefix: str, topic: str, fifo: bool) -> str:
+    return bounded_name(prefix, topic, limit=SNS_NAME_LIMIT, suffix=".fifo" if fifo else "")
+
+
+def queue_name(prefix: str, topic: str, step: str, fifo: bool) -> str:
+    return bounded_name(prefix, topic, step, limit=SQS_NAME_LIMIT, suffix=".fifo" if fifo else "")
+
+
+def dlq_name(prefix: str, topic: str, step: str, fifo: bool) -> str:
+    return bounded_name(prefix, topic, step, "dlq", limit=SQS_NAME_LIMIT, suffix=".fifo" if fifo else "")
+
+
+def schedule_name(prefix: str, step: str, index: int) -> str:
+    return bounded_name(prefix, step, f"cron{index}", limit=SCHEDULE_NAME_LIMIT)
+
+
+def table_name(prefix: str, kind: str) -> str:
+    return bounded_name(prefix, kind, limit=DYNAMODB_NAME_LIMIT)

@@ -1,0 +1,94 @@
+"""Function and queue sizing: Motia's `infrastructure` settings as Lambda and SQS numbers."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from compiler.config_schema import QueueSpec, StepSpec
+
+# Motia's defaults (HandlerConfig / QueueConfig).
+DEFAULT_RAM_MB = 128
+DEFAULT_TIMEOUT_S = 30
+DEFAULT_MAX_RETRIES = 3
+
+MEMORY_MIN_MB = 128
+MEMORY_MAX_MB = 10240
+TIMEOUT_MAX_S = 900
+API_GATEWAY_TIMEOUT_S = 30
+# Lambda has no CPU setting: it gives one vCPU per 1769 MB of memory (up to 6 at 10240 MB).
+MB_PER_VCPU = 1769
+VISIBILITY_MAX_S = 43200
+DELAY_MAX_S = 900
+MAX_RECEIVE_COUNT_MAX = 1000
+# AWS's advice for Lambda consumers: visibility timeout at least six times the function's.
+VISIBILITY_PER_TIMEOUT = 6
+
+
+@dataclass(frozen=True)
+class FunctionSize:
+    memory_mb: int
+    timeout_s: int
+    memory_reason: str = ""
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    fifo: bool
+    max_receive_count: int
+    visibility_timeout_s: int
+    delay_s: int
+    visibility_explicit: bool
+
+
+def function_size(spec: StepSpec) -> FunctionSize:
+    """Memory = max(ram, what `cpu` needs at 1769 MB per vCPU), capped at 10240 MB."""
+    handler = spec.infrastructure.handler if spec.infrastructure else None
+    ram = handler.ram if handler and handler.ram is not None else DEFAULT_RAM_MB
+    timeout = handler.timeout if handler and handler.timeout is not None else DEFAULT_TIMEOUT_S
+    cpu = handler.cpu if handler else None
+    if not cpu:
+        return FunctionSize(ram, timeout)
+    needed = math.ceil(cpu / 1024 * MB_PER_VCPU)
+    if needed <= ram:
+        return FunctionSize(ram, timeout)
+    if needed > MEMORY_MAX_MB:
+        return FunctionSize(
+            MEMORY_MAX_MB, timeout,
+            f"cpu {cpu} asks for {cpu / 1024:g} vCPU; Lambda's most is 6 vCPU at {MEMORY_MAX_MB} MB",
+        )
+    return FunctionSize(
+        needed, timeout,
+        f"raised from ram {ram} MB: cpu {cpu} ({cpu / 1024:g} vCPU) needs {needed} MB "
+        f"(Lambda gives 1 vCPU per {MB_PER_VCPU} MB)",
+    )
+
+
+def queue_layers(spec: StepSpec, trigger_infra_queue: QueueSpec | None, trigger_config: QueueSpec | None) -> list[QueueSpec]:
+    """Queue settings from least to most specific: step, trigger infrastructure, trigger config."""
+    step_queue = spec.infrastructure.queue if spec.infrastructure else None
+    return [q for q in (step_queue, trigger_infra_queue, trigger_config) if q is not None]
+
+
+def queue_settings(layers: list[QueueSpec], function_timeout_s: int) -> QueueSettings:
+    """Each field from the most specific layer that sets it, else the default."""
+
+    def pick(field: str) -> object | None:
+        for layer in reversed(layers):
+            value = getattr(layer, field)
+            if value is not None:
+                return value
+        return None
+
+    kind = pick("type") or "standard"
+    retries = pick("max_retries")
+    visibility = pick("visibility_timeout")
+    delay = pick("delay_seconds")
+    default_visibility = min(function_timeout_s * VISIBILITY_PER_TIMEOUT, VISIBILITY_MAX_S)
+    return QueueSettings(
+        fifo=kind == "fifo",
+        max_receive_count=int(retries) if retries is not None else DEFAULT_MAX_RETRIES,  # type: ignore[call-overload]
+        visibility_timeout_s=int(visibility) if visibility is not None else default_visibility,  # type: ignore[call-overload]
+        delay_s=int(delay) if delay is not None else 0,  # type: ignore[call-overload]
+        visibility_explicit=visibility is not None,
+    )

@@ -1,0 +1,244 @@
+"""Every rule of DESIGN.md 3.2, each a function, all run so every problem is reported at once.
+
+Step rules look at one step; project rules at all of them (and the built model, for names).
+Each diagnostic names the file, the step, the value and the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Callable, Iterable, Iterator
+
+from compiler import ir
+from compiler.build import ParsedStep, queue_subscription
+from compiler.config_schema import CronTriggerSpec, HttpTriggerSpec, QueueTriggerSpec
+from compiler.cron import CronError, translate_cron
+from compiler.sizing import (
+    API_GATEWAY_TIMEOUT_S,
+    DELAY_MAX_S,
+    MAX_RECEIVE_COUNT_MAX,
+    MEMORY_MAX_MB,
+    MEMORY_MIN_MB,
+    TIMEOUT_MAX_S,
+    VISIBILITY_MAX_S,
+    function_size,
+)
+
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD")
+_LITERAL_SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
+_PARAM_SEGMENT = re.compile(r"^:[A-Za-z_][A-Za-z0-9_]*$|^\{[A-Za-z_][A-Za-z0-9_]*\}$")
+
+StepRule = Callable[[ParsedStep], Iterable[ir.Diagnostic]]
+ProjectRule = Callable[[list[ParsedStep], ir.Application], Iterable[ir.Diagnostic]]
+
+
+def _error(step: ParsedStep, message: str, hint: str) -> ir.Diagnostic:
+    return ir.Diagnostic("error", step.file, step.spec.name, message, hint)
+
+
+def _warning(step: ParsedStep, message: str, hint: str) -> ir.Diagnostic:
+    return ir.Diagnostic("warning", step.file, step.spec.name, message, hint)
+
+
+def check_handler_size(step: ParsedStep) -> Iterator[ir.Diagnostic]:
+    handler = step.spec.infrastructure.handler if step.spec.infrastructure else None
+    if handler is None:
+        return
+    if handler.ram is not None and not MEMORY_MIN_MB <= handler.ram <= MEMORY_MAX_MB:
+        yield _error(step, f"infrastructure.handler.ram is {handler.ram} MB",
+                     f"Lambda memory must be {MEMORY_MIN_MB}..{MEMORY_MAX_MB} MB")
+    if handler.cpu is not None and handler.cpu <= 0:
+        yield _error(step, f"infrastructure.handler.cpu is {handler.cpu}",
+                     "cpu is in units of 1/1024 vCPU: use e.g. 256, 512, 1024")
+    if handler.timeout is not None and not 1 <= handler.timeout <= TIMEOUT_MAX_S:
+        yield _error(step, f"infrastructure.handler.timeout is {handler.timeout} s",
+                     f"Lambda timeouts must be 1..{TIMEOUT_MAX_S} seconds")
+    size = function_size(step.spec)
+    if size.memory_reason and "most is" in size.memory_reason:
+        yield _warning(step, size.memory_reason, f"memory is capped at {MEMORY_MAX_MB} MB")
+    has_http = any(isinstance(t, HttpTriggerSpec) for t in step.spec.triggers)
+    if has_http and handler.timeout is not None and handler.timeout > API_GATEWAY_TIMEOUT_S:
+        yield _warning(
+            step, f"timeout {handler.timeout} s is longer than API Gateway waits ({API_GATEWAY_TIMEOUT_S} s)",
+            "HTTP callers get 503 after 30 s; move long work to a queue step",
+        )
+
+
+def check_queues(step: ParsedStep) -> Iterator[ir.Diagnostic]:
+    for trigger in step.spec.triggers:
+        if not isinstance(trigger, QueueTriggerSpec):
+            continue
+        queue = queue_subscription("x", step, trigger)
+        where = f"queue({trigger.topic!r})"
+        if not 1 <= queue.max_receive_count <= MAX_RECEIVE_COUNT_MAX:
+            yield _error(step, f"{where}: max_retries is {queue.max_receive_count}",
+                         f"max_retries counts attempts before the dead-letter queue: 1..{MAX_RECEIVE_COUNT_MAX}")
+        if not 0 <= queue.delay_s <= DELAY_MAX_S:
+            yield _error(step, f"{where}: delay_seconds is {queue.delay_s}", f"SQS delays are 0..{DELAY_MAX_S} s")
+        if not 0 <= queue.visibility_timeout_s <= VISIBILITY_MAX_S:
+            yield _error(step, f"{where}: visibility_timeout is {queue.visibility_timeout_s} s",
+                         f"SQS visibility timeouts are 0..{VISIBILITY_MAX_S} s")
+        timeout = function_size(step.spec).timeout_s
+        if queue.visibility_timeout_s < timeout:
+            yield _error(
+                step, f"{where}: visibility_timeout {queue.visibility_timeout_s} s is shorter than the "
+                f"function timeout {timeout} s",
+                f"a message would be delivered again while it is still being handled: set it to at "
+                f"least {timeout} (AWS advises {timeout * 6}), or leave it unset for 6x the timeout",
+            )
+
+
+def route_path_problem(path: str) -> str | None:
+    """Why an Express path is not a valid route, or None."""
+    if not path.startswith("/"):
+        return "must start with '/'"
+    if path == "/":
+        return None
+    segments = path.rstrip("/").split("/")[1:]
+    for index, segment in enumerate(segments):
+        if segment == "*" and index == len(segments) - 1:
+            continue
+        if not segment:
+            return "has an empty segment ('//')"
+        if segment.startswith((":", "{")):
+            if not _PARAM_SEGMENT.match(segment):
+                return f"parameter {segment!r} is not a name (use :name, letters, digits, _)"
+        elif not _LITERAL_SEGMENT.match(segment):
+            return f"segment {segment!r} has characters a route cannot hold"
+    return None
+
+
+def check_routes(step: ParsedStep) -> Iterator[ir.Diagnostic]:
+    for trigger in step.spec.triggers:
+        if not isinstance(trigger, HttpTriggerSpec):
+            continue
+        if trigger.method.upper() not in HTTP_METHODS:
+            yield _error(step, f"http method {trigger.method!r} is not supported",
+                         f"use one of {', '.join(HTTP_METHODS)}")
+        problem = route_path_problem(trigger.path)
+        if problem:
+            yield _error(step, f"http path {trigger.path!r} {problem}",
+                         "write paths in Express syntax, e.g. /orders/:id")
+    if any(isinstance(t, HttpTriggerSpec) for t in step.spec.triggers) and step.handler is not None:
+        from compiler.build import is_streaming_http
+
+        if is_streaming_http(step.handler):
+            yield _warning(
+                step, "the handler streams its HTTP response (MotiaHttpArgs)",
+                "API Gateway's Lambda integration buffers responses: the client gets the whole "
+                "body at the end, no server-sent events",
+            )
+
+
+def check_crons(step: ParsedStep) -> Iterator[ir.Diagnostic]:
+    for trigger in step.spec.triggers:
+        if not isinstance(trigger, CronTriggerSpec):
+            continue
+        try:
+            translation = translate_cron(trigger.expression)
+        except CronError as error:
+            yield _error(step, f"cron {trigger.expression!r}: {error.message}", error.hint)
+            continue
+        for warning in translation.warnings:
+            yield _warning(step, f"cron {trigger.expression!r}: {warning}", "")
+
+
+def check_duplicate_subscriptions(step: ParsedStep) -> Iterator[ir.Diagnostic]:
+    topics = [t.topic for t in step.spec.triggers if isinstance(t, QueueTriggerSpec)]
+    for topic in sorted({t for t in topics if topics.count(t) > 1}):
+        yield _error(step, f"subscribes to topic {topic!r} {topics.count(topic)} times",
+                     "keep one queue() trigger per topic")
+
+
+STEP_RULES: tuple[StepRule, ...] = (
+    check_handler_size, check_queues, check_routes, check_crons, check_duplicate_subscriptions,
+)
+
+
+def check_duplicate_names(steps: list[ParsedStep], app: ir.Application) -> Iterator[ir.Diagnostic]:
+    by_name: dict[str, list[ParsedStep]] = defaultdict(list)
+    for step in steps:
+        by_name[step.spec.name].append(step)
+    for name, same in sorted(by_name.items()):
+        if len(same) > 1:
+            files = ", ".join(s.file for s in same)
+            for step in same:
+                yield _error(step, f"step name {name!r} is used by {len(same)} steps ({files})",
+                             "step names must be unique: rename one")
+
+
+def _route_key(method: str, path: str) -> tuple[str, str]:
+    # /orders/:id and /orders/:orderId are the same route to API Gateway.
+    segments = ["{}" if s.startswith((":", "{")) else s for s in path.rstrip("/").split("/")]
+    return method.upper(), "/".join(segments) or "/"
+
+
+def check_duplicate_routes(steps: list[ParsedStep], app: ir.Application) -> Iterator[ir.Diagnostic]:
+    owners: dict[tuple[str, str], list[tuple[ParsedStep, str]]] = defaultdict(list)
+    for step in steps:
+        for t in step.spec.triggers:
+            if isinstance(t, HttpTriggerSpec):
+                owners[_route_key(t.method, t.path)].append((step, t.path))
+    for (method, _), found in sorted(owners.items()):
+        if len(found) > 1:
+            names = ", ".join(f"{s.spec.name} ({s.file})" for s, _ in found)
+            for step, path in found:
+                yield _error(step, f"route {method} {path} is declared by {len(found)} steps: {names}",
+                             "each method and path may be served by one step only")
+
+
+def check_topic_wiring(steps: list[ParsedStep], app: ir.Application) -> Iterator[ir.Diagnostic]:
+    subscribed = {q.topic for q in app.queues}
+    virtual = {t for s in steps for t in s.spec.virtual_enqueue_topics()}
+    virtual_subscribed = {t for s in steps for t in s.spec.virtual_subscribes or ()}
+    enqueued = {t for s in steps for t in s.spec.enqueue_topics()}
+    for step in steps:
+        for topic in step.spec.enqueue_topics():
+            if topic not in subscribed and topic not in virtual_subscribed:
+                yield _warning(step, f"enqueues to topic {topic!r}, which no step subscribes to",
+                               "messages to it are dropped; add a queue() trigger or remove the topic")
+        for t in step.spec.triggers:
+            if isinstance(t, QueueTriggerSpec) and t.topic not in enqueued and t.topic not in virtual:
+                yield _warning(step, f"subscribes to topic {t.topic!r}, which no step enqueues",
+                               "add it to a step's enqueues (or virtual_enqueues if it comes from outside)")
+
+
+def check_name_collisions(steps: list[ParsedStep], app: ir.Application) -> Iterator[ir.Diagnostic]:
+    """Different Motia names that clean up to one AWS name would share a resource."""
+    files = {s.spec.name: s.file for s in steps}
+    physical: dict[str, list[tuple[str, str]]] = defaultdict(list)  # aws name -> [(what, step)]
+    for fn in app.functions:
+        physical[fn.function_name].append((f"step {fn.name!r}", fn.name))
+    for topic in app.topics:
+        who = (topic.publishers + topic.subscribers + ("",))[0]
+        physical[topic.sns_name].append((f"topic {topic.name!r}", who))
+    for q in app.queues:
+        physical[q.queue_name].append((f"queue of {q.function!r} on {q.topic!r}", q.function))
+        physical[q.dlq_name].append((f"dead-letter queue of {q.function!r} on {q.topic!r}", q.function))
+    for s in app.schedules:
+        physical[s.schedule_name].append((f"schedule of {s.function!r}", s.function))
+    for name, users in sorted(physical.items()):
+        distinct = sorted(set(users))
+        if len(distinct) > 1:
+            what = " and ".join(w for w, _ in distinct)
+            step = distinct[0][1]
+            yield ir.Diagnostic("error", files.get(step, ""), step,
+                                f"{what} map to the same AWS name {name!r}",
+                                "rename one: AWS names keep only letters, digits, '-' and '_'")
+
+
+PROJECT_RULES: tuple[ProjectRule, ...] = (
+    check_duplicate_names, check_duplicate_routes, check_topic_wiring, check_name_collisions,
+)
+
+
+def validate(steps: list[ParsedStep], app: ir.Application) -> tuple[ir.Diagnostic, ...]:
+    """All step and project rules, in a stable order."""
+    found: list[ir.Diagnostic] = []
+    for step in steps:
+        for step_rule in STEP_RULES:
+            found.extend(step_rule(step))
+    for project_rule in PROJECT_RULES:
+        found.extend(project_rule(steps, app))
+    return tuple(found)
