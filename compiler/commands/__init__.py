@@ -1,0 +1,1 @@
+"""One module per `motia` subcommand; each exposes `register(subparsers)`."""

@@ -1,0 +1,41 @@
+"""Options and steps every command shares: the app dir, the stage, compiling with a report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from compiler import ir
+from compiler.pipeline import DEFAULT_STAGE, ProjectNotFound, compile_project
+from compiler.report import format_diagnostics
+
+
+def add_project_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--app-dir", type=Path, default=Path("."), metavar="DIR",
+        help="the Motia project: the folder holding steps/ (default: the current folder)",
+    )
+    parser.add_argument(
+        "--stage", default=DEFAULT_STAGE, metavar="NAME",
+        help=f"deployment stage; prefixes every AWS name so stages coexist (default: {DEFAULT_STAGE})",
+    )
+    parser.add_argument(
+        "--app-name", default=None, metavar="NAME",
+        help="application name in AWS names (default: the project folder's name)",
+    )
+
+
+def compile_or_exit(args: argparse.Namespace) -> ir.Application | int:
+    """The compiled app; or an exit status after reporting a usage error (2)."""
+    try:
+        return compile_project(args.app_dir, stage=args.stage, app_name=args.app_name)
+    except ProjectNotFound as error:
+        print(f"motia: {error}; pass --app-dir with your project folder", file=sys.stderr)
+        return 2
+
+
+def print_diagnostics(app: ir.Application, stream: object = None) -> None:
+    lines = format_diagnostics(app.diagnostics)
+    if lines:
+        print("\n".join(lines), file=stream or sys.stdout)  # type: ignore[call-overload]
