@@ -1,0 +1,166 @@
+"""The one code asset every step function shares: a directory CDK stages and zips.
+
+Layout (what `lambda_runtime` expects, contract.ENV_STEP_FILE is relative to its root):
+  <step files and include_files at their project-relative paths>
+  motia/, lambda_runtime/          this repository's packages, copied without bytecode
+  <vendored requirements>          the project's requirements.txt, installed as manylinux
+                                   wheels for Lambda's Python, cached by requirements hash
+No aws_cdk here: `motia deploy` and the emulator may build the same directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from compiler.ir import Application
+
+__all__ = [
+    "AssetError",
+    "LAMBDA_PIP_PLATFORM_ARGS",
+    "build_code_asset",
+    "default_cache_root",
+    "default_pip_command",
+    "project_files",
+    "requirement_lines",
+    "requirements_key",
+    "vendor_requirements",
+]
+
+# Lambda's python3.12 runs on Amazon Linux 2023, x86_64: wheels only, never an sdist build
+# for the build machine's platform (DESIGN.md 4: works without Docker).
+LAMBDA_PIP_PLATFORM_ARGS: tuple[str, ...] = (
+    "--platform", "manylinux2014_x86_64",
+    "--implementation", "cp",
+    "--python-version", "3.12",
+    "--only-binary=:all:",
+)
+RUNTIME_PACKAGES: tuple[str, ...] = ("lambda_runtime", "motia")
+REQUIREMENTS_FILE = "requirements.txt"
+ENV_PIP = "MOTIA_PIP"  # a command prefix replacing `python -m pip` (tests, offline mirrors)
+ENV_CACHE_DIR = "MOTIA_CACHE_DIR"
+_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
+
+
+class AssetError(RuntimeError):
+    """The code asset cannot be built; the message names the file or command and the fix."""
+
+
+@dataclass(frozen=True)
+class AssetFile:
+    """One file of the asset: where it lands (POSIX, relative) and where it comes from."""
+
+    dest: str
+    source: Path
+
+
+def project_files(app: Application) -> tuple[AssetFile, ...]:
+    """Every step file and include file of `app`, deduplicated and sorted by destination."""
+    root = Path(app.root)
+    paths = {fn.file for fn in app.functions} | {p for fn in app.functions for p in fn.include_files}
+    return tuple(AssetFile(p, root / p) for p in sorted(paths))
+
+
+def requirement_lines(text: str) -> tuple[str, ...]:
+    """The lines of a requirements file that ask pip for something (no blanks, no comments)."""
+    lines = (line.split(" #", 1)[0].strip() for line in text.splitlines())
+    return tuple(line for line in lines if line and not line.startswith("#"))
+
+
+def requirements_key(lines: Sequence[str]) -> str:
+    """Cache key: the requirements and the target platform, so a platform change re-installs."""
+    blob = "\n".join((*LAMBDA_PIP_PLATFORM_ARGS, *lines)).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def default_pip_command() -> tuple[str, ...]:
+    override = os.environ.get(ENV_PIP)
+    return tuple(shlex.split(override)) if override else (sys.executable, "-m", "pip")
+
+
+def default_cache_root() -> Path:
+    if os.environ.get(ENV_CACHE_DIR):
+        return Path(os.environ[ENV_CACHE_DIR])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "motia-aws"
+
+
+def vendor_requirements(
+    requirements: Path, cache_root: Path, pip_command: Sequence[str]
+) -> Path | None:
+    """Install `requirements` for Lambda into a cache dir keyed by its hash; None when empty."""
+    lines = requirement_lines(requirements.read_text())
+    if not lines:
+        return None
+    target = cache_root / f"requirements-{requirements_key(lines)}"
+    if target.is_dir():
+        return target
+    cache_root.mkdir(parents=True, exist_ok=True)
+    # Install beside the target and rename, so an interrupted install never poisons the cache.
+    staging = Path(tempfile.mkdtemp(prefix="requirements-", dir=cache_root))
+    command = [*pip_command, "install", "--quiet", "--disable-pip-version-check",
+               *LAMBDA_PIP_PLATFORM_ARGS, "--target", str(staging), "-r", str(requirements)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise AssetError(
+            f"installing {requirements} for Lambda (manylinux2014_x86_64, CPython 3.12) failed:\n"
+            f"{(result.stderr or result.stdout).strip()}\n"
+            "fix: pin versions that publish manylinux wheels for Python 3.12 "
+            "(source-only packages cannot be built for Lambda without Docker)"
+        )
+    for pycache in sorted(staging.rglob("__pycache__"), reverse=True):
+        # pip compiled bytecode for the building interpreter, which Lambda's 3.12 ignores.
+        shutil.rmtree(pycache, ignore_errors=True)
+    try:
+        staging.rename(target)
+    except OSError:  # a concurrent build won the race: its result is the same
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise AssetError(f"package {name!r} not found next to the compiler; reinstall motia-aws")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def build_code_asset(
+    app: Application,
+    dest: Path,
+    *,
+    cache_root: Path | None = None,
+    pip_command: Sequence[str] | None = None,
+) -> Path:
+    """Fill `dest` (created, must not exist) with the shared code asset of `app`; return it."""
+    root = Path(app.root)
+    requirements = root / REQUIREMENTS_FILE
+    dest.mkdir(parents=True)
+    if requirements.is_file():
+        vendored = vendor_requirements(
+            requirements, cache_root or default_cache_root(), pip_command or default_pip_command()
+        )
+        if vendored is not None:
+            shutil.copytree(vendored, dest, dirs_exist_ok=True)
+    # Our packages last: a project pinning the upstream `motia` package must still run ours.
+    for name in RUNTIME_PACKAGES:
+        shutil.rmtree(dest / name, ignore_errors=True)
+        shutil.copytree(_package_dir(name), dest / name, ignore=_IGNORED)
+    for item in project_files(app):
+        if not item.source.is_file():
+            raise AssetError(f"{item.dest}: file not found under {root}; "
+                             "fix the step's include_files or re-run from the project directory")
+        target = dest / item.dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(item.source, target)
+    return dest

@@ -1,0 +1,67 @@
+"""Topics and subscriptions (DESIGN.md 3): SNS topic per (topic, kind); per-subscription SQS
+queue + DLQ of the same kind, raw delivery, redrive after max_retries, batch item failures."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, aws_sns as sns, aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+
+from compiler.emit.parts import StackParts, construct_id
+from compiler.ir import QueueSubscription, Topic
+
+# A dead letter stays as long as SQS allows, so an operator has two weeks to look at it.
+DLQ_RETENTION = Duration.days(14)
+QUEUE_BATCH_SIZE = 10
+
+
+def topic_id(name: str, fifo: bool) -> str:
+    return construct_id("TopicFifo" if fifo else "Topic", name)
+
+
+def emit_topic(parts: StackParts, topic: Topic) -> None:
+    parts.topics[(topic.name, topic.fifo)] = sns.Topic(
+        parts.stack,
+        topic_id(topic.name, topic.fifo),
+        topic_name=topic.sns_name,
+        display_name=topic.name,
+        fifo=topic.fifo or None,
+        # Publishers may omit a deduplication id; the message body then deduplicates.
+        content_based_deduplication=True if topic.fifo else None,
+    )
+
+
+def emit_queue(parts: StackParts, sub: QueueSubscription) -> None:
+    scope = parts.step_scope(sub.function)
+    kind = "SubscriptionFifo" if sub.fifo else "Subscription"
+    holder = construct_id(kind, sub.topic)
+    fifo = sub.fifo or None
+    dedup = True if sub.fifo else None
+    dlq = sqs.Queue(
+        scope, f"{holder}-Dlq",
+        queue_name=sub.dlq_name, fifo=fifo, content_based_deduplication=dedup,
+        retention_period=DLQ_RETENTION,
+        encryption=sqs.QueueEncryption.SQS_MANAGED,
+    )
+    queue = sqs.Queue(
+        scope, f"{holder}-Queue",
+        queue_name=sub.queue_name, fifo=fifo, content_based_deduplication=dedup,
+        visibility_timeout=Duration.seconds(sub.visibility_timeout_s),
+        delivery_delay=Duration.seconds(sub.delay_s),
+        encryption=sqs.QueueEncryption.SQS_MANAGED,
+        # max_receive_count counts deliveries, so max_retries = total attempts (DESIGN.md 1).
+        dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=sub.max_receive_count),
+    )
+    # Raw delivery: the SQS body is the enqueued JSON and the trace id rides as an attribute.
+    parts.topic(sub.topic, sub.fifo).add_subscription(
+        subscriptions.SqsSubscription(queue, raw_message_delivery=True)
+    )
+    function = parts.function(sub.function)
+    # An explicit mapping id (not SqsEventSource's, which embeds the stack name) keeps logical
+    # ids equal across stages; the grant covers this queue only.
+    function.add_event_source_mapping(
+        f"{holder}-EventSource",
+        event_source_arn=queue.queue_arn,
+        batch_size=QUEUE_BATCH_SIZE,
+        report_batch_item_failures=True,
+    )
+    queue.grant_consume_messages(function)

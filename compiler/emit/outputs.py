@@ -1,0 +1,19 @@
+"""Stack outputs: what a user needs after deploying (API URL, table names, topic ARNs)."""
+
+from __future__ import annotations
+
+from aws_cdk import CfnOutput
+
+from compiler.emit.messaging import topic_id
+from compiler.emit.parts import StackParts
+
+
+def emit_outputs(parts: StackParts) -> None:
+    stack = parts.stack
+    if parts.api is not None:
+        CfnOutput(stack, "Output-ApiUrl", value=parts.api.api_endpoint, description="HTTP API base URL")
+    for kind, table in sorted(parts.tables.items()):
+        CfnOutput(stack, f"Output-Table-{kind}", value=table.table_name, description=f"{kind} table name")
+    for (name, fifo), topic in sorted(parts.topics.items()):
+        CfnOutput(stack, f"Output-{topic_id(name, fifo)}", value=topic.topic_arn,
+                  description=f"SNS topic of Motia topic {name}" + (" (FIFO)" if fifo else ""))

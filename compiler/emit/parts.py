@@ -1,0 +1,58 @@
+"""What emitters share while one stack is built: the constructs already made, by IR key.
+
+This is the one mutable object of the emitter: CDK builds a construct tree by side effect,
+and later rows (routes, queues, schedules) must reference earlier ones by object, not by ARN
+string, so that CDK derives dependencies and grants.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from aws_cdk import Stack, aws_apigatewayv2 as apigw, aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_, aws_sns as sns, aws_sqs as sqs
+from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
+from constructs import Construct
+
+from compiler.ir import Application, TableKind
+
+_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.:@+=-]")
+
+
+def construct_id(kind: str, name: str) -> str:
+    """`Kind-name`: ids derive only from Motia names, so renaming a step touches only its own.
+
+    CDK appends a hash of the full path to logical ids, so mapping rare characters to `_`
+    cannot make two different names collide in the template.
+    """
+    return f"{kind}-{_UNSAFE_ID.sub('_', name)}"
+
+
+@dataclass
+class StackParts:
+    """The stack being built and the constructs emitted so far (see module docstring)."""
+
+    app: Application
+    stack: Stack
+    code: lambda_.Code
+    tables: dict[TableKind, dynamodb.Table] = field(default_factory=dict)
+    topics: dict[tuple[str, bool], sns.Topic] = field(default_factory=dict)  # (topic, fifo)
+    functions: dict[str, lambda_.Function] = field(default_factory=dict)  # step name
+    step_scopes: dict[str, Construct] = field(default_factory=dict)
+    api: apigw.HttpApi | None = None
+    integrations: dict[str, HttpLambdaIntegration] = field(default_factory=dict)
+    schedule_roles: dict[str, iam.Role] = field(default_factory=dict)
+    schedule_dlqs: dict[str, sqs.Queue] = field(default_factory=dict)
+
+    def step_scope(self, step: str) -> Construct:
+        """The construct holding every resource of one step (created on first use)."""
+        if step not in self.step_scopes:
+            self.step_scopes[step] = Construct(self.stack, construct_id("Step", step))
+        return self.step_scopes[step]
+
+    def function(self, step: str) -> lambda_.Function:
+        return self.functions[step]
+
+    def topic(self, name: str, fifo: bool) -> sns.Topic:
+        return self.topics[(name, fifo)]

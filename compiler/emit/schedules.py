@@ -1,0 +1,62 @@
+"""Cron triggers (DESIGN.md 3.1): EventBridge Scheduler schedules invoking the step's function,
+with a retry policy and a dead-letter queue; one role and one DLQ per scheduled step."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, TimeZone, aws_iam as iam, aws_sqs as sqs
+from aws_cdk import aws_scheduler as scheduler, aws_scheduler_targets as targets
+
+from compiler.emit.parts import StackParts, construct_id
+from compiler.ir import Schedule
+from lambda_runtime import contract
+
+RETRY_ATTEMPTS = 3
+# A missed tick older than this is dropped to the DLQ: a cron handler runs "now", not late.
+MAX_EVENT_AGE = Duration.hours(1)
+DLQ_RETENTION = Duration.days(14)
+
+
+def schedule_role(parts: StackParts, step: str) -> iam.Role:
+    if step not in parts.schedule_roles:
+        parts.schedule_roles[step] = iam.Role(
+            parts.step_scope(step), "ScheduleRole",
+            assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"),
+        )
+    return parts.schedule_roles[step]
+
+
+def schedule_dlq(parts: StackParts, step: str) -> sqs.Queue:
+    if step not in parts.schedule_dlqs:
+        parts.schedule_dlqs[step] = sqs.Queue(
+            parts.step_scope(step), "ScheduleDlq",
+            retention_period=DLQ_RETENTION,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+        )
+    return parts.schedule_dlqs[step]
+
+
+def schedule_construct_id(parts: StackParts, schedule: Schedule) -> str:
+    """From the schedule name without the `<app>-<stage>-` prefix: the same id in every stage."""
+    return construct_id("Schedule", schedule.schedule_name.removeprefix(f"{parts.app.prefix}-"))
+
+
+def emit_schedule(parts: StackParts, schedule: Schedule) -> None:
+    # LambdaInvoke grants the role invoke on this function and send on this DLQ only.
+    target = targets.LambdaInvoke(
+        parts.function(schedule.function),
+        input=scheduler.ScheduleTargetInput.from_object({contract.CRON_EVENT_MARKER: schedule.source}),
+        dead_letter_queue=schedule_dlq(parts, schedule.function),
+        retry_attempts=RETRY_ATTEMPTS,
+        max_event_age=MAX_EVENT_AGE,
+        role=schedule_role(parts, schedule.function),
+    )
+    scheduler.Schedule(
+        parts.step_scope(schedule.function),
+        schedule_construct_id(parts, schedule),
+        schedule=scheduler.ScheduleExpression.expression(
+            schedule.expression, TimeZone.of(schedule.timezone)
+        ),
+        target=target,
+        schedule_name=schedule.schedule_name,
+        description=f"Motia cron {schedule.source!r} of step {schedule.function}",
+    )

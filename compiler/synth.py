@@ -1,0 +1,140 @@
+"""IR -> cloud assembly (`cdk.out`): the code asset, the stack, the template on disk.
+
+aws_cdk is imported inside functions, after `configure_jsii_environment`: importing this
+module must stay cheap (`motia plan` loads every command module) and jsii reads its
+environment when its Node process starts, at the first aws_cdk import.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from compiler.code_asset import build_code_asset
+from compiler.ir import Application
+
+if TYPE_CHECKING:
+    from aws_cdk import App, Stack
+
+__all__ = [
+    "MAX_RESOURCES_PER_STACK",
+    "ResourceLimitError",
+    "SynthResult",
+    "configure_jsii_environment",
+    "count_resources",
+    "resource_limit_message",
+    "synthesize",
+]
+
+MAX_RESOURCES_PER_STACK = 500  # CloudFormation quota, not adjustable
+DEFAULT_OUT = "cdk.out"
+# Node 20 is past end-of-life; jsii prints a large box on every run unless silenced.
+JSII_QUIET_ENV: dict[str, str] = {
+    "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
+    # This one is a comma-separated list of Node majors, not a flag.
+    "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": ",".join(str(v) for v in range(14, 40)),
+    "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
+}
+
+
+class ResourceLimitError(RuntimeError):
+    """The stack would exceed CloudFormation's resources-per-stack quota."""
+
+
+@dataclass(frozen=True)
+class SynthResult:
+    """What was written: the assembly directory, the stack's template and what it declares."""
+
+    out_dir: Path
+    stack_name: str
+    template_path: Path
+    resource_counts: tuple[tuple[str, int], ...]  # (CloudFormation type, count), sorted by type
+
+    @property
+    def total_resources(self) -> int:
+        return sum(n for _, n in self.resource_counts)
+
+
+def configure_jsii_environment(validate: bool = False) -> None:
+    """Environment jsii and CDK read at Node start: quiet Node warnings, CDK's WASM validator."""
+    for key, value in JSII_QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+    # 4-8 s per synth (DESIGN.md 5); we validate with our own rules and cfn-lint instead.
+    os.environ["CDK_VALIDATION"] = "true" if validate else "false"
+
+
+def count_resources(template: dict[str, Any]) -> tuple[tuple[str, int], ...]:
+    counts = Counter(r["Type"] for r in template.get("Resources", {}).values())
+    return tuple(sorted(counts.items()))
+
+
+def resource_limit_message(stack_name: str, total: int) -> str:
+    return (
+        f"stack {stack_name} declares {total} resources; CloudFormation allows at most "
+        f"{MAX_RESOURCES_PER_STACK} per stack. Fix: split the project into several apps "
+        "(one per flow, each with its own --app-dir), or reduce per-step resources "
+        "(fewer queue subscriptions, HTTP routes sharing a step)."
+    )
+
+
+def new_app(out_dir: Path, validate: bool, context: dict[str, Any] | None = None) -> App:
+    configure_jsii_environment(validate)
+    from aws_cdk import App
+
+    return App(
+        outdir=str(out_dir),
+        builtin_cloud_formation_validation=validate,
+        analytics_reporting=False,  # no AWS::CDK::Metadata: the template is the project only
+        stack_traces=False,  # construct traces cost time and are not useful to Motia users
+        tree_metadata=False,
+        context=context,
+    )
+
+
+def add_application_stack(cdk_app: App, app: Application, code_dir: Path) -> Stack:
+    """The app's stack, named `<app>-<stage>`, deployable without a bootstrap version rule."""
+    from aws_cdk import DefaultStackSynthesizer, aws_lambda as lambda_
+
+    from compiler.emit.stack import emit_application
+
+    return emit_application(
+        cdk_app, app.prefix, app, lambda_.Code.from_asset(str(code_dir)),
+        stack_name=app.prefix,
+        description=f"Motia app {app.name}, stage {app.stage} (motia-aws)",
+        # The version rule makes moto fail on updates and `motia deploy` needs no bootstrap.
+        synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False),
+    )
+
+
+def synthesize(
+    app: Application,
+    out_dir: Path,
+    *,
+    validate: bool = False,
+    cache_root: Path | None = None,
+    pip_command: Sequence[str] | None = None,
+) -> SynthResult:
+    """Write the cloud assembly of `app` (no errors allowed) into `out_dir`, replacing it."""
+    if app.errors:
+        raise ValueError(f"{len(app.errors)} compile errors: synthesize only a compiled app")
+    if out_dir.exists():
+        # Stale assets of an earlier synth would be published by `motia deploy` otherwise.
+        shutil.rmtree(out_dir)
+    with tempfile.TemporaryDirectory(prefix="motia-asset-") as tmp:
+        code_dir = build_code_asset(app, Path(tmp) / "code", cache_root=cache_root,
+                                    pip_command=pip_command)
+        cdk_app = new_app(out_dir, validate)
+        stack = add_application_stack(cdk_app, app, code_dir)
+        cdk_app.synth()
+        template_path = out_dir / stack.template_file
+    counts = count_resources(json.loads(template_path.read_text()))
+    result = SynthResult(out_dir, app.prefix, template_path, counts)
+    if result.total_resources > MAX_RESOURCES_PER_STACK:
+        raise ResourceLimitError(resource_limit_message(app.prefix, result.total_resources))
+    return result
