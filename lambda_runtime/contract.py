@@ -32,3 +32,18 @@ ATTR_TOPIC = "motia_topic"
 PARTITION_KEY = "pk"
 SORT_KEY = "sk"
 STREAM_KEY_SEPARATOR = "#"  # streams table pk = f"{stream}#{group}"
+
+# Where step files are found: the code asset root (the directory holding `lambda_runtime/`)
+# unless this is set; the emulator and tests point it at a project directory.
+ENV_CODE_ROOT = "MOTIA_CODE_ROOT"
+
+# Request headers that carry a trace id into an HTTP step (lower-case, as the shim sees them).
+TRACE_HEADERS = ("x-motia-trace-id", "x-trace-id")
+
+# Item attributes besides the keys (DESIGN.md 3). State items: pk = group, sk = key, `value`.
+# Stream items: pk = f"{stream}#{group}", sk = id, `value`, plus `stream_name` and `group_id`
+# so filters and list_groups need no key parsing.
+VALUE_ATTRIBUTE = "value"
+STREAM_NAME_ATTRIBUTE = "stream_name"
+GROUP_ID_ATTRIBUTE = "group_id"
+VERSION_ATTRIBUTE = "version"  # optimistic concurrency for update()

@@ -1,0 +1,28 @@
+"""boto3 clients, created on first use and reused for the life of the container.
+
+boto3 costs ~260 ms to import (DESIGN.md 4): a step that never touches state, streams or
+enqueue never pays it. boto3 honours AWS_ENDPOINT_URL (moto, the emulator) by itself.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+_clients: dict[str, Any] = {}
+
+
+def client(service: str) -> Any:
+    """The container's client for `service` (`dynamodb`, `sns`)."""
+    existing = _clients.get(service)
+    if existing is None:
+        import boto3
+
+        existing = _clients[service] = boto3.client(service)
+    return existing
+
+
+def reset() -> None:
+    """Drop cached clients (tests switch between moto mocks)."""
+    _clients.clear()

@@ -1,0 +1,109 @@
+"""Running one handler call: the FlowContext, the condition, sync or async, with no event loop.
+
+Importing asyncio costs ~70 ms here, more than the whole cold-start budget, and handlers that
+only await `ctx.state` / `ctx.enqueue` (synchronous boto3 underneath) never suspend. So an
+awaitable is driven by hand; only when the step module itself imported asyncio (it may then
+await real futures) is a per-container event loop used.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from motia import runtime as motia_runtime
+from motia.context import FlowContext
+from motia.invoke import handler_args
+from motia.logger import Logger
+from motia.types import TriggerInfo
+
+from lambda_runtime import contract
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+    from lambda_runtime.loader import LoadedStep
+
+_loop: Any = None  # one event loop per container, only for steps that use asyncio
+
+
+def new_id() -> str:
+    """A random UUID-formatted id (uuid itself imports platform: a cold-start cost)."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _drive(awaitable: Any) -> Any:
+    coroutine = awaitable.__await__()
+    try:
+        while True:
+            yielded = coroutine.send(None)
+            if yielded is not None:  # a real future: only an event loop can wait for it
+                raise RuntimeError(
+                    "the handler awaited an asyncio future, but its step module does not import "
+                    "asyncio; add `import asyncio` at the top of the step file"
+                )
+    except StopIteration as done:
+        return done.value
+
+
+def resolve(value: Any) -> Any:
+    """The value of a handler or condition result, awaiting it when it is awaitable."""
+    if not hasattr(value, "__await__"):
+        return value
+    if "asyncio" not in sys.modules:
+        return _drive(value)
+    global _loop
+    import asyncio
+
+    if _loop is None or _loop.is_closed():
+        _loop = asyncio.new_event_loop()
+
+    async def wrap() -> Any:
+        return await value
+
+    return _loop.run_until_complete(wrap())
+
+
+def make_context(step: LoadedStep, trigger: TriggerInfo, trace_id: str, input_value: Any) -> FlowContext[Any]:
+    level = os.environ.get(contract.ENV_LOG_LEVEL, "info")
+    logger = Logger(step=step.name, trace_id=trace_id, min_level=level)
+    return FlowContext(trigger=trigger, trace_id=trace_id, logger=logger, input_value=input_value, step_name=step.name)
+
+
+def condition_holds(trigger: Any, input_value: Any, ctx: FlowContext[Any]) -> bool:
+    """A trigger's `condition(input, ctx)`, sync or async; no condition means true."""
+    condition = getattr(trigger, "condition", None)
+    if condition is None:
+        return True
+    return bool(resolve(condition(input_value, ctx)))
+
+
+def call(handler: Callable[..., Any], input_value: Any, ctx: FlowContext[Any]) -> Any:
+    """Call the handler with the invocation's context current (for standalone helpers)."""
+    token = motia_runtime.set_current_context(ctx)
+    try:
+        return resolve(handler(*handler_args(handler, input_value, ctx)))
+    finally:
+        motia_runtime.reset_current_context(token)
+
+
+def run_triggered(step: LoadedStep, trigger: Any, info: TriggerInfo, trace_id: str, input_value: Any) -> tuple[bool, Any]:
+    """(False, None) when the condition skips the event, else (True, handler result)."""
+    ctx = make_context(step, info, trace_id, input_value)
+    token = motia_runtime.set_current_context(ctx)
+    try:
+        if not condition_holds(trigger, input_value, ctx):
+            return False, None
+        return True, resolve(step.handler(*handler_args(step.handler, input_value, ctx)))
+    finally:
+        motia_runtime.reset_current_context(token)
+
+
+def log_failure(step: LoadedStep, trace_id: str, message: str, error: BaseException, **extra: Any) -> None:
+    """One JSON error line with the stack trace (traceback is imported only on failure)."""
+    import traceback
+
+    stack = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    Logger(step=step.name, trace_id=trace_id).error(message, error=str(error), stack=stack, **extra)
