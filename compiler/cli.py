@@ -15,6 +15,7 @@ from typing import Sequence
 # Order is the order of `motia --help`.
 COMMAND_MODULES: tuple[str, ...] = (
     "compiler.commands.plan",
+    "compiler.commands.synth",
 )
 
 

@@ -1,0 +1,75 @@
+"""`motia synth`: compile the project and write the CloudFormation cloud assembly."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from compiler import ir
+from compiler.commands.common import add_project_options, compile_or_exit, print_diagnostics
+
+DEFAULT_OUT = Path("cdk.out")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "synth",
+        help="write the CloudFormation template and assets (cdk.out)",
+        description=(
+            "Compile the project and write the AWS CDK cloud assembly: the CloudFormation "
+            "template of the stack <app>-<stage> and the Lambda code asset (step files, "
+            "include_files, the runtime, and requirements.txt installed as manylinux wheels). "
+            "Prints the resources by type, the HTTP routes and every warning. Exit status: "
+            "0 written, 1 the project has errors (nothing written), 2 usage error."
+        ),
+    )
+    add_project_options(parser)
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+        help=f"cloud assembly directory, replaced on each run (default: {DEFAULT_OUT})",
+    )
+    parser.add_argument(
+        "--validate", action="store_true",
+        help="also run the AWS CDK's built-in CloudFormation validator (adds 4-8 s)",
+    )
+    parser.set_defaults(run=run)
+
+
+def synth_command(args: argparse.Namespace) -> int:
+    """Compile, report, synthesize; the exit status. Leaves the jsii process running."""
+    app = compile_or_exit(args)
+    if isinstance(app, int):
+        return app
+    print_diagnostics(app, sys.stderr if app.errors else sys.stdout)
+    if app.errors:
+        print("motia synth: nothing written; fix the errors above", file=sys.stderr)
+        return 1
+    return write_assembly(app, args.out, validate=args.validate)
+
+
+def write_assembly(app: ir.Application, out: Path, *, validate: bool) -> int:
+    # Imported here: loading aws_cdk starts Node, which `motia --help` must not pay for.
+    from compiler.code_asset import AssetError
+    from compiler.synth import ResourceLimitError, synthesize
+    from compiler.synth_text import render_synth_summary
+
+    try:
+        result = synthesize(app, out, validate=validate)
+    except (AssetError, ResourceLimitError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(render_synth_summary(app, result))
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    status = synth_command(args)
+    if "jsii" in sys.modules:
+        # The assembly is on disk; skip jsii's exit handler, which waits up to 5 s for its Node
+        # process (DESIGN.md 5). Flush first: os._exit drops buffered output.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status
