@@ -1,0 +1,286 @@
+"""The stack emitted for `every_kind`: one row of DESIGN.md 3's mapping per test, one synth."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from compiler import ir
+from compiler.emit.stack import EMIT_ORDER, EMITTERS, NOT_EMITTED
+from compiler.synth import synthesize
+from tests.compiler.emit.ir_fixtures import PREFIX, every_kind, write_project
+
+aws_cdk = pytest.importorskip("aws_cdk")
+from aws_cdk.assertions import Match, Template  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def template_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("project")
+    app = every_kind(root)
+    write_project(root, app)
+    result = synthesize(app, tmp_path_factory.mktemp("out") / "cdk.out")
+    return json.loads(result.template_path.read_text())
+
+
+@pytest.fixture(scope="module")
+def template(template_json: dict[str, Any]) -> Template:
+    return Template.from_json(template_json)
+
+
+def resources(template_json: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
+    return {k: r for k, r in template_json["Resources"].items() if r["Type"] == type_}
+
+
+def logical_id(template_json: dict[str, Any], type_: str, fragment: str) -> str:
+    [found] = [k for k in resources(template_json, type_) if fragment in k]
+    return found
+
+
+# -- the emitter table ---------------------------------------------------------------------
+
+def test_emitters_cover_every_ir_dataclass() -> None:
+    ir_types = {v for v in vars(ir).values()
+                if isinstance(v, type) and dataclasses.is_dataclass(v) and v.__module__ == ir.__name__}
+    assert ir_types == set(EMITTERS) | set(NOT_EMITTED)
+    assert not set(EMITTERS) & set(NOT_EMITTED)
+
+
+def test_emit_order_visits_every_application_collection_of_emitted_items() -> None:
+    app = every_kind(Path("/nowhere"))
+    visited = {type(item) for name in EMIT_ORDER for item in getattr(app, name)}
+    assert visited == set(EMITTERS)
+
+
+# -- functions -----------------------------------------------------------------------------
+
+def test_one_function_per_step_with_runtime_memory_timeout_and_handler(template: Template) -> None:
+    template.resource_count_is("AWS::Lambda::Function", 7)
+    template.has_resource_properties("AWS::Lambda::Function", {
+        "FunctionName": f"{PREFIX}-create-order",
+        "Runtime": "python3.12",
+        "Handler": "lambda_runtime.entry.handler",
+        "MemorySize": 256,
+        "Timeout": 10,
+    })
+
+
+def test_function_environment_follows_the_runtime_contract(template_json: dict[str, Any]) -> None:
+    fn = template_json["Resources"][logical_id(template_json, "AWS::Lambda::Function", "StepshiporderFunction")]
+    env = fn["Properties"]["Environment"]["Variables"]
+    assert env["MOTIA_STEP_FILE"] == "steps/ship_order_step.py"
+    assert env["MOTIA_STEP_NAME"] == "ship-order"
+    assert env["MOTIA_APP"] == PREFIX
+    assert env["MOTIA_QUEUE_TOPICS"] == json.dumps(
+        {f"{PREFIX}-ship-order-order-created": "order.created"}, separators=(",", ":"))
+    assert env["MOTIA_STATE_TABLE"] == {"Ref": logical_id(template_json, "AWS::DynamoDB::Table", "Tablestate")}
+    assert env["MOTIA_STREAMS_TABLE"] == {"Ref": logical_id(template_json, "AWS::DynamoDB::Table", "Tablestreams")}
+
+
+def test_topic_arns_in_environment_name_fifo_topics(template_json: dict[str, Any]) -> None:
+    fn = template_json["Resources"][logical_id(template_json, "AWS::Lambda::Function", "StepcreateorderFunction")]
+    env = fn["Properties"]["Environment"]["Variables"]
+    fifo_ref = {"Ref": logical_id(template_json, "AWS::SNS::Topic", "TopicFifopaymentrequested")}
+    std_ref = {"Ref": logical_id(template_json, "AWS::SNS::Topic", "Topicordercreated")}
+    assert env["MOTIA_FIFO_TOPIC_ARNS"] == {"Fn::Join": ["", ['["', fifo_ref, '"]']]}
+    assert env["MOTIA_TOPIC_ARNS"] == {"Fn::Join": ["", [
+        '{"order.created":["', std_ref, '"],"payment.requested":["', fifo_ref, '"]}']]}
+
+
+def test_all_functions_share_one_code_asset(template_json: dict[str, Any]) -> None:
+    codes = {json.dumps(r["Properties"]["Code"], sort_keys=True)
+             for r in resources(template_json, "AWS::Lambda::Function").values()}
+    assert len(codes) == 1
+
+
+def test_each_function_logs_to_its_own_group_with_retention(template: Template) -> None:
+    template.resource_count_is("AWS::Logs::LogGroup", 7)
+    template.has_resource_properties("AWS::Logs::LogGroup", {
+        "LogGroupName": f"/aws/lambda/{PREFIX}-get-order", "RetentionInDays": 30,
+    })
+
+
+# -- HTTP ----------------------------------------------------------------------------------
+
+def test_one_http_api_with_a_route_per_ir_route(template: Template) -> None:
+    template.resource_count_is("AWS::ApiGatewayV2::Api", 1)
+    template.has_resource_properties("AWS::ApiGatewayV2::Api", {"ProtocolType": "HTTP"})
+    for key in ("GET /orders/{id}", "POST /orders"):
+        template.has_resource_properties("AWS::ApiGatewayV2::Route", {"RouteKey": key})
+    template.resource_count_is("AWS::ApiGatewayV2::Route", 2)
+    template.has_resource_properties("AWS::ApiGatewayV2::Integration", {
+        "IntegrationType": "AWS_PROXY", "PayloadFormatVersion": "2.0",
+    })
+
+
+# -- topics and queues ---------------------------------------------------------------------
+
+def test_topics_fifo_with_content_based_dedup(template: Template) -> None:
+    template.has_resource_properties("AWS::SNS::Topic", {
+        "TopicName": f"{PREFIX}-payment-requested.fifo",
+        "FifoTopic": True, "ContentBasedDeduplication": True,
+    })
+    template.has_resource_properties("AWS::SNS::Topic", {
+        "TopicName": f"{PREFIX}-order-created", "FifoTopic": Match.absent(),
+    })
+
+
+def test_each_subscription_has_its_queue_and_dlq_with_redrive(template_json: dict[str, Any], template: Template) -> None:
+    dlq = logical_id(template_json, "AWS::SQS::Queue", "StepshiporderSubscriptionordercreatedDlq")
+    template.has_resource_properties("AWS::SQS::Queue", {
+        "QueueName": f"{PREFIX}-ship-order-order-created",
+        "VisibilityTimeout": 60,
+        "DelaySeconds": 5,
+        "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [dlq, "Arn"]}, "maxReceiveCount": 3},
+    })
+    template.has_resource_properties("AWS::SQS::Queue", {
+        "QueueName": f"{PREFIX}-ship-order-order-created-dlq", "MessageRetentionPeriod": 1209600,
+    })
+
+
+def test_fifo_subscription_gets_fifo_queue_and_fifo_dlq(template: Template) -> None:
+    for name in ("charge-payment-payment-requested.fifo", "charge-payment-payment-requested-dlq.fifo"):
+        template.has_resource_properties("AWS::SQS::Queue", {
+            "QueueName": f"{PREFIX}-{name}", "FifoQueue": True, "ContentBasedDeduplication": True,
+        })
+
+
+def test_subscriptions_use_raw_delivery(template: Template) -> None:
+    template.resource_count_is("AWS::SNS::Subscription", 2)
+    template.all_resources_properties("AWS::SNS::Subscription", {
+        "Protocol": "sqs", "RawMessageDelivery": True,
+    })
+
+
+def test_queue_event_sources_report_batch_item_failures(template_json: dict[str, Any]) -> None:
+    queue = logical_id(template_json, "AWS::SQS::Queue", "StepshiporderSubscriptionordercreatedQueue")
+    [mapping] = [r["Properties"] for r in resources(template_json, "AWS::Lambda::EventSourceMapping").values()
+                 if r["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [queue, "Arn"]}]
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["BatchSize"] == 10
+
+
+# -- schedules -----------------------------------------------------------------------------
+
+def test_cron_becomes_a_scheduler_schedule_with_retries_and_dlq(template_json: dict[str, Any], template: Template) -> None:
+    dlq = logical_id(template_json, "AWS::SQS::Queue", "StepnightlyreportScheduleDlq")
+    template.has_resource_properties("AWS::Scheduler::Schedule", {
+        "Name": f"{PREFIX}-nightly-report-0",
+        "ScheduleExpression": "cron(0 2 * * ? *)",
+        "ScheduleExpressionTimezone": "UTC",
+        "Target": {
+            "Input": json.dumps({"motia_cron": "0 2 * * *"}, separators=(",", ":")),
+            "DeadLetterConfig": {"Arn": {"Fn::GetAtt": [dlq, "Arn"]}},
+            "RetryPolicy": {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600},
+        },
+    })
+
+
+# -- tables and their triggers -------------------------------------------------------------
+
+def test_state_and_streams_tables(template: Template) -> None:
+    for name in (f"{PREFIX}-state", f"{PREFIX}-streams"):
+        template.has_resource_properties("AWS::DynamoDB::Table", {
+            "TableName": name,
+            "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
+        })
+
+
+def test_state_trigger_bisects_retries_and_sends_failures_to_its_queue(template_json: dict[str, Any], template: Template) -> None:
+    table = logical_id(template_json, "AWS::DynamoDB::Table", "Tablestate")
+    failures = logical_id(template_json, "AWS::SQS::Queue", "StepauditstateStateTriggerFailureQueue")
+    template.has_resource_properties("AWS::Lambda::EventSourceMapping", {
+        "EventSourceArn": {"Fn::GetAtt": [table, "StreamArn"]},
+        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        "BisectBatchOnFunctionError": True,
+        "MaximumRetryAttempts": 3,
+        "StartingPosition": "LATEST",
+        "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": [failures, "Arn"]}}},
+        "FilterCriteria": Match.absent(),
+    })
+
+
+def test_stream_trigger_filters_on_its_stream_and_group(template_json: dict[str, Any], template: Template) -> None:
+    table = logical_id(template_json, "AWS::DynamoDB::Table", "Tablestreams")
+    pattern = {"dynamodb": {"Keys": {"pk": {"S": ["orders#open"]}}}}
+    template.has_resource_properties("AWS::Lambda::EventSourceMapping", {
+        "EventSourceArn": {"Fn::GetAtt": [table, "StreamArn"]},
+        "FilterCriteria": {"Filters": [{"Pattern": json.dumps(pattern, separators=(",", ":"))}]},
+        "BisectBatchOnFunctionError": True,
+    })
+
+
+# -- IAM -----------------------------------------------------------------------------------
+
+def policy_statements(template_json: dict[str, Any], fragment: str) -> list[dict[str, Any]]:
+    [policy] = [r for k, r in resources(template_json, "AWS::IAM::Policy").items()
+                if k.startswith(fragment)]
+    return policy["Properties"]["PolicyDocument"]["Statement"]
+
+
+def test_no_policy_grants_on_star_resources(template_json: dict[str, Any]) -> None:
+    for key, policy in resources(template_json, "AWS::IAM::Policy").items():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            assert "*" not in targets, (key, statement)
+
+
+def test_functions_publish_only_to_declared_topics(template_json: dict[str, Any]) -> None:
+    def published(step: str) -> list[Any]:
+        return [s["Resource"] for s in policy_statements(template_json, f"Step{step}RoleDefaultPolicy")
+                if s["Action"] == "sns:Publish"]
+
+    assert published("nightlyreport") == [{"Ref": logical_id(template_json, "AWS::SNS::Topic", "Topicordercreated")}]
+    assert published("shiporder") == []
+    assert len(published("createorder")) == 2
+
+
+def test_functions_consume_only_their_own_queues(template_json: dict[str, Any]) -> None:
+    def consumed(step: str) -> list[Any]:
+        return [s["Resource"] for s in policy_statements(template_json, f"Step{step}RoleDefaultPolicy")
+                if "sqs:ReceiveMessage" in s["Action"]]
+
+    own = logical_id(template_json, "AWS::SQS::Queue", "StepshiporderSubscriptionordercreatedQueue")
+    assert consumed("shiporder") == [{"Fn::GetAtt": [own, "Arn"]}]
+    assert consumed("createorder") == []
+
+
+def test_functions_read_and_write_both_tables(template_json: dict[str, Any]) -> None:
+    tables = {logical_id(template_json, "AWS::DynamoDB::Table", t) for t in ("Tablestate", "Tablestreams")}
+    written = {r[0]["Fn::GetAtt"][0] for s in policy_statements(template_json, "StepgetorderRoleDefaultPolicy")
+               if "dynamodb:PutItem" in s["Action"] for r in [s["Resource"]]}
+    assert written == tables
+
+
+# -- tags and outputs ----------------------------------------------------------------------
+
+def test_flows_become_tags_on_the_steps_resources(template: Template) -> None:
+    template.has_resource_properties("AWS::Lambda::Function", {
+        "FunctionName": f"{PREFIX}-ship-order",
+        "Tags": Match.array_with([{"Key": "motia:flows", "Value": "orders shipping"}]),
+    })
+    template.has_resource_properties("AWS::SQS::Queue", {
+        "QueueName": f"{PREFIX}-ship-order-order-created",
+        "Tags": Match.array_with([{"Key": "motia:flows", "Value": "orders shipping"}]),
+    })
+
+
+def test_outputs_api_url_tables_and_topics(template_json: dict[str, Any]) -> None:
+    descriptions = sorted(o["Description"] for o in template_json["Outputs"].values())
+    assert descriptions == [
+        "HTTP API base URL",
+        "SNS topic of Motia topic order.created",
+        "SNS topic of Motia topic payment.requested (FIFO)",
+        "state table name",
+        "streams table name",
+    ]
+
+
+def test_no_bootstrap_version_rule(template_json: dict[str, Any]) -> None:
+    assert "Rules" not in template_json and "BootstrapVersion" not in template_json.get("Parameters", {})

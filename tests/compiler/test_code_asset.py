@@ -1,0 +1,130 @@
+"""The shared Lambda code asset: layout, vendored requirements (pip stubbed, no network)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from compiler.code_asset import (
+    AssetError,
+    build_code_asset,
+    project_files,
+    requirement_lines,
+    requirements_key,
+    vendor_requirements,
+)
+from tests.compiler.emit.ir_fixtures import every_kind, write_project
+
+# A stand-in for `python -m pip`: logs its argv, then fakes `install --target DIR` by
+# writing one package into DIR; exits 3 when the requirements name `broken`.
+PIP_STUB = '''
+import pathlib, sys
+args = sys.argv[1:]
+log = pathlib.Path(__file__).with_name("calls.log")
+log.write_text(log.read_text() + " ".join(args) + "\\n" if log.exists() else " ".join(args) + "\\n")
+requirements = pathlib.Path(args[args.index("-r") + 1]).read_text()
+if "broken" in requirements:
+    print("ERROR: No matching distribution found for broken", file=sys.stderr)
+    sys.exit(3)
+target = pathlib.Path(args[args.index("--target") + 1])
+(target / "vendored_pkg").mkdir(parents=True)
+(target / "vendored_pkg" / "__init__.py").write_text("VERSION = 1\\n")
+(target / "vendored_pkg" / "__pycache__").mkdir()
+(target / "vendored_pkg" / "__pycache__" / "x.pyc").write_bytes(b"")
+'''
+
+
+@pytest.fixture()
+def pip_stub(tmp_path: Path) -> tuple[list[str], Path]:
+    stub = tmp_path / "pipstub" / "pip_stub.py"
+    stub.parent.mkdir()
+    stub.write_text(PIP_STUB)
+    return [sys.executable, str(stub)], stub.with_name("calls.log")
+
+
+def calls(log: Path) -> list[str]:
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def test_requirement_lines_drop_blanks_and_comments() -> None:
+    text = "# pinned\n\nrequests==2.32.3  # http\n  pydantic>=2\n"
+    assert requirement_lines(text) == ("requests==2.32.3", "pydantic>=2")
+
+
+def test_requirements_key_changes_with_requirements() -> None:
+    assert requirements_key(("a==1",)) == requirements_key(("a==1",))
+    assert requirements_key(("a==1",)) != requirements_key(("a==2",))
+
+
+def test_project_files_are_step_files_and_include_files_sorted(tmp_path: Path) -> None:
+    app = every_kind(tmp_path)
+    dests = [f.dest for f in project_files(app)]
+    assert dests == sorted(dests)
+    assert "steps/data/prices.json" in dests
+    assert {fn.file for fn in app.functions} <= set(dests)
+
+
+def test_build_lays_out_steps_includes_and_runtime_without_bytecode(tmp_path: Path) -> None:
+    app = every_kind(tmp_path / "project")
+    write_project(Path(app.root), app)
+    out = build_code_asset(app, tmp_path / "asset", pip_command=["false"])
+    assert (out / "steps" / "create_order_step.py").is_file()
+    assert (out / "steps" / "data" / "prices.json").read_text() == '{"widget": 3}\n'
+    assert (out / "lambda_runtime" / "contract.py").is_file()
+    assert (out / "motia" / "__init__.py").is_file()
+    assert not list(out.rglob("__pycache__"))
+
+
+def test_rejects_missing_include_file(tmp_path: Path) -> None:
+    app = every_kind(tmp_path / "project")
+    write_project(Path(app.root), app)
+    (Path(app.root) / "steps" / "data" / "prices.json").unlink()
+    with pytest.raises(AssetError, match="steps/data/prices.json"):
+        build_code_asset(app, tmp_path / "asset")
+
+
+def test_empty_requirements_never_call_pip(tmp_path: Path, pip_stub: tuple[list[str], Path]) -> None:
+    pip, log = pip_stub
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("# nothing yet\n\n")
+    assert vendor_requirements(requirements, tmp_path / "cache", pip) is None
+    assert calls(log) == []
+
+
+def test_vendors_for_lambda_platform_once_per_requirements_hash(
+    tmp_path: Path, pip_stub: tuple[list[str], Path]
+) -> None:
+    pip, log = pip_stub
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("requests==2.32.3\n")
+    first = vendor_requirements(requirements, tmp_path / "cache", pip)
+    second = vendor_requirements(requirements, tmp_path / "cache", pip)
+    assert first == second and first is not None
+    assert (first / "vendored_pkg" / "__init__.py").is_file()
+    assert not (first / "vendored_pkg" / "__pycache__").exists()
+    [call] = calls(log)
+    assert "--platform manylinux2014_x86_64 --implementation cp --python-version 3.12" in call
+    assert "--only-binary=:all:" in call
+
+
+def test_fails_when_pip_fails_and_leaves_no_cache(tmp_path: Path, pip_stub: tuple[list[str], Path]) -> None:
+    pip, _ = pip_stub
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("broken==1.0\n")
+    with pytest.raises(AssetError, match="No matching distribution found for broken"):
+        vendor_requirements(requirements, tmp_path / "cache", pip)
+    assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_build_copies_vendored_packages_under_our_runtime(
+    tmp_path: Path, pip_stub: tuple[list[str], Path]
+) -> None:
+    pip, _ = pip_stub
+    app = every_kind(tmp_path / "project")
+    write_project(Path(app.root), app)
+    (Path(app.root) / "requirements.txt").write_text("requests==2.32.3\n")
+    out = build_code_asset(app, tmp_path / "asset", cache_root=tmp_path / "cache", pip_command=pip)
+    assert (out / "vendored_pkg" / "__init__.py").is_file()
+    assert (out / "lambda_runtime" / "contract.py").is_file()
