@@ -14,7 +14,7 @@ import sys
 from motia import runtime as motia_runtime
 from motia.context import FlowContext
 from motia.invoke import handler_args
-from motia.logger import Logger
+from motia.log import Logger
 from motia.types import TriggerInfo
 
 from lambda_runtime import contract

@@ -91,7 +91,7 @@ def _topic(entry: Any) -> str | None:
 def pick_step(module: ModuleType, wanted: str, relative: str) -> LoadedStep:
     """The step named `wanted` in `module`, with its triggers as objects."""
     from motia.config import plain_config, runtime_triggers, step_definitions
-    from motia.step import StepDefinition
+    from motia.definition import StepDefinition
 
     found = []
     for definition in step_definitions(module):

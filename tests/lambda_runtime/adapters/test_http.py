@@ -1,0 +1,131 @@
+"""GIVEN an API Gateway event WHEN the HTTP adapter runs THEN the handler sees an ApiRequest."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+
+from lambda_runtime.adapters import http
+from tests.lambda_runtime.conftest import event, load_step, step_module
+
+API = "steps/orders/api_step.py"
+
+
+def body_of(result: dict[str, Any]) -> Any:
+    return json.loads(result["body"])
+
+
+def test_v2_request_reaches_handler_with_params_query_headers_and_json_body() -> None:
+    result = http.handle(load_step(API, "CreateOrder"), event("apigw_v2_post.json"))
+    assert result["statusCode"] == 201
+    assert result["headers"]["x-step"] == "create-order"
+    assert result["headers"]["content-type"] == "application/json"
+    body = body_of(result)
+    assert body["id"] == "order-42"
+    assert body["total"] == 6.0
+    assert body["query"] == {"tag": ["a", "b"], "page": "2"}
+    assert body["method"] == "POST"
+    assert body["trace_id"] == "trace-from-client"
+    assert (body["trigger"], body["path"]) == ("http", "/orders/:id")
+    assert body["headers"] == {"x-trace-id": "trace-from-client", "cookie": "session=abc; theme=dark"}
+
+
+def test_v1_rest_event_with_multi_value_query_and_headers() -> None:
+    result = http.handle(load_step(API, "CreateOrder"), event("apigw_v1.json"))
+    body = body_of(result)
+    assert body["id"] == "order-5"
+    assert body["total"] == 3
+    assert body["query"] == {"tag": ["a", "b"], "page": "1"}
+    assert body["headers"]["x-multi"] == ["one", "two"]
+
+
+def test_base64_json_body_is_decoded() -> None:
+    result = http.handle(load_step(API, "CreateOrder"), event("apigw_v2_base64.json"))
+    assert body_of(result)["total"] == 4
+
+
+def test_base64_binary_body_reaches_handler_as_bytes() -> None:
+    raw = event("apigw_v2_base64.json")
+    raw["headers"] = {"content-type": "application/octet-stream"}
+    raw["body"] = base64.b64encode(b"\x00\x01\xff").decode()
+    assert body_of(http.handle(load_step(API, "CreateOrder"), raw))["body"] == "0001ff"
+
+
+def test_rejects_malformed_json_with_400() -> None:
+    raw = event("apigw_v2_post.json")
+    raw["body"] = "{not json"
+    result = http.handle(load_step(API, "CreateOrder"), raw)
+    assert result["statusCode"] == 400
+    assert "not valid JSON" in body_of(result)["error"]
+
+
+def test_rejects_request_when_condition_is_false_with_422() -> None:
+    raw = event("apigw_v2_post.json")
+    raw["body"] = json.dumps({"blocked": True})
+    result = http.handle(load_step(API, "CreateOrder"), raw)
+    assert (result["statusCode"], body_of(result)) == (422, {"error": "Request condition not met"})
+
+
+def test_fails_with_500_and_error_id_when_handler_raises(capsys: pytest.CaptureFixture[str]) -> None:
+    raw = event("apigw_v2_get.json")
+    raw["routeKey"] = "GET /explode"
+    result = http.handle(load_step(API, "Explode"), raw)
+    body = body_of(result)
+    assert result["statusCode"] == 500
+    assert set(body) == {"error", "error_id"}
+    assert "Traceback" not in body["error"]
+    logged = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert logged["level"] == "error" and logged["error_id"] == body["error_id"]
+    assert "Traceback" in logged["stack"] and logged["trace_id"] == "t-123"
+
+
+def test_dict_reply_with_status_code_and_text_body() -> None:
+    raw = event("apigw_v2_get.json")
+    raw["routeKey"] = "GET /dict"
+    result = http.handle(load_step(API, "DictReply"), raw)
+    assert (result["statusCode"], result["body"], result["headers"]) == (202, "accepted", {"content-type": "text/plain"})
+
+
+def test_zero_argument_handler_returning_none_answers_204() -> None:
+    raw = event("apigw_v2_get.json")
+    raw["routeKey"] = "DELETE /nothing"
+    raw["requestContext"]["http"]["method"] = "DELETE"
+    result = http.handle(load_step(API, "NoContent"), raw)
+    assert (result["statusCode"], result["body"]) == (204, "")
+
+
+def test_multi_trigger_step_gets_the_route_that_matched() -> None:
+    step = load_step("steps/multi_step.py", "Multi")
+    result = http.handle(step, event("apigw_v2_get.json"))
+    assert body_of(result) == {"branch": "http", "index": 0}
+    raw = event("apigw_v2_get.json")
+    raw["routeKey"] = "POST /items"
+    raw["requestContext"]["http"]["method"] = "POST"
+    assert body_of(http.handle(step, raw))["index"] == 1
+    assert step_module("steps/multi_step.py").SEEN[-2] == ("http", {"id": "7"})
+
+
+def test_streaming_handler_gets_buffered_motia_http_args() -> None:
+    raw = event("apigw_v2_get.json")
+    raw["routeKey"] = "GET /download/{name}"
+    raw["pathParameters"] = {"name": "ann"}
+    result = http.handle(load_step("steps/stream_http_step.py", "Download"), raw)
+    assert (result["statusCode"], result["body"]) == (200, "hello world ann")
+    assert result["headers"] == {"content-type": "text/plain"}
+
+
+def test_reply_encodes_bytes_as_base64() -> None:
+    result = http.reply(200, b"\x89PNG")
+    assert result["isBase64Encoded"] is True
+    assert base64.b64decode(result["body"]) == b"\x89PNG"
+
+
+def test_fails_when_no_http_trigger_matches() -> None:
+    raw = event("apigw_v2_get.json")
+    raw["routeKey"] = "PUT /elsewhere"
+    raw["requestContext"]["http"]["method"] = "PUT"
+    with pytest.raises(LookupError, match="no HTTP trigger"):
+        http.handle(load_step("steps/multi_step.py", "Multi"), raw)
