@@ -180,19 +180,50 @@ def _error_to_diagnostic(file: str, step: str, error: Any) -> Diagnostic:
     return Diagnostic("error", file, step, f"{_where(loc)}: {error['msg']}{shown}", "fix the value")
 
 
+def _without(plain: Any, loc: tuple[int | str, ...]) -> Any:
+    """A copy of `plain` without the key at `loc` (pydantic locations; union tags skipped)."""
+    if not loc or not isinstance(plain, (dict, list)):
+        return plain
+    head, rest = loc[0], loc[1:]
+    if isinstance(plain, dict):
+        if not rest:
+            return {k: v for k, v in plain.items() if k != head}
+        if head not in plain:  # a union tag, not a key
+            return _without(plain, rest)
+        return {**plain, head: _without(plain[head], rest)}
+    if isinstance(head, int) and head < len(plain):
+        return [_without(v, rest) if i == head else v for i, v in enumerate(plain)]
+    return plain
+
+
 def parse_step_config(file: str, plain: dict[str, Any]) -> tuple[StepSpec | None, tuple[Diagnostic, ...]]:
-    """Validate a plain config: the spec, or every schema error as a diagnostic."""
+    """Validate a plain config: the spec, and every schema error as a diagnostic.
+
+    When the only errors are unknown keys, the spec without them is returned too (with the
+    errors), so the project-wide rules still see this step and report their problems in the
+    same run.
+    """
     name = plain.get("name") if isinstance(plain.get("name"), str) else ""
     try:
         return StepSpec.model_validate(plain), ()
     except ValidationError as exc:
-        # A union of str | EnqueueSpec reports one error per member; keep the most useful one.
-        seen: set[str] = set()
-        diagnostics = []
-        for error in exc.errors():
-            diagnostic = _error_to_diagnostic(file, str(name or "?"), error)
-            key = diagnostic.message if error["type"] in ("extra_forbidden", "missing") else _where(tuple(error["loc"]))
-            if key not in seen:
-                seen.add(key)
-                diagnostics.append(diagnostic)
-        return None, tuple(diagnostics)
+        errors = exc.errors()
+    # A union of str | EnqueueSpec reports one error per member; keep one per place.
+    seen: set[str] = set()
+    diagnostics = []
+    for error in errors:
+        diagnostic = _error_to_diagnostic(file, str(name or "?"), error)
+        key = diagnostic.message if error["type"] in ("extra_forbidden", "missing") else _where(tuple(error["loc"]))
+        if key not in seen:
+            seen.add(key)
+            diagnostics.append(diagnostic)
+    spec = None
+    if all(e["type"] == "extra_forbidden" for e in errors):
+        cleaned: Any = plain
+        for error in errors:
+            cleaned = _without(cleaned, tuple(error["loc"]))
+        try:
+            spec = StepSpec.model_validate(cleaned)
+        except ValidationError:
+            spec = None
+    return spec, tuple(diagnostics)

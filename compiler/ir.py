@@ -28,6 +28,7 @@ class Diagnostic:
     step: str
     message: str
     hint: str = ""
+    line: int | None = None  # line in `file`, when known (import errors)
 
 
 @dataclass(frozen=True)

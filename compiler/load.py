@@ -77,20 +77,19 @@ def _failure_line(error: BaseException, path: Path) -> int | None:
 
 def _import_diagnostic(relative: str, path: Path, error: BaseException) -> Diagnostic:
     line = _failure_line(error, path)
-    where = f"{relative}:{line}" if line else relative
     if isinstance(error, SyntaxError):
-        message = f"{where}: syntax error: {error.msg}"
+        message = f"syntax error: {error.msg}"
         hint = "fix the Python syntax at that line"
     elif isinstance(error, ModuleNotFoundError):
-        message = f"{where}: cannot import {error.name!r} ({error})"
+        message = f"cannot import {error.name!r} ({error})"
         hint = (
             f"install {error.name!r} in this environment and list it in the project's "
             "requirements.txt so it is packaged for Lambda"
         )
     else:
-        message = f"{where}: importing the step file raised {type(error).__name__}: {error}"
+        message = f"importing the step file raised {type(error).__name__}: {error}"
         hint = "a step file must import without side effects that fail at build time"
-    return Diagnostic("error", relative, "", message, hint)
+    return Diagnostic("error", relative, "", message, hint, line=line)
 
 
 def load_steps(app_dir: Path, files: tuple[Path, ...]) -> LoadResult:
@@ -112,7 +111,7 @@ def load_steps(app_dir: Path, files: tuple[Path, ...]) -> LoadResult:
             if not definitions:
                 diagnostics.append(Diagnostic(
                     "error", relative, "",
-                    f"{relative}: no step found in this file",
+                    "no step found in this file",
                     "define `my_step = step(config, handler)`, or module-level `config` and "
                     "`handler`, or rename the file if it is not a step",
                 ))

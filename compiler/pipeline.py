@@ -49,7 +49,7 @@ def _parse(app_dir: Path, loaded: LoadedStep) -> tuple[ParsedStep | None, list[i
     if spec is None:
         return None, list(problems)
     includes, missing = resolve_include_files(app_dir, loaded.file, spec.include_files or [])
-    diagnostics = [
+    diagnostics = list(problems) + [
         ir.Diagnostic("error", loaded.file, spec.name, f"include_files entry {m!r} matches no file in the project",
                       "paths are relative to the step file's folder and must stay inside the project")
         for m in missing

@@ -84,6 +84,12 @@ def summary_line(app: ir.Application) -> str:
 
 
 def render_plan(app: ir.Application) -> str:
+    """The tables, then warnings; a project with errors gets only its diagnostics."""
+    if app.errors:
+        return "\n".join([
+            f"{app.name}: the project does not compile", "", *format_diagnostics(app.diagnostics), "",
+            "Fix the errors above and run `motia plan` again.",
+        ]) + "\n"
     lines = [summary_line(app)]
     for title, attribute, render in _SECTIONS:
         present = getattr(app, attribute) if attribute else (app.state_triggers or app.stream_triggers)

@@ -20,6 +20,8 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]], indent: str 
 
 def format_diagnostic(d: ir.Diagnostic) -> str:
     where = d.file or "project"
+    if d.line:
+        where += f":{d.line}"
     if d.step:
         where += f" [{d.step}]"
     text = f"{d.severity}: {where}: {d.message}"

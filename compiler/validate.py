@@ -58,7 +58,7 @@ def check_handler_size(step: ParsedStep) -> Iterator[ir.Diagnostic]:
     if size.memory_reason and "most is" in size.memory_reason:
         yield _warning(step, size.memory_reason, f"memory is capped at {MEMORY_MAX_MB} MB")
     has_http = any(isinstance(t, HttpTriggerSpec) for t in step.spec.triggers)
-    if has_http and handler.timeout is not None and handler.timeout > API_GATEWAY_TIMEOUT_S:
+    if has_http and handler.timeout is not None and API_GATEWAY_TIMEOUT_S < handler.timeout <= TIMEOUT_MAX_S:
         yield _warning(
             step, f"timeout {handler.timeout} s is longer than API Gateway waits ({API_GATEWAY_TIMEOUT_S} s)",
             "HTTP callers get 503 after 30 s; move long work to a queue step",
@@ -138,7 +138,7 @@ def check_crons(step: ParsedStep) -> Iterator[ir.Diagnostic]:
         try:
             translation = translate_cron(trigger.expression)
         except CronError as error:
-            yield _error(step, f"cron {trigger.expression!r}: {error.message}", error.hint)
+            yield _error(step, error.message, error.hint)
             continue
         for warning in translation.warnings:
             yield _warning(step, f"cron {trigger.expression!r}: {warning}", "")

@@ -1,0 +1,31 @@
+# The two commands of the README. Both create .venv on first use and reinstall when
+# pyproject.toml changes, so a fresh clone needs nothing installed by hand.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Node 20 makes jsii print an end-of-life box on every run: keep output readable.
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+
+.PHONY: demo test plan bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/motia plan --app-dir examples/orders
+
+test: $(STAMP)
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+plan: $(STAMP)
+	$(VENV)/bin/motia plan --app-dir $(or $(APP),examples/orders)
+
+bench: $(STAMP)
+	$(PY) bench/plan_bench.py
+
+clean:
+	rm -rf $(VENV) cdk.out .pytest_cache

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from compiler.config_schema import QueueTriggerSpec, closest_key, parse_step_config
+from motia import http, queue
+from motia.config import plain_config
+
+
+def parse(config: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return parse_step_config("steps/a_step.py", plain_config(config))
+
+
+@pytest.mark.parametrize("queue_config", [
+    {"type": "fifo", "max_retries": 4, "visibility_timeout": 90, "delay_seconds": 5},
+    {"type": "fifo", "maxRetries": 4, "visibilityTimeout": 90, "delaySeconds": 5},
+])
+def test_accepts_snake_and_camel_case_keys(queue_config: dict[str, Any]) -> None:
+    spec, problems = parse({"name": "A", "triggers": [queue("t", config=queue_config)]})
+    assert problems == ()
+    assert spec is not None
+    trigger = spec.triggers[0]
+    assert isinstance(trigger, QueueTriggerSpec) and trigger.config is not None
+    assert (trigger.config.max_retries, trigger.config.visibility_timeout, trigger.config.delay_seconds) == (4, 90, 5)
+
+
+def test_accepts_camel_case_step_keys() -> None:
+    spec, problems = parse({"name": "A", "triggers": [], "includeFiles": ["x"], "virtualSubscribes": ["t"]})
+    assert problems == () and spec is not None and spec.include_files == ["x"]
+
+
+@pytest.mark.parametrize(("config", "key", "suggestion"), [
+    ({"name": "A", "triggers": [queue("t", config={"maxRetry": 3})]}, "maxRetry", "maxRetries"),
+    ({"name": "A", "triggers": [], "enqueue": ["t"]}, "enqueue", "enqueues"),
+    ({"name": "A", "triggers": [], "infrastructure": {"handler": {"timout": 3}}}, "timout", "timeout"),
+    ({"name": "A", "triggers": [{"type": "http", "method": "GET", "path": "/", "bodyschema": {}}]}, "bodyschema", "body_schema"),
+])
+def test_rejects_unknown_key_naming_the_closest_known_one(config: dict[str, Any], key: str, suggestion: str) -> None:
+    spec, (problem, *_) = parse(config)
+    # the spec without the unknown key comes back too, so project rules still run
+    assert spec is not None
+    assert problem.message.startswith(f"unknown key {key!r}")
+    assert problem.hint == f"did you mean {suggestion!r}?"
+    assert (problem.file, problem.step) == ("steps/a_step.py", "A")
+
+
+def test_rejects_unknown_trigger_type() -> None:
+    _, (problem,) = parse({"name": "A", "triggers": [{"type": "webhook"}]})
+    assert problem.message == "unknown trigger type 'webhook' in triggers[0]"
+
+
+def test_rejects_missing_required_keys_all_at_once() -> None:
+    _, problems = parse({"triggers": [{"type": "queue"}, {"type": "http", "path": "/"}]})
+    assert {p.message for p in problems} == {
+        "missing required key 'name' in the step config",
+        "missing required key 'topic' in triggers[0]",
+        "missing required key 'method' in triggers[1]",
+    }
+
+
+def test_rejects_wrong_value_types_once_per_place() -> None:
+    _, problems = parse({"name": "A", "triggers": [http("GET", "/")], "enqueues": ["ok", 3]})
+    assert [p.message for p in problems] == ["enqueues[1]: Input should be a valid string (got 3)"]
+
+
+def test_rejects_bad_queue_type_with_the_value() -> None:
+    _, (problem,) = parse({"name": "A", "triggers": [queue("t", config={"type": "fast"})]})
+    assert "triggers[0].config.type" in problem.message and "'fast'" in problem.message
+
+
+def test_closest_key_returns_none_for_nonsense() -> None:
+    assert closest_key("zzzzzz") is None

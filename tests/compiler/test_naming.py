@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+
+from compiler import naming
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("CreateOrder", "CreateOrder"), ("order.created", "order-created"), ("a b/c", "a-b-c"),
+    ("under_score", "under_score"), ("..x..", "x"), ("!!!", "x"),
+])
+def test_clean_keeps_only_characters_aws_accepts(name: str, expected: str) -> None:
+    assert naming.clean(name) == expected
+
+
+def test_names_within_limits_are_readable() -> None:
+    assert naming.function_name("orders-dev", "CreateOrder") == "orders-dev-CreateOrder"
+    assert naming.queue_name("orders-dev", "order.created", "Charge", fifo=True) == "orders-dev-order-created-Charge.fifo"
+    assert naming.dlq_name("orders-dev", "t", "S", fifo=False) == "orders-dev-t-S-dlq"
+    assert naming.topic_name("p", "t", fifo=True) == "p-t.fifo"
+    assert naming.schedule_name("p", "S", 1) == "p-S-cron1"
+
+
+@pytest.mark.parametrize(("make", "limit"), [
+    (lambda s: naming.function_name("orders-prod", s), naming.LAMBDA_NAME_LIMIT),
+    (lambda s: naming.queue_name("orders-prod", "topic.with.a.long.name", s, fifo=True), naming.SQS_NAME_LIMIT),
+    (lambda s: naming.dlq_name("orders-prod", "topic.with.a.long.name", s, fifo=True), naming.SQS_NAME_LIMIT),
+    (lambda s: naming.schedule_name("orders-prod", s, 0), naming.SCHEDULE_NAME_LIMIT),
+])
+def test_long_names_are_shortened_with_a_hash_never_into_a_collision(make, limit: int) -> None:  # type: ignore[no-untyped-def]
+    a = make("ProcessIncomingOrderPaymentsAndNotifyCustomersStepNumberOne")
+    b = make("ProcessIncomingOrderPaymentsAndNotifyCustomersStepNumberTwo")
+    assert len(a) <= limit and len(b) <= limit
+    assert a != b
+    assert a == make("ProcessIncomingOrderPaymentsAndNotifyCustomersStepNumberOne")
+
+
+def test_fifo_suffix_survives_shortening() -> None:
+    name = naming.queue_name("p", "t" * 100, "S", fifo=True)
+    assert name.endswith(".fifo") and len(name) == naming.SQS_NAME_LIMIT

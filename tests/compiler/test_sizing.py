@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from compiler.config_schema import QueueSpec, StepSpec
+from compiler.sizing import function_size, queue_settings
+
+
+def spec(handler: dict[str, Any] | None = None, queue: dict[str, Any] | None = None) -> StepSpec:
+    return StepSpec.model_validate({"name": "A", "infrastructure": {"handler": handler, "queue": queue}})
+
+
+@pytest.mark.parametrize(("handler", "memory", "timeout", "reason"), [
+    (None, 128, 30, ""),
+    ({"ram": 512, "timeout": 60}, 512, 60, ""),
+    ({"ram": 512, "cpu": 256}, 512, 30, ""),  # 0.25 vCPU needs 443 MB: ram already buys it
+    ({"ram": 512, "cpu": 1024}, 1769, 30, "raised from ram 512 MB"),
+    ({"ram": 256, "cpu": 2048}, 3538, 30, "raised from ram 256 MB"),
+    ({"cpu": 8192}, 10240, 30, "most is 6 vCPU"),
+])
+def test_memory_buys_the_requested_cpu(handler: Any, memory: int, timeout: int, reason: str) -> None:
+    size = function_size(spec(handler))
+    assert (size.memory_mb, size.timeout_s) == (memory, timeout)
+    assert reason in size.memory_reason and bool(reason) == bool(size.memory_reason)
+
+
+def test_queue_settings_defaults_use_six_times_the_function_timeout() -> None:
+    settings = queue_settings([], function_timeout_s=20)
+    assert (settings.fifo, settings.max_receive_count, settings.visibility_timeout_s, settings.delay_s) == (False, 3, 120, 0)
+    assert not settings.visibility_explicit
+
+
+def test_queue_settings_take_each_field_from_the_most_specific_layer() -> None:
+    step_level = QueueSpec(type="fifo", max_retries=5, delay_seconds=3)
+    trigger_level = QueueSpec(max_retries=2, visibility_timeout=100)
+    settings = queue_settings([step_level, trigger_level], function_timeout_s=30)
+    assert (settings.fifo, settings.max_receive_count, settings.visibility_timeout_s, settings.delay_s) == (True, 2, 100, 3)
+    assert settings.visibility_explicit
