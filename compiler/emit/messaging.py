@@ -3,8 +3,9 @@ queue + DLQ of the same kind, raw delivery, redrive after max_retries, batch ite
 
 from __future__ import annotations
 
-from aws_cdk import Duration, aws_sns as sns, aws_sns_subscriptions as subscriptions
-from aws_cdk import aws_sqs as sqs
+from aws_cdk import Duration, aws_iam as iam, aws_sns as sns, aws_sqs as sqs
+
+from constructs import Construct
 
 from compiler.emit.parts import StackParts, construct_id
 from compiler.ir import QueueSubscription, Topic
@@ -30,6 +31,31 @@ def emit_topic(parts: StackParts, topic: Topic) -> None:
     )
 
 
+def subscribe_queue(scope: Construct, holder: str, topic: sns.Topic, queue: sqs.Queue) -> None:
+    """Topic -> queue with raw delivery, and the queue policy letting only that topic send.
+
+    Declared directly rather than with SqsSubscription, whose ids embed the stack name (and so
+    the stage): logical ids must derive from step and topic names only.
+    """
+    added = queue.add_to_resource_policy(iam.PolicyStatement(
+        principals=[iam.ServicePrincipal("sns.amazonaws.com")],
+        actions=["sqs:SendMessage"],
+        resources=[queue.queue_arn],
+        conditions={"ArnEquals": {"aws:SourceArn": topic.topic_arn}},
+    ))
+    subscription = sns.Subscription(
+        scope, f"{holder}-Subscription",
+        topic=topic,
+        endpoint=queue.queue_arn,
+        protocol=sns.SubscriptionProtocol.SQS,
+        # Raw delivery: the SQS body is the enqueued JSON; the trace id rides as an attribute.
+        raw_message_delivery=True,
+    )
+    # SNS checks it may send when subscribing: create the queue policy first.
+    if added.policy_dependable is not None:
+        subscription.node.add_dependency(added.policy_dependable)
+
+
 def emit_queue(parts: StackParts, sub: QueueSubscription) -> None:
     scope = parts.step_scope(sub.function)
     kind = "SubscriptionFifo" if sub.fifo else "Subscription"
@@ -51,10 +77,7 @@ def emit_queue(parts: StackParts, sub: QueueSubscription) -> None:
         # max_receive_count counts deliveries, so max_retries = total attempts (DESIGN.md 1).
         dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=sub.max_receive_count),
     )
-    # Raw delivery: the SQS body is the enqueued JSON and the trace id rides as an attribute.
-    parts.topic(sub.topic, sub.fifo).add_subscription(
-        subscriptions.SqsSubscription(queue, raw_message_delivery=True)
-    )
+    subscribe_queue(scope, holder, parts.topic(sub.topic, sub.fifo), queue)
     function = parts.function(sub.function)
     # An explicit mapping id (not SqsEventSource's, which embeds the stack name) keeps logical
     # ids equal across stages; the grant covers this queue only.
