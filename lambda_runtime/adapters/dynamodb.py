@@ -84,9 +84,17 @@ def stream_input(record: dict[str, Any]) -> StreamTriggerInput:
         group_id=str(group_id),
         id=item_id,
         event=StreamEvent(type=kind, data=(current or {}).get(contract.VALUE_ATTRIBUTE)),  # type: ignore[arg-type]
-        timestamp=int(float(created) * 1000) if created is not None else 0,
+        timestamp=_millis(created),
         old_value=(old or {}).get(contract.VALUE_ATTRIBUTE),
     )
+
+
+def _millis(created: Any) -> int:
+    """ApproximateCreationDateTime: epoch seconds in Lambda events, a datetime through boto3."""
+    if created is None:
+        return 0
+    seconds = created.timestamp() if hasattr(created, "timestamp") else float(created)
+    return int(seconds * 1000)
 
 
 def _stream_trigger(step: LoadedStep, item: StreamTriggerInput) -> tuple[int, Any] | None:
