@@ -1,0 +1,93 @@
+"""`motia plan`: exit statuses, the text, and the --json fields scripts rely on."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from compiler.cli import main
+from tests.conftest import EXAMPLES, FIXTURE_PROJECTS, REPO
+
+
+def plan(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    status = main(["plan", *args])
+    return status, capsys.readouterr().out
+
+
+def test_plan_prints_a_table_per_resource_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = plan(capsys, "--app-dir", str(EXAMPLES / "orders"))
+    assert status == 0
+    for title in ("Functions", "HTTP routes", "Topics (SNS)", "Queue subscriptions", "Schedules", "Tables"):
+        assert title in out
+    assert "GET     /orders/{id}    GetOrder" in out
+    assert "ChargePayment: memory raised from ram 512 MB" in out
+
+
+def test_plan_json_has_the_documented_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = plan(capsys, "--app-dir", str(EXAMPLES / "orders"), "--json")
+    data = json.loads(out)
+    assert status == 0 and data["ok"] is True and data["schema_version"] == 1
+    required = {
+        "functions": {"name", "function_name", "file", "memory_mb", "timeout_s", "triggers"},
+        "routes": {"method", "path", "function"},
+        "topics": {"name", "fifo", "publishers", "subscribers"},
+        "queues": {"topic", "function", "queue_name", "fifo", "dlq_name", "max_receive_count",
+                   "visibility_timeout_s", "delay_s"},
+        "schedules": {"function", "source", "expression"},
+        "state_triggers": {"function"},
+        "stream_triggers": {"function", "stream", "group_id", "item_id"},
+    }
+    for section, fields in required.items():
+        assert data[section], section
+        for entry in data[section]:
+            assert fields <= set(entry), (section, fields - set(entry))
+    assert {"path": "/orders/{id}", "method": "GET", "function": "GetOrder"}.items() <= data["routes"][2].items()
+    assert data["diagnostics"] == []
+
+
+def test_fails_with_exit_1_and_still_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = plan(capsys, "--app-dir", str(FIXTURE_PROJECTS / "broken"), "--json")
+    data = json.loads(out)
+    assert status == 1 and data["ok"] is False
+    assert {"severity", "file", "step", "message"} <= set(data["diagnostics"][0])
+    assert sum(d["severity"] == "error" for d in data["diagnostics"]) == 8
+
+
+def test_fails_with_exit_1_listing_every_error_with_its_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = plan(capsys, "--app-dir", str(FIXTURE_PROJECTS / "broken"))
+    assert status == 1
+    lines = out.splitlines()
+    assert sum(line.startswith("error: ") for line in lines) == 8
+    assert sum(line.strip().startswith("fix: ") for line in lines) == 9
+    assert "steps/syntax_step.py:5: syntax error" in out
+    assert "8 errors and 1 warning" in out
+
+
+def test_rejects_missing_app_dir_with_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["plan", "--app-dir", str(tmp_path / "missing")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_rejects_unknown_option_with_exit_2() -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["plan", "--bogus"])
+    assert exited.value.code == 2
+
+
+def test_console_script_runs_without_traceback_on_a_broken_project() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "compiler", "plan", "--app-dir", str(FIXTURE_PROJECTS / "broken")],
+        capture_output=True, text=True, cwd=REPO,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_stage_and_app_name_prefix_every_name(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = plan(capsys, "--app-dir", str(EXAMPLES / "orders"), "--stage", "prod", "--app-name", "shop", "--json")
+    names = [f["function_name"] for f in json.loads(out)["functions"]]
+    assert status == 0 and all(n.startswith("shop-prod-") for n in names)
