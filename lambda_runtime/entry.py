@@ -48,6 +48,10 @@ def load() -> LoadedStep:
     if _step is None:
         step = load_from_environment()
         motia_runtime.install(AwsRuntime({step.name: step.enqueues}))
+        # Import the adapters this step can receive now, in the init phase (full CPU on Lambda).
+        kinds = {"http": "http", "queue": "sqs", "cron": "cron", "state": "dynamodb", "stream": "dynamodb"}
+        for trigger in step.triggers:
+            _adapter(kinds.get(trigger.type, "dynamodb"))
         _step = step
     return _step
 
