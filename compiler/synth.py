@@ -27,6 +27,7 @@ __all__ = [
     "ResourceLimitError",
     "SynthResult",
     "configure_jsii_environment",
+    "check_resource_limit",
     "count_resources",
     "resource_limit_message",
     "synthesize",
@@ -83,6 +84,12 @@ def resource_limit_message(stack_name: str, total: int) -> str:
     )
 
 
+def check_resource_limit(stack_name: str, counts: tuple[tuple[str, int], ...]) -> None:
+    total = sum(n for _, n in counts)
+    if total > MAX_RESOURCES_PER_STACK:
+        raise ResourceLimitError(resource_limit_message(stack_name, total))
+
+
 def new_app(out_dir: Path, validate: bool, context: dict[str, Any] | None = None) -> App:
     configure_jsii_environment(validate)
     from aws_cdk import App
@@ -134,7 +141,6 @@ def synthesize(
         cdk_app.synth()
         template_path = out_dir / stack.template_file
     counts = count_resources(json.loads(template_path.read_text()))
-    result = SynthResult(out_dir, app.prefix, template_path, counts)
-    if result.total_resources > MAX_RESOURCES_PER_STACK:
-        raise ResourceLimitError(resource_limit_message(app.prefix, result.total_resources))
-    return result
+    # Checked on the template itself: exact, whatever the emitters add per step.
+    check_resource_limit(app.prefix, counts)
+    return SynthResult(out_dir, app.prefix, template_path, counts)

@@ -10,8 +10,11 @@ from compiler.emit.parts import StackParts
 
 def emit_outputs(parts: StackParts) -> None:
     stack = parts.stack
-    if parts.api is not None:
-        CfnOutput(stack, "Output-ApiUrl", value=parts.api.api_endpoint, description="HTTP API base URL")
+    if parts.api is not None and parts.api.url is not None:
+        # The default stage's URL is built from Ref(api), not GetAtt ApiEndpoint, which moto's
+        # CloudFormation cannot resolve (it skips AWS::ApiGatewayV2::*): the template must
+        # deploy there for `motia dev`.
+        CfnOutput(stack, "Output-ApiUrl", value=parts.api.url, description="HTTP API base URL")
     for kind, table in sorted(parts.tables.items()):
         CfnOutput(stack, f"Output-Table-{kind}", value=table.table_name, description=f"{kind} table name")
     for (name, fifo), topic in sorted(parts.topics.items()):

@@ -1,0 +1,176 @@
+"""compiler/synth.py and `motia synth`: assemblies that lint clean, repeat byte for byte and
+deploy into moto's CloudFormation. Two fixture apps, three synths in this process."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from compiler.pipeline import compile_project
+from compiler.synth import (
+    MAX_RESOURCES_PER_STACK,
+    ResourceLimitError,
+    SynthResult,
+    check_resource_limit,
+    synthesize,
+)
+from tests.compiler.emit.ir_fixtures import every_kind, write_project
+
+REPO = Path(__file__).resolve().parents[2]
+ORDERS = REPO / "examples" / "orders"
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+
+
+@pytest.fixture(scope="module")
+def orders(tmp_path_factory: pytest.TempPathFactory) -> SynthResult:
+    app = compile_project(ORDERS, stage="ci")
+    assert not app.errors
+    return synthesize(app, tmp_path_factory.mktemp("orders") / "cdk.out")
+
+
+@pytest.fixture(scope="module")
+def every(tmp_path_factory: pytest.TempPathFactory) -> SynthResult:
+    root = tmp_path_factory.mktemp("every")
+    app = every_kind(root)
+    write_project(root, app)
+    return synthesize(app, tmp_path_factory.mktemp("every-out") / "cdk.out")
+
+
+def test_writes_stack_named_app_stage_with_its_code_asset(orders: SynthResult) -> None:
+    assert orders.stack_name == "orders-ci"
+    assert orders.template_path == orders.out_dir / "orders-ci.template.json"
+    [asset] = [p for p in orders.out_dir.iterdir() if p.name.startswith("asset.")]
+    assert (asset / "lambda_runtime").is_dir() and (asset / "motia").is_dir() and (asset / "steps").is_dir()
+    assert dict(orders.resource_counts)["AWS::Lambda::Function"] == len(compile_project(ORDERS).functions)
+
+
+def test_synthesizing_twice_gives_byte_identical_templates(orders: SynthResult, tmp_path: Path) -> None:
+    again = synthesize(compile_project(ORDERS, stage="ci"), tmp_path / "cdk.out")
+    assert again.template_path.read_bytes() == orders.template_path.read_bytes()
+    assert (again.out_dir / "orders-ci.assets.json").read_bytes() == (orders.out_dir / "orders-ci.assets.json").read_bytes()
+
+
+@pytest.mark.parametrize("fixture_name", ["orders", "every"])
+def test_templates_pass_cfn_lint_without_errors(fixture_name: str, request: pytest.FixtureRequest) -> None:
+    from cfnlint.api import lint_file
+
+    result: SynthResult = request.getfixturevalue(fixture_name)
+    errors = [str(m) for m in lint_file(result.template_path) if m.rule.id.startswith("E")]
+    assert errors == []
+
+
+def test_rejects_an_app_with_compile_errors(tmp_path: Path) -> None:
+    from compiler.ir import Application, Diagnostic
+
+    broken = Application("x", "dev", "x-dev", str(tmp_path),
+                         diagnostics=(Diagnostic("error", "steps/a_step.py", "a", "bad"),))
+    with pytest.raises(ValueError, match="1 compile errors"):
+        synthesize(broken, tmp_path / "cdk.out")
+
+
+def test_fails_over_the_resources_per_stack_limit() -> None:
+    with pytest.raises(ResourceLimitError, match=r"declares 501 resources.*at most 500.*Fix:"):
+        check_resource_limit("big-dev", (("AWS::SQS::Queue", 300), ("AWS::Lambda::Function", 201)))
+    check_resource_limit("ok-dev", (("AWS::SQS::Queue", MAX_RESOURCES_PER_STACK),))
+
+
+# -- moto ----------------------------------------------------------------------------------
+
+def publish_file_assets(out_dir: Path, stack: str, s3: Any) -> None:
+    """What `cdk deploy` does with the file assets: zip directories, upload to the asset bucket."""
+    manifest = json.loads((out_dir / f"{stack}.assets.json").read_text())
+    for asset in manifest["files"].values():
+        source = out_dir / asset["source"]["path"]
+        for dest in asset["destinations"].values():
+            bucket = dest["bucketName"].replace("${AWS::AccountId}", ACCOUNT).replace("${AWS::Region}", REGION)
+            buckets = {b["Name"] for b in s3.list_buckets()["Buckets"]}
+            if bucket not in buckets:
+                s3.create_bucket(Bucket=bucket)
+            body = source.read_bytes() if source.is_file() else zip_dir(source)
+            s3.put_object(Bucket=bucket, Key=dest["objectKey"], Body=body)
+
+
+def zip_dir(source: Path) -> bytes:
+    target = source.parent / f"{source.name}.test.zip"
+    with zipfile.ZipFile(target, "w") as archive:
+        for path in sorted(p for p in source.rglob("*") if p.is_file()):
+            archive.write(path, path.relative_to(source).as_posix())
+    return target.read_bytes()
+
+
+def test_deploys_into_moto_cloudformation(every: SynthResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+    from moto import mock_aws
+
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_DEFAULT_REGION": REGION, "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled"}.items():
+        monkeypatch.setenv(key, value)
+    with mock_aws():
+        publish_file_assets(every.out_dir, every.stack_name, boto3.client("s3", region_name=REGION))
+        cfn = boto3.client("cloudformation", region_name=REGION)
+        cfn.create_stack(StackName=every.stack_name, TemplateBody=every.template_path.read_text(),
+                         Capabilities=["CAPABILITY_IAM"])
+        stack = cfn.describe_stacks(StackName=every.stack_name)["Stacks"][0]
+        assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
+
+        queues = {url.rsplit("/", 1)[1] for url in boto3.client("sqs", region_name=REGION).list_queues()["QueueUrls"]}
+        assert {"shop-test-ship-order-order-created", "shop-test-ship-order-order-created-dlq",
+                "shop-test-charge-payment-payment-requested.fifo",
+                "shop-test-charge-payment-payment-requested-dlq.fifo"} <= queues
+        topics = {t["TopicArn"].rsplit(":", 1)[1] for t in boto3.client("sns", region_name=REGION).list_topics()["Topics"]}
+        assert topics == {"shop-test-order-created", "shop-test-payment-requested.fifo"}
+        tables = set(boto3.client("dynamodb", region_name=REGION).list_tables()["TableNames"])
+        assert tables == {"shop-test-state", "shop-test-streams"}
+        functions = {f["FunctionName"] for f in boto3.client("lambda", region_name=REGION).list_functions()["Functions"]}
+        assert functions == {f"shop-test-{n}" for n in ("audit-state", "charge-payment", "create-order",
+                                                        "get-order", "nightly-report", "ship-order", "watch-orders")}
+
+
+# -- the command ---------------------------------------------------------------------------
+
+def run_motia(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JSII_SILENCE")}
+    return subprocess.run([sys.executable, "-m", "compiler", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_motia_synth_writes_assembly_and_prints_summary_without_node_noise(tmp_path: Path) -> None:
+    done = run_motia("synth", "--app-dir", str(ORDERS), "--out", str(tmp_path / "out"), "--stage", "qa")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "orders-qa.template.json").is_file()
+    assert "Synthesized stack orders-qa" in done.stdout
+    assert "AWS::Lambda::Function" in done.stdout and "POST" in done.stdout
+    assert "end-of-life" not in done.stdout + done.stderr
+
+
+def test_fails_with_exit_1_and_writes_nothing_on_compile_errors(tmp_path: Path) -> None:
+    steps = tmp_path / "broken" / "steps"
+    steps.mkdir(parents=True)
+    (steps / "bad_step.py").write_text("config = {'name': 'bad', 'triggers': [], 'nope': 1}\n"
+                                       "def handler(input, ctx):\n    return None\n")
+    (steps / "worse_step.py").write_text("this is not python\n")
+    done = run_motia("synth", "--app-dir", str(tmp_path / "broken"), "--out", str(tmp_path / "out"))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "error" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_command_modules_do_not_load_aws_cdk() -> None:
+    code = "import sys, compiler.cli; compiler.cli.build_parser(); print('aws_cdk' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
+
+
+def test_synth_help_explains_each_option() -> None:
+    done = run_motia("synth", "--help")
+    for option in ("--app-dir", "--out", "--stage", "--validate"):
+        assert option in done.stdout
