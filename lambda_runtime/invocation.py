@@ -80,15 +80,6 @@ def condition_holds(trigger: Any, input_value: Any, ctx: FlowContext[Any]) -> bo
     return bool(resolve(condition(input_value, ctx)))
 
 
-def call(handler: Callable[..., Any], input_value: Any, ctx: FlowContext[Any]) -> Any:
-    """Call the handler with the invocation's context current (for standalone helpers)."""
-    token = motia_runtime.set_current_context(ctx)
-    try:
-        return resolve(handler(*handler_args(handler, input_value, ctx)))
-    finally:
-        motia_runtime.reset_current_context(token)
-
-
 def run_triggered(step: LoadedStep, trigger: Any, info: TriggerInfo, trace_id: str, input_value: Any) -> tuple[bool, Any]:
     """(False, None) when the condition skips the event, else (True, handler result)."""
     ctx = make_context(step, info, trace_id, input_value)

@@ -56,9 +56,9 @@ def deduplication_id(trace_id: str, topic: str, group_id: str, body: str, occurr
 
 
 def encode_body(data: Any) -> str:
-    from lambda_runtime.adapters.http import _json_default
+    from lambda_runtime.adapters.http import json_default  # models and Decimals as in HTTP replies
 
-    return json.dumps(data, sort_keys=True, default=_json_default)
+    return json.dumps(data, sort_keys=True, default=json_default)
 
 
 def publish(

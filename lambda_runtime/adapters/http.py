@@ -164,7 +164,7 @@ def streaming_args(request: ApiRequest[Any]) -> MotiaHttpArgs[Any]:
     return MotiaHttpArgs(request=http_request, response=MotiaHttpResponse(writer=_BufferedWriter()))
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
     dump = getattr(value, "model_dump", None)
     if callable(dump):
         return dump()
@@ -190,7 +190,7 @@ def reply(status: int, body: Any, headers: dict[str, Any] | None = None) -> dict
         if not has_type:
             out_headers["content-type"] = "text/plain; charset=utf-8"
     else:
-        result["body"] = json.dumps(body, default=_json_default)
+        result["body"] = json.dumps(body, default=json_default)
         if not has_type:
             out_headers["content-type"] = "application/json"
     return result
