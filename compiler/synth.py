@@ -90,17 +90,17 @@ def check_resource_limit(stack_name: str, counts: tuple[tuple[str, int], ...]) -
         raise ResourceLimitError(resource_limit_message(stack_name, total))
 
 
-def new_app(out_dir: Path, validate: bool, context: dict[str, Any] | None = None) -> App:
+def new_app(out_dir: Path | None, validate: bool) -> App:
+    """A CDK app with our settings; `out_dir` None lets the CDK CLI choose (CDK_OUTDIR)."""
     configure_jsii_environment(validate)
     from aws_cdk import App
 
     return App(
-        outdir=str(out_dir),
+        outdir=str(out_dir) if out_dir is not None else None,
         builtin_cloud_formation_validation=validate,
         analytics_reporting=False,  # no AWS::CDK::Metadata: the template is the project only
         stack_traces=False,  # construct traces cost time and are not useful to Motia users
         tree_metadata=False,
-        context=context,
     )
 
 
