@@ -16,6 +16,8 @@ from typing import Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "compiler.commands.plan",
     "compiler.commands.synth",
+    "compiler.commands.deploy",
+    "compiler.commands.destroy",
 )
 
 

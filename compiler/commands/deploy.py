@@ -1,0 +1,113 @@
+"""`motia deploy`: synthesize (or reuse the assembly), publish assets, change set, execute, watch."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+from compiler.code_asset import AssetError
+from compiler.commands.aws_options import (
+    add_aws_options,
+    confirm_from_terminal,
+    no_terminal_message,
+    target_from_args,
+)
+from compiler.commands.common import add_project_options, compile_or_exit, print_diagnostics
+from compiler.deploy.assembly import AssemblyError, StackArtifact, read_stack_artifact
+from compiler.deploy.aws import DeployError, account_id, connect
+from compiler.deploy.flow import DeployOptions, deploy_artifact
+from compiler.deploy.freshness import assembly_is_current, fingerprint, record_fingerprint
+from compiler.synth import ResourceLimitError, synthesize
+
+ASSEMBLY_DIR = "cdk.out"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "deploy",
+        help="deploy the project to AWS through a CloudFormation change set",
+        description=(
+            "Compile the project, synthesize its CloudFormation stack <app>-<stage> (reusing the "
+            "cloud assembly when nothing changed), upload the code to the asset bucket "
+            "cdk-hnb659fds-assets-<account>-<region> (created encrypted and private if missing; "
+            "no `cdk bootstrap` needed), create a change set and show what it adds, modifies, "
+            "replaces and removes, ask for confirmation, execute it and follow the stack events, "
+            "then print the outputs (the HTTP API URL). Credentials come from the usual AWS chain "
+            "(AWS_PROFILE, environment variables, SSO). Exit status: 0 deployed or nothing to change, "
+            "1 the project, the assembly or the deployment failed (or the change set was declined), "
+            "2 usage error."
+        ),
+    )
+    add_project_options(parser)
+    add_aws_options(parser)
+    parser.add_argument(
+        "--no-execute", action="store_true",
+        help="stop after showing the change set (it stays in CloudFormation for review)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, metavar="DIR",
+        help=f"where the cloud assembly is written (default: <app-dir>/{ASSEMBLY_DIR})",
+    )
+    parser.add_argument(
+        "--assembly", type=Path, default=None, metavar="DIR",
+        help="deploy this existing cloud assembly (from motia synth or cdk synth) instead of compiling",
+    )
+    parser.set_defaults(run=run)
+
+
+def _error(message: str) -> int:
+    print(f"motia deploy: {message}", file=sys.stderr)
+    return 1
+
+
+def synthesized_artifact(args: argparse.Namespace, emit: Callable[[str], None]) -> StackArtifact | int:
+    """The project's assembly: reused when its inputs did not change, else synthesized now."""
+    app = compile_or_exit(args)
+    if isinstance(app, int):
+        return app
+    print_diagnostics(app, sys.stderr)
+    if app.errors:
+        return _error("the project has errors; nothing was deployed")
+    out = args.out or Path(app.root) / ASSEMBLY_DIR
+    expected = fingerprint(app)
+    if assembly_is_current(out, expected):
+        emit(f"reusing the cloud assembly in {out} (inputs unchanged)")
+    else:
+        emit(f"synthesizing {app.prefix} into {out} ...")
+        synthesize(app, out)
+        record_fingerprint(out, expected)
+    return read_stack_artifact(out, app.prefix)
+
+
+def deploy_command(args: argparse.Namespace, emit: Callable[[str], None] | None = None) -> int:
+    """The whole command; the exit status. Leaves the jsii process running (see `run`)."""
+    emit = emit or (lambda line: print(line, flush=True))
+    asks = not args.yes and not args.no_execute
+    if asks and not sys.stdin.isatty():
+        print(no_terminal_message("deploy"), file=sys.stderr)
+        return 2
+    try:
+        # Credentials and region first: a mistake there is found before seconds of synthesis.
+        clients = connect(target_from_args(args))
+        account_id(clients)
+        artifact = (read_stack_artifact(args.assembly) if args.assembly
+                    else synthesized_artifact(args, emit))
+        if isinstance(artifact, int):
+            return artifact
+        confirm = confirm_from_terminal() if asks else (lambda _question: True)
+        return deploy_artifact(clients, artifact, emit, DeployOptions(execute=not args.no_execute, confirm=confirm))
+    except (DeployError, AssemblyError, AssetError, ResourceLimitError) as error:
+        return _error(str(error))
+
+
+def run(args: argparse.Namespace) -> int:
+    status = deploy_command(args)
+    if "jsii" in sys.modules:
+        # Done with Node; skip jsii's exit handler, which waits up to 5 s for it (DESIGN.md 5).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status

@@ -1,0 +1,66 @@
+"""`motia destroy`: delete the stack; tables are kept, dead letters are not silently lost."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable
+
+from compiler.commands.aws_options import (
+    add_aws_options,
+    confirm_from_terminal,
+    no_terminal_message,
+    target_from_args,
+)
+from compiler.commands.common import add_project_options
+from compiler.deploy.aws import DeployError, account_id, connect
+from compiler.deploy.teardown import DestroyOptions, destroy_stack
+from compiler.naming import app_prefix
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "destroy",
+        help="delete the project's stack from AWS (tables are kept)",
+        description=(
+            "Delete the CloudFormation stack <app>-<stage> of the project. DynamoDB tables "
+            "(state and streams) have DeletionPolicy Retain and stay in the account with their "
+            "data; the command lists them. If a dead-letter queue still holds failed messages "
+            "the stack is not deleted unless --discard-dead-letters is given. The asset bucket is "
+            "kept (other stacks share it). Exit status: 0 deleted or nothing to delete, 1 refused, "
+            "declined or failed, 2 usage error."
+        ),
+    )
+    add_project_options(parser)
+    add_aws_options(parser)
+    parser.add_argument(
+        "--discard-dead-letters", action="store_true",
+        help="delete dead-letter queues even when they hold failed messages",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    return destroy_command(args)
+
+
+def destroy_command(args: argparse.Namespace, emit: Callable[[str], None] | None = None) -> int:
+    """The whole command; the exit status."""
+    emit = emit or (lambda line: print(line, flush=True))
+    if not args.yes and not sys.stdin.isatty():
+        print(no_terminal_message("destroy"), file=sys.stderr)
+        return 2
+    if not args.app_dir.is_dir():
+        print(f"motia destroy: app directory {str(args.app_dir)!r} does not exist; pass --app-dir", file=sys.stderr)
+        return 2
+    # The stack name needs only the app name and stage: no compile, so a broken project can be destroyed.
+    stack_name = app_prefix(args.app_name or args.app_dir.resolve().name, args.stage)
+    try:
+        clients = connect(target_from_args(args))
+        account_id(clients)
+        confirm = (lambda _question: True) if args.yes else confirm_from_terminal()
+        return destroy_stack(clients, stack_name, emit,
+                             DestroyOptions(confirm=confirm, discard_dead_letters=args.discard_dead_letters))
+    except DeployError as error:
+        print(f"motia destroy: {error}", file=sys.stderr)
+        return 1

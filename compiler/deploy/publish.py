@@ -1,0 +1,93 @@
+"""Publish file assets: the asset bucket (created encrypted and private when missing) and uploads.
+
+Keys are content hashes, so an object already present is the same bytes: it is not sent again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from botocore.exceptions import ClientError
+
+from compiler.deploy.archive import asset_bytes
+from compiler.deploy.assembly import Upload
+from compiler.deploy.aws import Clients, DeployError, aws_errors
+
+__all__ = ["PublishResult", "bucket_create_args", "ensure_bucket", "publish_assets"]
+
+PUBLIC_ACCESS_BLOCK = {
+    "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True,
+}
+ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    uploaded: tuple[str, ...]  # s3://bucket/key sent now
+    present: tuple[str, ...]  # already in the bucket
+    buckets_created: tuple[str, ...]
+
+
+def bucket_create_args(bucket: str, region: str) -> dict[str, object]:
+    """create_bucket's arguments: us-east-1 refuses a LocationConstraint, every other region needs one."""
+    args: dict[str, object] = {"Bucket": bucket}
+    if region != "us-east-1":
+        args["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    return args
+
+
+def _status(error: ClientError) -> int:
+    return int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+
+
+def ensure_bucket(clients: Clients, bucket: str) -> bool:
+    """Create `bucket` (SSE-S3, all public access blocked) unless it exists; True when created."""
+    with aws_errors(clients.target, clients.region):
+        try:
+            clients.s3.head_bucket(Bucket=bucket)
+            return False
+        except ClientError as error:
+            if _status(error) == 403:
+                raise DeployError(
+                    f"the asset bucket {bucket} exists but this account cannot use it; "
+                    "it belongs to another account, or your credentials lack s3 permissions") from error
+            if _status(error) != 404:
+                raise
+        clients.s3.create_bucket(**bucket_create_args(bucket, clients.region))
+        clients.s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=PUBLIC_ACCESS_BLOCK)
+        clients.s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=ENCRYPTION)
+        return True
+
+
+def _exists(clients: Clients, upload: Upload) -> bool:
+    try:
+        clients.s3.head_object(Bucket=upload.bucket, Key=upload.key)
+        return True
+    except ClientError as error:
+        if _status(error) == 404:
+            return False
+        raise
+
+
+def publish_assets(clients: Clients, uploads: Iterable[Upload],
+                   progress: Callable[[str], None] = lambda _: None) -> PublishResult:
+    """Upload every asset missing from its bucket, creating buckets on the way."""
+    uploads = tuple(uploads)
+    created = tuple(b for b in sorted({u.bucket for u in uploads}) if ensure_bucket(clients, b))
+    for bucket in created:
+        progress(f"created asset bucket {bucket} (encrypted, public access blocked)")
+    sent: list[str] = []
+    present: list[str] = []
+    with aws_errors(clients.target, clients.region):
+        for upload in uploads:
+            url = f"s3://{upload.bucket}/{upload.key}"
+            if _exists(clients, upload):
+                present.append(url)
+                continue
+            if not upload.path.exists():
+                raise DeployError(f"asset {upload.asset_id} is missing from the assembly ({upload.path}); "
+                                  "synthesize again")
+            clients.s3.put_object(Bucket=upload.bucket, Key=upload.key, Body=asset_bytes(upload.path, upload.packaging))
+            sent.append(url)
+    return PublishResult(tuple(sent), tuple(present), created)

@@ -1,0 +1,69 @@
+"""What `motia destroy` keeps and what it would lose, read from the deployed template.
+
+Tables carry `DeletionPolicy: Retain` (the emitter's choice) and outlive the stack. Dead-letter
+queues hold the messages that failed every attempt; deleting one that is not empty loses them,
+so destroy checks them first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+__all__ = ["KEPT_POLICIES", "TemplateResource", "dead_letter_queues", "retained_resources"]
+
+KEPT_POLICIES = ("Retain", "RetainExceptOnCreate", "Snapshot")
+
+
+@dataclass(frozen=True)
+class TemplateResource:
+    logical_id: str
+    resource_type: str
+    name: str = ""  # the physical name the template sets, '' when CloudFormation generates it
+
+
+def _name(resource: dict[str, Any]) -> str:
+    props = resource.get("Properties", {})
+    for key in ("TableName", "QueueName", "TopicName", "FunctionName"):
+        if isinstance(props.get(key), str):
+            return str(props[key])
+    return ""
+
+
+def retained_resources(template: dict[str, Any]) -> tuple[TemplateResource, ...]:
+    """Resources whose DeletionPolicy keeps them in the account after the stack is deleted."""
+    return tuple(
+        TemplateResource(lid, r.get("Type", ""), _name(r))
+        for lid, r in sorted(template.get("Resources", {}).items())
+        if r.get("DeletionPolicy") in KEPT_POLICIES
+    )
+
+
+def _arn_target(value: Any) -> str | None:
+    """The logical id of `{"Fn::GetAtt": [id, "Arn"]}`, else None."""
+    if isinstance(value, dict) and isinstance(value.get("Fn::GetAtt"), list):
+        ref = value["Fn::GetAtt"]
+        if len(ref) == 2 and ref[1] == "Arn":
+            return str(ref[0])
+    return None
+
+
+def _failure_destinations(resource: dict[str, Any]) -> Iterator[Any]:
+    props = resource.get("Properties", {})
+    kind = resource.get("Type")
+    if kind == "AWS::SQS::Queue":
+        yield (props.get("RedrivePolicy") or {}).get("deadLetterTargetArn")
+    elif kind == "AWS::Scheduler::Schedule":
+        yield ((props.get("Target") or {}).get("DeadLetterConfig") or {}).get("Arn")
+    elif kind == "AWS::Lambda::EventSourceMapping":
+        yield (((props.get("DestinationConfig") or {}).get("OnFailure")) or {}).get("Destination")
+
+
+def dead_letter_queues(template: dict[str, Any]) -> tuple[TemplateResource, ...]:
+    """SQS queues that receive what failed: redrive targets, schedule DLQs, stream on-failure queues."""
+    resources = template.get("Resources", {})
+    ids = {lid for r in resources.values() for v in _failure_destinations(r) if (lid := _arn_target(v))}
+    return tuple(
+        TemplateResource(lid, resources[lid]["Type"], _name(resources[lid]))
+        for lid in sorted(ids) if resources.get(lid, {}).get("Type") == "AWS::SQS::Queue"
+    )
