@@ -101,6 +101,8 @@ def new_app(out_dir: Path | None, validate: bool) -> App:
         analytics_reporting=False,  # no AWS::CDK::Metadata: the template is the project only
         stack_traces=False,  # construct traces cost time and are not useful to Motia users
         tree_metadata=False,
+        # CDK's own limit check throws a bare RuntimeError mid-synth; ours names the fix.
+        context={"@aws-cdk/core:stackResourceLimit": 0},
     )
 
 
@@ -142,5 +144,9 @@ def synthesize(
         template_path = out_dir / stack.template_file
     counts = count_resources(json.loads(template_path.read_text()))
     # Checked on the template itself: exact, whatever the emitters add per step.
-    check_resource_limit(app.prefix, counts)
+    try:
+        check_resource_limit(app.prefix, counts)
+    except ResourceLimitError:
+        shutil.rmtree(out_dir)  # never leave an assembly CloudFormation would reject
+        raise
     return SynthResult(out_dir, app.prefix, template_path, counts)
