@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from compiler.deploy.events import parse_events
+from compiler.deploy.flow import change_set_name, failure_lines, stack_mode
+from compiler.deploy.stack import Settled
+
+T0 = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+
+
+def test_change_set_names_are_timestamps() -> None:
+    assert change_set_name(T0) == "motia-20250102-030405"
+
+
+def test_a_missing_or_deleted_stack_is_created() -> None:
+    assert stack_mode(None) == "create"
+    assert stack_mode("DELETE_COMPLETE") == "create"
+
+
+def test_leftovers_of_a_failed_first_deploy_are_recreated() -> None:
+    assert stack_mode("ROLLBACK_COMPLETE") == "recreate"
+    assert stack_mode("REVIEW_IN_PROGRESS") == "recreate"
+
+
+def test_settled_stacks_are_updated_even_after_a_failed_update() -> None:
+    assert stack_mode("UPDATE_COMPLETE") == "update"
+    assert stack_mode("UPDATE_ROLLBACK_COMPLETE") == "update"
+
+
+def test_rejects_deploying_over_a_running_operation() -> None:
+    assert stack_mode("UPDATE_IN_PROGRESS") == "busy"
+
+
+def test_failure_lines_name_the_resource_and_end_with_the_rollback_status() -> None:
+    events = parse_events([
+        {"EventId": "2", "Timestamp": T0 + timedelta(seconds=2), "LogicalResourceId": "Queue",
+         "ResourceType": "AWS::SQS::Queue", "ResourceStatus": "CREATE_FAILED",
+         "ResourceStatusReason": "Resource handler returned message: QueueAlreadyExists"},
+        {"EventId": "1", "Timestamp": T0, "LogicalResourceId": "app-dev",
+         "ResourceType": "AWS::CloudFormation::Stack", "ResourceStatus": "CREATE_IN_PROGRESS"},
+    ])
+    lines = failure_lines("app-dev", Settled("ROLLBACK_COMPLETE", events))
+    assert lines[0] == "failed: Queue (AWS::SQS::Queue) CREATE_FAILED: Resource handler returned message: QueueAlreadyExists"
+    assert lines[1] == "stack app-dev is now ROLLBACK_COMPLETE"
+    assert "run motia deploy again" in lines[2]
+
+
+def test_failure_lines_fall_back_to_the_stack_reason() -> None:
+    lines = failure_lines("app-dev", Settled("UPDATE_ROLLBACK_COMPLETE", (), "Template error: bad ref"))
+    assert lines == ["failed: Template error: bad ref", "stack app-dev is now UPDATE_ROLLBACK_COMPLETE"]
