@@ -8,19 +8,22 @@ validates it, and the host (Lambda shim, `motia dev`) provides state, streams an
 from __future__ import annotations
 
 import importlib
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Each public name and the module that defines it. Loaded on first use (PEP 562), so a step
 # file pays only for what it imports: the cold start is the budget (DESIGN.md 4).
 _EXPORTS: dict[str, str] = {
-    "ApiMiddleware": "motia.types",
+    "ApiMiddleware": "motia.aliases",
     "ApiRequest": "motia.types",
     "ApiResponse": "motia.types",
-    "ApiRouteMethod": "motia.types",
+    "ApiRouteMethod": "motia.aliases",
     "ApiTrigger": "motia.types",
     "CronTrigger": "motia.types",
     "Enqueue": "motia.types",
-    "Enqueuer": "motia.types",
+    "Enqueuer": "motia.aliases",
     "FlowContext": "motia.context",
     "HandlerConfig": "motia.types",
     "InfrastructureConfig": "motia.types",
@@ -46,10 +49,10 @@ _EXPORTS: dict[str, str] = {
     "StreamSubscription": "motia.streams",
     "StreamTrigger": "motia.types",
     "StreamTriggerInput": "motia.types",
-    "TriggerCondition": "motia.types",
-    "TriggerConfig": "motia.types",
+    "TriggerCondition": "motia.aliases",
+    "TriggerConfig": "motia.aliases",
     "TriggerInfo": "motia.types",
-    "TriggerInput": "motia.types",
+    "TriggerInput": "motia.aliases",
     "api": "motia.triggers",
     "cron": "motia.triggers",
     "enqueue": "motia.context",

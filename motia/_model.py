@@ -1,23 +1,30 @@
-"""A tiny stand-in for pydantic's BaseModel surface on plain dataclasses.
+"""`Record`: a light stand-in for dataclasses and pydantic's BaseModel surface.
 
-Step files import these types on Lambda at every cold start, where pydantic would cost
-~250 ms (DESIGN.md 4). The dataclasses keep pydantic's constructor keywords and
-`model_dump()`, and accept camelCase keys in dict-style access, so handlers written
-against Motia's pydantic models keep working.
+Step files import these types on Lambda at every cold start. `dataclasses` pulls in
+`inspect` (~15-30 ms measured here) and pydantic costs ~250 ms (DESIGN.md 4), so records
+are built from class annotations by hand: keyword (and positional) constructor with
+defaults, `==`, `repr`, `model_dump()`, `Model[T]` subscripting, and `obj["key"]` /
+`obj.get("key")` in snake_case or camelCase, so handlers written against Motia's pydantic
+models keep working. Nothing here imports beyond builtins.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import re
-from typing import Any
-
-_CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 
 def snake_case(key: str) -> str:
     """`maxRetries` -> `max_retries`; snake_case keys pass through unchanged."""
-    return _CAMEL_BOUNDARY.sub("_", key).lower() if not key.islower() else key
+    if key.islower() or not any(c.isupper() for c in key):
+        return key
+    out = []
+    for index, char in enumerate(key):
+        if char.isupper() and index:
+            out.append("_")
+        out.append(char.lower())
+    return "".join(out)
 
 
 def camel_case(key: str) -> str:
@@ -26,21 +33,69 @@ def camel_case(key: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def _dump(value: Any, by_alias: bool) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            (camel_case(f.name) if by_alias else f.name): _dump(getattr(value, f.name), by_alias)
-            for f in dataclasses.fields(value)
-        }
-    if isinstance(value, dict):
-        return {k: _dump(v, by_alias) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_dump(v, by_alias) for v in value]
-    return value
+class Factory:
+    """A default made fresh for each record (`= Factory(dict)`), like dataclasses' default_factory."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
 
 
-class Model:
-    """Mixin for dataclasses: `model_dump()`, and `obj["key"]` / `obj.get("key")` in either case."""
+_MISSING = object()
+
+
+class Record:
+    """Fields are the class's annotated names, in declaration order (base classes first)."""
+
+    _fields: tuple[str, ...] = ()
+    _defaults: dict[str, Any] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        fields: list[str] = []
+        for klass in reversed(cls.__mro__):
+            for name in klass.__dict__.get("__annotations__", {}):
+                if not name.startswith("_") and name not in fields:
+                    fields.append(name)
+        cls._fields = tuple(fields)
+        cls._defaults = {n: cls.__dict__[n] if n in cls.__dict__ else getattr(cls, n) for n in fields if hasattr(cls, n)}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        cls = type(self)
+        if len(args) > len(cls._fields):
+            raise TypeError(f"{cls.__name__}() takes {len(cls._fields)} positional arguments, got {len(args)}")
+        values = dict(zip(cls._fields, args))
+        for name, value in kwargs.items():
+            if name not in cls._fields:
+                raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {name!r}")
+            if name in values:
+                raise TypeError(f"{cls.__name__}() got multiple values for argument {name!r}")
+            values[name] = value
+        for name in cls._fields:
+            if name in values:
+                value = values[name]
+            elif name in cls._defaults:
+                default = cls._defaults[name]
+                value = default.make() if isinstance(default, Factory) else default
+            else:
+                raise TypeError(f"{cls.__name__}() missing required argument: {name!r}")
+            object.__setattr__(self, name, value)
+
+    def __class_getitem__(cls, item: Any) -> Any:
+        # `ApiRequest[dict]` in annotations and calls: generic only for type checkers.
+        return cls
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self._fields)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a non-frozen dataclass
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields)
+        return f"{type(self).__name__}({inner})"
 
     def model_dump(self, *, by_alias: bool = False, exclude_none: bool = False) -> dict[str, Any]:
         dumped: dict[str, Any] = _dump(self, by_alias)
@@ -50,7 +105,7 @@ class Model:
 
     def __getitem__(self, key: str) -> Any:
         name = snake_case(key)
-        if name not in {f.name for f in dataclasses.fields(self)}:  # type: ignore[arg-type]
+        if name not in self._fields:
             raise KeyError(key)
         return getattr(self, name)
 
@@ -64,4 +119,24 @@ class Model:
         return isinstance(key, str) and self.get(key, _MISSING) is not _MISSING
 
 
-_MISSING = object()
+def is_record(value: Any) -> bool:
+    return isinstance(value, Record)
+
+
+def fields_of(value: Record) -> dict[str, Any]:
+    """A record's fields and values, in order (what `dataclasses.asdict` gives, one level deep)."""
+    return {name: getattr(value, name) for name in value._fields}
+
+
+def _dump(value: Any, by_alias: bool) -> Any:
+    if isinstance(value, Record):
+        return {(camel_case(n) if by_alias else n): _dump(v, by_alias) for n, v in fields_of(value).items()}
+    if isinstance(value, dict):
+        return {k: _dump(v, by_alias) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_dump(v, by_alias) for v in value]
+    return value
+
+
+# Kept for modules written against the first version of this file.
+Model = Record

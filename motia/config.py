@@ -6,13 +6,14 @@ Shared by the compiler (which then validates strictly with pydantic) and the Lam
 
 from __future__ import annotations
 
-import dataclasses
-from types import ModuleType
-from typing import Any, Callable
-
-from motia._model import snake_case
+from motia._model import Record, fields_of, snake_case
 from motia.definition import StepBuilder, StepDefinition
 from motia.types import ApiTrigger, CronTrigger, QueueTrigger, StateTrigger, StreamTrigger
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
+    from typing import Any, Callable
 
 _TRIGGER_CLASSES: dict[str, type[Any]] = {
     "http": ApiTrigger,
@@ -27,9 +28,9 @@ LEGACY_STEP_TYPES = ("api", "event", "cron", "noop")
 
 
 def to_plain(value: Any) -> Any:
-    """Dataclasses (StepConfig, triggers, Enqueue, ...) to dicts, keeping callables and schemas."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    """Records (StepConfig, triggers, Enqueue, ...) to dicts, keeping callables and schemas."""
+    if isinstance(value, Record):
+        return {name: to_plain(v) for name, v in fields_of(value).items()}
     if isinstance(value, dict):
         return {k: to_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -109,7 +110,7 @@ def runtime_triggers(plain: dict[str, Any]) -> list[Any]:
         cls = _TRIGGER_CLASSES.get(str(trigger.get("type")))
         if cls is None:
             continue
-        names = {f.name for f in dataclasses.fields(cls)}
+        names = set(cls._fields)
         kwargs = {snake_case(k): v for k, v in trigger.items()}
         result.append(cls(**{k: v for k, v in kwargs.items() if k in names}))
     return result

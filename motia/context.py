@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Generic, TypeVar
-
 from motia import runtime
-from motia.invoke import call_handler
+from motia.invoke import is_awaitable
 from motia.log import Logger
 from motia.state_manager import StateManager
-from motia.streams import Stream
-from motia.types import ApiRequest, MotiaHttpArgs, TriggerInfo
+from motia.types import ApiRequest, MotiaHttpArgs
 
-TEnqueueData = TypeVar("TEnqueueData")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+    from motia.streams import Stream
+    from motia.types import TriggerInfo
 
 
-class FlowContext(Generic[TEnqueueData]):
+class FlowContext:
     """trace_id, logger, state, streams, trigger, enqueue, and `match` over trigger kinds.
 
     Hosts build one per invocation. Users' own tests may pass `enqueue=` (any async or sync
@@ -42,11 +44,15 @@ class FlowContext(Generic[TEnqueueData]):
         self.input_value = input_value
         self.step_name = step_name
 
+    def __class_getitem__(cls, item: Any) -> Any:
+        # `FlowContext[Any]` in annotations: generic only for type checkers.
+        return cls
+
     async def enqueue(self, message: dict[str, Any]) -> None:
         """Publish `{"topic": ..., "data": ..., "messageGroupId"?: ...}` to a declared topic."""
         if self._enqueuer is not None:
             result = self._enqueuer(message)
-            if isinstance(result, Awaitable):
+            if is_awaitable(result):
                 await result
             return
         runtime.active().enqueue(self, message)
@@ -98,7 +104,7 @@ class FlowContext(Generic[TEnqueueData]):
             result = handler()
         else:
             result = handler(self.input_value)
-        if isinstance(result, Awaitable):
+        if is_awaitable(result):
             return await result
         return result
 
@@ -110,7 +116,7 @@ def enqueue(message: dict[str, Any]) -> Any:
         raise runtime.RuntimeNotActive("enqueue() was called outside a running step")
     if ctx._enqueuer is not None:
         result = ctx._enqueuer(message)
-        return result if isinstance(result, Awaitable) else _Done()
+        return result if is_awaitable(result) else _Done()
     runtime.active().enqueue(ctx, message)
     return _Done()
 
@@ -123,4 +129,4 @@ class _Done:
         yield  # pragma: no cover - makes this a generator
 
 
-__all__ = ["FlowContext", "enqueue", "call_handler"]
+__all__ = ["FlowContext", "enqueue"]

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Union
-
+from motia._model import Record
 from motia.invoke import call_handler
-from motia.types import StepConfig
 
-StepHandler = Callable[..., Union[Any, Awaitable[Any]]]
-StepConfigInput = Union[StepConfig, dict[str, Any]]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Awaitable, Callable, Union
+
+    from motia.types import StepConfig
+
+    StepHandler = Callable[..., Union[Any, Awaitable[Any]]]
+    StepConfigInput = Union[StepConfig, dict[str, Any]]
 
 
-@dataclass
-class StepDefinition:
+class StepDefinition(Record):
     """A complete step: its config and its handler."""
 
     config: StepConfigInput

@@ -6,12 +6,14 @@ writes through the context of the invocation in progress, so it carries its trac
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-from typing import Any, TextIO
 
 from motia import runtime
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 LEVELS = {"debug": 10, "info": 20, "warn": 30, "error": 40}
 
@@ -38,6 +40,8 @@ class Logger:
         if data is not None:
             record["data"] = data
         record.update(extra)
+        import json  # on first log line, not at cold start
+
         stream = self._stream or sys.stdout
         stream.write(json.dumps(record, default=str) + "\n")
         stream.flush()

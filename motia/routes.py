@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import re
 
-_PARAM = re.compile(r"^:([A-Za-z_][A-Za-z0-9_]*)$")
-_BRACED = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)\+?\}$")
+def _param_name(segment: str) -> str | None:
+    """`:id` or `{id}` / `{proxy+}` -> the parameter's name; None for a literal segment."""
+    if segment.startswith(":"):
+        name = segment[1:]
+    elif segment.startswith("{") and segment.endswith("}"):
+        name = segment[1:-1].removesuffix("+")
+    else:
+        return None
+    return name if name.isidentifier() else None
 
 
 def aws_route_path(path: str) -> str:
@@ -13,9 +19,9 @@ def aws_route_path(path: str) -> str:
     segments = path.strip().split("/")
     out = []
     for index, segment in enumerate(segments):
-        match = _PARAM.match(segment)
-        if match:
-            out.append("{" + match.group(1) + "}")
+        name = _param_name(segment) if segment.startswith(":") else None
+        if name:
+            out.append("{" + name + "}")
         elif segment == "*" and index == len(segments) - 1:
             out.append("{proxy+}")
         else:
@@ -26,9 +32,4 @@ def aws_route_path(path: str) -> str:
 
 def path_param_names(path: str) -> tuple[str, ...]:
     """Parameter names of an Express or API Gateway path, in order."""
-    names = []
-    for segment in path.split("/"):
-        match = _PARAM.match(segment) or _BRACED.match(segment)
-        if match:
-            names.append(match.group(1))
-    return tuple(names)
+    return tuple(name for name in map(_param_name, path.split("/")) if name)

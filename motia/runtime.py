@@ -10,10 +10,14 @@ ContextVar, never on a class, so warm Lambda containers share nothing between in
 from __future__ import annotations
 
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, Protocol
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Protocol
+
     from motia.context import FlowContext
+else:  # the protocols below are for type checkers; at run time `typing` costs ~10 ms
+    Protocol = object
 
 
 class StateStore(Protocol):
@@ -43,7 +47,7 @@ class Runtime(Protocol):
     state: StateStore
     streams: StreamStore
 
-    def enqueue(self, ctx: FlowContext[Any], message: dict[str, Any]) -> None:
+    def enqueue(self, ctx: FlowContext, message: dict[str, Any]) -> None:
         """Publish `message` ({"topic", "data", "messageGroupId"?}) for the step of `ctx`."""
         ...
 
@@ -53,7 +57,7 @@ class RuntimeNotActive(RuntimeError):
 
 
 _runtime: Runtime | None = None
-_current_context: ContextVar[FlowContext[Any] | None] = ContextVar("motia_context", default=None)
+_current_context: ContextVar[FlowContext | None] = ContextVar("motia_context", default=None)
 
 
 def install(runtime: Runtime | None) -> None:
@@ -71,12 +75,12 @@ def active() -> Runtime:
     return _runtime
 
 
-def current_context() -> FlowContext[Any] | None:
+def current_context() -> FlowContext | None:
     """The FlowContext of the invocation in progress, if any."""
     return _current_context.get()
 
 
-def set_current_context(ctx: FlowContext[Any] | None) -> Any:
+def set_current_context(ctx: FlowContext | None) -> Any:
     """Enter an invocation; returns a token for `reset_current_context`."""
     return _current_context.set(ctx)
 

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Generic, TypeVar
-
 from motia import runtime
-from motia._model import Model
+from motia._model import Record
 
-TData = TypeVar("TData")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, TypeVar
 
-# Every Stream created at import time, so the compiler can list the project's streams.
-declared_streams: set[str] = set()
+    TData = TypeVar("TData")
 
 
-class Stream(Generic[TData]):
+class Stream:
+    """`Stream("orders")`: items in groups; `await stream.set(group, id, data)` and friends."""
+
     def __init__(self, stream_name: str, bridge: Any = None) -> None:
         self.stream_name = stream_name
-        declared_streams.add(stream_name)
+
+    def __class_getitem__(cls, item: Any) -> Any:
+        return cls
 
     async def get(self, group_id: str, item_id: str) -> TData | None:
         return runtime.active().streams.get(self.stream_name, group_id, item_id)  # type: ignore[no-any-return]
@@ -41,27 +43,23 @@ class Stream(Generic[TData]):
         return runtime.active().streams.list_groups(self.stream_name)
 
 
-@dataclass
-class StreamSubscription(Model):
+class StreamSubscription(Record):
     group_id: str
     item_id: str | None = None
 
 
-@dataclass
-class StreamAuthInput(Model):
+class StreamAuthInput(Record):
     headers: dict[str, str]
     path: str = ""
     query_params: dict[str, Any] | None = None
     addr: str = ""
 
 
-@dataclass
-class StreamAuthResult(Model):
+class StreamAuthResult(Record):
     context: Any = None
 
 
-@dataclass
-class StreamConfig(Model):
+class StreamConfig(Record):
     name: str
     schema: Any = None
     base_config: dict[str, Any] | None = None

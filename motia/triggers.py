@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from motia.aliases import TriggerCondition
 
 from motia.types import (
     ApiTrigger,
@@ -13,7 +17,6 @@ from motia.types import (
     QueueTrigger,
     StateTrigger,
     StreamTrigger,
-    TriggerCondition,
 )
 
 

@@ -1,32 +1,22 @@
-"""The data types of Motia's step API, as plain dataclasses (cheap to import on Lambda).
+"""The data types of Motia's step API, as light records (cheap to import on Lambda).
 
 Constructors take the same keywords as Motia's pydantic models; compile-time validation
-of configs lives in `compiler.config_schema`, not here.
+of configs lives in `compiler.config_schema`, not here. Type aliases (TriggerCondition,
+ApiRouteMethod, ...) live in `motia.aliases`, which imports `typing` only when asked for.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Generic, Literal, TypeVar, Union
+from motia._model import Factory, Record
 
-from motia._model import Model
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from motia.context import FlowContext
+    from typing import Any
 
-T = TypeVar("T")
-TBody = TypeVar("TBody")
-TOutput = TypeVar("TOutput")
-
-ApiRouteMethod = Literal["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]
-TriggerKind = Literal["http", "queue", "cron", "state", "stream"]
-TriggerInput = Any
-TriggerCondition = Callable[[Any, "FlowContext[Any]"], Union[bool, Awaitable[bool]]]
-Enqueuer = Callable[[Any], Awaitable[None]]
+    from motia.aliases import StateEventType, TriggerCondition, TriggerKind
 
 
-@dataclass
-class Enqueue(Model):
+class Enqueue(Record):
     """A topic a step may enqueue to, with a label for diagrams."""
 
     topic: str
@@ -34,8 +24,7 @@ class Enqueue(Model):
     conditional: bool = False
 
 
-@dataclass
-class HandlerConfig(Model):
+class HandlerConfig(Record):
     """Compute for the step's function: memory MB, CPU units (1024 = 1 vCPU), timeout s."""
 
     ram: int | None = None
@@ -43,30 +32,26 @@ class HandlerConfig(Model):
     timeout: int | None = None
 
 
-@dataclass
-class QueueConfig(Model):
+class QueueConfig(Record):
     """Settings of a queue subscription; `max_retries` is the total number of attempts."""
 
-    type: Literal["fifo", "standard"] = "standard"
+    type: str = "standard"
     max_retries: int | None = None
     visibility_timeout: int | None = None
     delay_seconds: int | None = None
 
 
-@dataclass
-class InfrastructureConfig(Model):
+class InfrastructureConfig(Record):
     handler: HandlerConfig | dict[str, Any] | None = None
     queue: QueueConfig | dict[str, Any] | None = None
 
 
-@dataclass
-class QueryParam(Model):
+class QueryParam(Record):
     name: str
     description: str = ""
 
 
-@dataclass
-class ApiTrigger(Model):
+class ApiTrigger(Record):
     path: str
     method: str
     condition: TriggerCondition | None = None
@@ -74,46 +59,38 @@ class ApiTrigger(Model):
     body_schema: Any | None = None
     response_schema: dict[int, Any] | None = None
     query_params: list[QueryParam | dict[str, Any]] | None = None
-    type: Literal["http"] = "http"
+    type: str = "http"
 
 
-@dataclass
-class QueueTrigger(Model):
+class QueueTrigger(Record):
     topic: str
     condition: TriggerCondition | None = None
     input: Any | None = None
     infrastructure: InfrastructureConfig | dict[str, Any] | None = None
-    config: QueueConfig | dict[str, Any] | None = None  # 1.0-head: queue(topic, config={...})
-    type: Literal["queue"] = "queue"
+    config: QueueConfig | dict[str, Any] | None = None  # 1.0 head: queue(topic, config={...})
+    type: str = "queue"
 
 
-@dataclass
-class CronTrigger(Model):
+class CronTrigger(Record):
     expression: str
     condition: TriggerCondition | None = None
-    type: Literal["cron"] = "cron"
+    type: str = "cron"
 
 
-@dataclass
-class StateTrigger(Model):
+class StateTrigger(Record):
     condition: TriggerCondition | None = None
-    type: Literal["state"] = "state"
+    type: str = "state"
 
 
-@dataclass
-class StreamTrigger(Model):
+class StreamTrigger(Record):
     stream_name: str
     group_id: str | None = None
     item_id: str | None = None
     condition: TriggerCondition | None = None
-    type: Literal["stream"] = "stream"
+    type: str = "stream"
 
 
-TriggerConfig = Union[ApiTrigger, QueueTrigger, CronTrigger, StateTrigger, StreamTrigger]
-
-
-@dataclass
-class TriggerInfo(Model):
+class TriggerInfo(Record):
     """Which trigger fired: `ctx.trigger.type`, plus path/method, topic or expression."""
 
     type: TriggerKind
@@ -125,11 +102,10 @@ class TriggerInfo(Model):
     stream_name: str | None = None
 
 
-@dataclass
-class StepConfig(Model):
+class StepConfig(Record):
     name: str
-    triggers: list[Any] = field(default_factory=list)
-    enqueues: list[str | Enqueue] = field(default_factory=list)
+    triggers: list[Any] = Factory(list)
+    enqueues: list[str | Enqueue] = Factory(list)
     virtual_enqueues: list[str | Enqueue] | None = None
     virtual_subscribes: list[str] | None = None
     description: str | None = None
@@ -138,36 +114,32 @@ class StepConfig(Model):
     infrastructure: InfrastructureConfig | dict[str, Any] | None = None
 
 
-@dataclass
-class Step(Model):
+class Step(Record):
     file_path: str
     config: StepConfig | dict[str, Any]
 
 
-@dataclass
-class ApiRequest(Model, Generic[TBody]):
+class ApiRequest(Record):
     """An HTTP request as a handler sees it. `req["pathParams"]` works for legacy handlers."""
 
-    path_params: dict[str, str] = field(default_factory=dict)
-    query_params: dict[str, str | list[str]] = field(default_factory=dict)
-    body: TBody | None = None
-    headers: dict[str, str | list[str]] = field(default_factory=dict)
+    path_params: dict[str, str] = Factory(dict)
+    query_params: dict[str, str | list[str]] = Factory(dict)
+    body: Any = None
+    headers: dict[str, str | list[str]] = Factory(dict)
     method: str = ""
 
 
-@dataclass
-class ApiResponse(Model, Generic[TOutput]):
+class ApiResponse(Record):
     status: int = 200
     body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = Factory(dict)
 
 
-@dataclass
-class MotiaHttpRequest(Model, Generic[TBody]):
-    path_params: dict[str, str] = field(default_factory=dict)
-    query_params: dict[str, str | list[str]] = field(default_factory=dict)
-    body: TBody | None = None
-    headers: dict[str, str | list[str]] = field(default_factory=dict)
+class MotiaHttpRequest(Record):
+    path_params: dict[str, str] = Factory(dict)
+    query_params: dict[str, str | list[str]] = Factory(dict)
+    body: Any = None
+    headers: dict[str, str | list[str]] = Factory(dict)
     method: str = ""
     request_body: Any = None
 
@@ -199,9 +171,8 @@ class MotiaHttpResponse:
             self._writer.close()
 
 
-@dataclass
-class MotiaHttpArgs(Model, Generic[TBody]):
-    request: MotiaHttpRequest[TBody]
+class MotiaHttpArgs(Record):
+    request: MotiaHttpRequest
     response: MotiaHttpResponse
 
     @property
@@ -213,7 +184,7 @@ class MotiaHttpArgs(Model, Generic[TBody]):
         return self.request.query_params
 
     @property
-    def body(self) -> TBody | None:
+    def body(self) -> Any:
         return self.request.body
 
     @property
@@ -225,13 +196,7 @@ class MotiaHttpArgs(Model, Generic[TBody]):
         return self.request.method
 
 
-ApiMiddleware = Callable[..., Awaitable[ApiResponse[Any]]]
-
-StateEventType = Literal["created", "updated", "deleted"]
-
-
-@dataclass
-class StateTriggerInput(Model):
+class StateTriggerInput(Record):
     """A state change: `input.group_id` or `input["group_id"]` (also `input["groupId"]`)."""
 
     group_id: str
@@ -239,17 +204,15 @@ class StateTriggerInput(Model):
     old_value: Any | None = None
     new_value: Any | None = None
     event_type: StateEventType = "updated"
-    type: Literal["state"] = "state"
+    type: str = "state"
 
 
-@dataclass
-class StreamEvent(Model):
-    type: Literal["create", "update", "delete"]
+class StreamEvent(Record):
+    type: str
     data: Any = None
 
 
-@dataclass
-class StreamTriggerInput(Model):
+class StreamTriggerInput(Record):
     """A stream item change, with attribute and dict access."""
 
     stream_name: str
@@ -258,4 +221,4 @@ class StreamTriggerInput(Model):
     event: StreamEvent
     timestamp: int = 0
     old_value: Any | None = None
-    type: Literal["stream"] = "stream"
+    type: str = "stream"

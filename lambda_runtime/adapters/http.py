@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 
 from motia import runtime as motia_runtime
@@ -70,7 +69,12 @@ def decode_body(event: dict[str, Any], content_type: str) -> Any:
     if raw is None or raw == "":
         return None
     is_json = content_type == "application/json" or content_type.endswith("+json")
-    data: str | bytes = base64.b64decode(raw) if event.get("isBase64Encoded") else raw
+    if event.get("isBase64Encoded"):
+        import base64  # only binary bodies pay for it, not every cold start
+
+        data: str | bytes = base64.b64decode(raw)
+    else:
+        data = raw
     if is_json:
         try:
             return json.loads(data)
@@ -181,6 +185,8 @@ def reply(status: int, body: Any, headers: dict[str, Any] | None = None) -> dict
     if body is None:
         result["body"] = ""
     elif isinstance(body, (bytes, bytearray)):
+        import base64
+
         result["body"] = base64.b64encode(bytes(body)).decode()
         result["isBase64Encoded"] = True
         if not has_type:
