@@ -4,9 +4,6 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# Node 20 makes jsii print an end-of-life box on every run: keep output readable.
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
-
 .PHONY: demo test plan bench clean
 
 $(STAMP): pyproject.toml
@@ -17,6 +14,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/motia plan --app-dir examples/orders
+	$(VENV)/bin/motia synth --app-dir examples/orders --out cdk.out
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 --dist loadfile

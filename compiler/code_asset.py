@@ -63,10 +63,38 @@ class AssetFile:
     source: Path
 
 
+# Folders of a project that never hold code a step imports at run time.
+_NOT_PACKAGED_DIRS = frozenset({
+    ".venv", "venv", "env", "node_modules", "cdk.out", "__pycache__", "tests", "test",
+    "dist", "build", "site-packages",
+})
+
+
+def python_sources(root: Path) -> set[str]:
+    """The project's own .py files, so step files can import helpers (`from lib.x import y`).
+
+    Packaged like SAM packages a CodeUri: everything but virtualenvs, tests, build output
+    and hidden folders; data files go through `include_files`.
+    """
+    found = set()
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root).parts
+        if any(p in _NOT_PACKAGED_DIRS or p.startswith(".") for p in parts[:-1]):
+            continue
+        if parts[0] in RUNTIME_PACKAGES:  # ours are copied from this repository
+            continue
+        found.add(path.relative_to(root).as_posix())
+    return found
+
+
 def project_files(app: Application) -> tuple[AssetFile, ...]:
-    """Every step file and include file of `app`, deduplicated and sorted by destination."""
+    """Step files, the project's Python modules and include files, sorted by destination."""
     root = Path(app.root)
-    paths = {fn.file for fn in app.functions} | {p for fn in app.functions for p in fn.include_files}
+    paths = (
+        {fn.file for fn in app.functions}
+        | {p for fn in app.functions for p in fn.include_files}
+        | python_sources(root)
+    )
     return tuple(AssetFile(p, root / p) for p in sorted(paths))
 
 

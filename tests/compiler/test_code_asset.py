@@ -77,6 +77,21 @@ def test_build_lays_out_steps_includes_and_runtime_without_bytecode(tmp_path: Pa
     assert not list(out.rglob("__pycache__"))
 
 
+def test_packages_the_project_modules_steps_import_but_not_tests_or_venvs(tmp_path: Path) -> None:
+    from compiler.pipeline import compile_project
+    from tests.compiler.projects import write_project as write_files
+
+    root = write_files(tmp_path / "p", {
+        "lib/__init__.py": "", "lib/pricing.py": "RATE = 2\n",
+        "steps/helpers.py": "def double(x):\n    return x * 2\n",
+        "steps/a_step.py": "from lib.pricing import RATE\nfrom motia import step\n"
+                           "async def h(x, ctx):\n    return RATE\ns = step({'name': 'A', 'triggers': []}, h)\n",
+        "tests/test_a.py": "", ".venv/lib/site.py": "", "cdk.out/x.py": "",
+    })
+    dests = {f.dest for f in project_files(compile_project(root))}
+    assert dests == {"lib/__init__.py", "lib/pricing.py", "steps/a_step.py", "steps/helpers.py"}
+
+
 def test_rejects_missing_include_file(tmp_path: Path) -> None:
     app = every_kind(tmp_path / "project")
     write_project(Path(app.root), app)
