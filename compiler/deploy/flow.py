@@ -130,7 +130,13 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
         status = describe_stack(clients, artifact.stack_name)
         emit(f"stack {artifact.stack_name} is now {status['StackStatus'] if status else 'absent'}")
         return 1
-    settled = watch_stack(clients, change_set.stack_id, seen, len(change_set.plan.changes), emit, options.sleep)
+    try:
+        settled = watch_stack(clients, change_set.stack_id, seen, len(change_set.plan.changes), emit, options.sleep)
+    except KeyboardInterrupt:
+        # Only the watching stops: CloudFormation carries on (and rolls back on its own on failure).
+        emit(f"stopped watching; the {'creation' if creating else 'update'} of {artifact.stack_name} continues "
+             "in CloudFormation (see its Events tab)")
+        raise
     if not is_success(settled.status):
         for line in failure_lines(artifact.stack_name, settled):
             emit(line)

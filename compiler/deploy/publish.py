@@ -61,8 +61,12 @@ def ensure_bucket(clients: Clients, bucket: str) -> bool:
 
 
 def _exists(clients: Clients, upload: Upload) -> bool:
+    """The object is there. Keys are content hashes; for plain files a size check also catches
+    an assembly edited by hand after synthesis (zips are not rebuilt just to compare)."""
     try:
-        clients.s3.head_object(Bucket=upload.bucket, Key=upload.key)
+        head = clients.s3.head_object(Bucket=upload.bucket, Key=upload.key)
+        if upload.packaging == "file" and upload.path.is_file():
+            return int(head.get("ContentLength", -1)) == upload.path.stat().st_size
         return True
     except ClientError as error:
         if _status(error) == 404:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 ASSET_ID = "a" * 64
-TEMPLATE_ID = "t" * 64
 BUCKET = "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"
+
+
+def template_asset_id(body: str) -> str:
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def write_assembly(out: Path, stack_name: str, resources: dict[str, Any],
@@ -17,7 +21,10 @@ def write_assembly(out: Path, stack_name: str, resources: dict[str, Any],
     out.mkdir(parents=True, exist_ok=True)
     template = {"Resources": resources, **({"Outputs": outputs} if outputs else {})}
     template_file = f"{stack_name}.template.json"
-    (out / template_file).write_text(json.dumps(template, indent=1))
+    body = json.dumps(template, indent=1)
+    (out / template_file).write_text(body)
+    # Keys are content hashes, as CDK writes them: a different template is a different object.
+    template_id = template_asset_id(body)
     asset_dir = out / f"asset.{ASSET_ID}"
     (asset_dir / "pkg").mkdir(parents=True, exist_ok=True)
     (asset_dir / "handler.py").write_text("def handler(event, context):\n    return event\n")
@@ -31,11 +38,11 @@ def write_assembly(out: Path, stack_name: str, resources: dict[str, Any],
                 "destinations": {"current_account-current_region": {
                     "bucketName": BUCKET, "objectKey": f"{ASSET_ID}.zip"}},
             },
-            TEMPLATE_ID: {
+            template_id: {
                 "displayName": f"{stack_name} Template",
                 "source": {"path": template_file, "packaging": "file"},
                 "destinations": {"current_account-current_region": {
-                    "bucketName": BUCKET, "objectKey": f"{TEMPLATE_ID}.json"}},
+                    "bucketName": BUCKET, "objectKey": f"{template_id}.json"}},
             },
         },
         "dockerImages": {},
@@ -52,7 +59,7 @@ def write_assembly(out: Path, stack_name: str, resources: dict[str, Any],
                 "properties": {
                     "templateFile": template_file,
                     "tags": {"motia:stage": "test"},
-                    "stackTemplateAssetObjectUrl": f"s3://{BUCKET}/{TEMPLATE_ID}.json",
+                    "stackTemplateAssetObjectUrl": f"s3://{BUCKET}/{template_id}.json",
                 },
                 "dependencies": [f"{stack_name}.assets"],
             },

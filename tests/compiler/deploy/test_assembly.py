@@ -15,7 +15,11 @@ from compiler.deploy.assembly import (
     template_upload,
     template_url,
 )
-from tests.compiler.deploy.assembly_fixtures import ASSET_ID, TEMPLATE_ID, write_assembly
+from tests.compiler.deploy.assembly_fixtures import ASSET_ID, template_asset_id, write_assembly
+
+
+def template_id(out: Path) -> str:
+    return template_asset_id((out / "shop-dev.template.json").read_text())
 
 ENV = Environment(account="111122223333", region="eu-west-1")
 
@@ -26,12 +30,12 @@ def test_resolves_account_region_and_partition_placeholders() -> None:
 
 
 def test_reads_the_stack_its_tags_and_both_assets(tmp_path: Path) -> None:
-    write_assembly(tmp_path, "shop-dev", {"Q": {"Type": "AWS::SQS::Queue"}})
+    write_assembly(tmp_path, "shop-dev", {})
     artifact = read_stack_artifact(tmp_path)
     assert artifact.stack_name == "shop-dev"
     assert artifact.template_path == tmp_path / "shop-dev.template.json"
     assert artifact.tags == (("motia:stage", "test"),)
-    assert sorted(a.asset_id for a in artifact.assets) == [ASSET_ID, TEMPLATE_ID]
+    assert sorted(a.asset_id for a in artifact.assets) == [ASSET_ID, template_id(tmp_path)]
 
 
 def test_plans_uploads_to_the_bucket_the_synthesizer_named(tmp_path: Path) -> None:
@@ -42,16 +46,16 @@ def test_plans_uploads_to_the_bucket_the_synthesizer_named(tmp_path: Path) -> No
     assert by_id[ASSET_ID].key == f"{ASSET_ID}.zip"
     assert by_id[ASSET_ID].packaging == "zip"
     assert by_id[ASSET_ID].path == tmp_path / f"asset.{ASSET_ID}"
-    assert by_id[TEMPLATE_ID].packaging == "file"
+    assert by_id[template_id(tmp_path)].packaging == "file"
 
 
 def test_template_is_published_through_s3_at_a_regional_https_url(tmp_path: Path) -> None:
     write_assembly(tmp_path, "shop-dev", {})
     artifact = read_stack_artifact(tmp_path)
     upload = template_upload(artifact, plan_uploads(artifact, ENV), ENV)
-    assert upload.key == f"{TEMPLATE_ID}.json"
+    assert upload.key == f"{template_id(tmp_path)}.json"
     assert template_url(upload, ENV) == (
-        f"https://cdk-hnb659fds-assets-111122223333-eu-west-1.s3.eu-west-1.amazonaws.com/{TEMPLATE_ID}.json")
+        f"https://cdk-hnb659fds-assets-111122223333-eu-west-1.s3.eu-west-1.amazonaws.com/{template_id(tmp_path)}.json")
 
 
 def test_selects_the_named_stack(tmp_path: Path) -> None:

@@ -1,0 +1,297 @@
+"""End to end: `motia deploy` / `motia destroy` against a moto server on 127.0.0.1.
+
+One module-scoped lifecycle (two synths in all): create, update (a new step and a changed
+queue setting), a no-op deploy, destroy refused by a dead letter, destroy. Each phase records
+its exit status, its output and what moto holds afterwards; the tests below check them
+against the IR.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from compiler import ir
+from compiler.cli import build_parser
+from compiler.commands.deploy import deploy_command
+from compiler.commands.destroy import destroy_command
+from compiler.pipeline import compile_project
+from tests.compiler.deploy.assembly_fixtures import write_assembly
+
+# moto's CloudFormation warns for each kind it skips (DESIGN.md 6); that is expected here.
+pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS:UserWarning")
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "orders"
+REGION = "us-east-1"
+FAKE_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true",
+    "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
+}
+NEW_STEP = '''\
+"""Added by the update phase: a third subscriber of order.created."""
+
+from typing import Any
+
+from motia import FlowContext, queue, step
+
+notify_warehouse = step({"name": "NotifyWarehouse", "triggers": [queue("order.created")]})
+
+
+@notify_warehouse.handle
+async def handler(data: dict[str, Any], ctx: FlowContext[Any]) -> None:
+    ctx.logger.info("warehouse notified", {"order_id": data["order_id"]})
+'''
+
+
+@dataclass(frozen=True)
+class Resources:
+    functions: frozenset[str]
+    queues: dict[str, dict[str, str]]  # name -> attributes
+    topics: frozenset[str]
+    tables: frozenset[str]
+    stacks: dict[str, str]  # name -> status, live stacks only
+
+
+@dataclass(frozen=True)
+class Phase:
+    status: int
+    output: list[str]
+    app: ir.Application
+    resources: Resources
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.output)
+
+
+def snapshot(endpoint: str) -> Resources:
+    def client(service: str) -> Any:
+        return boto3.client(service, endpoint_url=endpoint, region_name=REGION)
+
+    sqs = client("sqs")
+    queues = {}
+    for url in sqs.list_queues().get("QueueUrls", []):
+        queues[url.rsplit("/", 1)[-1]] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    stacks = {s["StackName"]: s["StackStatus"] for s in client("cloudformation").describe_stacks()["Stacks"]
+              if s["StackStatus"] != "DELETE_COMPLETE"}
+    return Resources(
+        functions=frozenset(f["FunctionName"] for f in client("lambda").list_functions()["Functions"]),
+        queues=queues,
+        topics=frozenset(t["TopicArn"].rsplit(":", 1)[-1] for t in client("sns").list_topics()["Topics"]),
+        tables=frozenset(client("dynamodb").list_tables()["TableNames"]),
+        stacks=stacks,
+    )
+
+
+@pytest.fixture(scope="module")
+def aws_env() -> Iterator[None]:
+    patch = pytest.MonkeyPatch()
+    for name, value in FAKE_AWS_ENV.items():
+        patch.setenv(name, value)
+    patch.delenv("AWS_PROFILE", raising=False)
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="module")
+def endpoint(aws_env: None) -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+def run(command: str, args: list[str]) -> tuple[int, list[str]]:
+    output: list[str] = []
+    parsed = build_parser().parse_args([command, *args])
+    main = deploy_command if command == "deploy" else destroy_command
+    return main(parsed, output.append), output
+
+
+@pytest.fixture(scope="module")
+def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Phase]:
+    work = tmp_path_factory.mktemp("lifecycle")
+    app_dir = Path(shutil.copytree(EXAMPLE, work / "orders", ignore=shutil.ignore_patterns("__pycache__", "cdk.out")))
+    common = ["--app-dir", str(app_dir), "--endpoint-url", endpoint, "--region", REGION, "--yes"]
+    deploy_args = [*common, "--out", str(work / "cdk.out")]
+    phases: dict[str, Phase] = {}
+
+    def phase(name: str, command: str, args: list[str]) -> None:
+        status, output = run(command, args)
+        phases[name] = Phase(status, output, compile_project(app_dir), snapshot(endpoint))
+
+    phase("create", "deploy", deploy_args)
+    (app_dir / "steps" / "notifications" / "notify_warehouse_step.py").write_text(NEW_STEP)
+    confirmation = app_dir / "steps" / "notifications" / "send_confirmation_step.py"
+    confirmation.write_text(confirmation.read_text().replace(
+        '"triggers": [queue("order.created")]}',
+        '"triggers": [queue("order.created")], "infrastructure": {"queue": {"visibility_timeout": 123}}}'))
+    phase("update", "deploy", deploy_args)
+    phase("noop", "deploy", deploy_args)
+    sqs = boto3.client("sqs", endpoint_url=endpoint, region_name=REGION)
+    dlq = next(q for q in phases["noop"].app.queues if q.function == "ChargePayment").dlq_name
+    dlq_url = sqs.get_queue_url(QueueName=dlq)["QueueUrl"]
+    sqs.send_message(QueueUrl=dlq_url, MessageBody='{"order_id": "o-1"}')
+    phase("destroy_refused", "destroy", common)
+    phase("destroy", "destroy", [*common, "--discard-dead-letters"])
+    return phases
+
+
+def expect_ir_resources(app: ir.Application, moto: Resources) -> None:
+    """Everything the IR names exists in moto (moto skips only the kinds DESIGN.md 6 lists)."""
+    assert moto.functions == {f.function_name for f in app.functions}
+    assert {q.queue_name for q in app.queues} | {q.dlq_name for q in app.queues} <= set(moto.queues)
+    assert {t.sns_name for t in app.topics} <= moto.topics
+    assert {t.table_name for t in app.tables} <= moto.tables
+
+
+def test_create_deploys_every_resource_of_the_ir(lifecycle: dict[str, Phase]) -> None:
+    create = lifecycle["create"]
+    assert create.status == 0, create.text
+    assert "synthesizing orders-dev" in create.text
+    assert "created asset bucket cdk-hnb659fds-assets-123456789012-us-east-1" in create.text
+    assert "change set to create stack orders-dev" in create.text
+    assert "stack orders-dev: CREATE_COMPLETE" in create.text
+    assert create.resources.stacks == {"orders-dev": "CREATE_COMPLETE"}
+    expect_ir_resources(create.app, create.resources)
+
+
+def test_create_applies_queue_settings_of_the_ir(lifecycle: dict[str, Phase]) -> None:
+    create = lifecycle["create"]
+    charge = next(q for q in create.app.queues if q.function == "ChargePayment")
+    attributes = create.resources.queues[charge.queue_name]
+    assert attributes["VisibilityTimeout"] == str(charge.visibility_timeout_s)
+    assert json.loads(attributes["RedrivePolicy"])["maxReceiveCount"] == charge.max_receive_count == 5
+
+
+def test_update_adds_the_new_step_and_changes_the_queue(lifecycle: dict[str, Phase]) -> None:
+    update = lifecycle["update"]
+    assert update.status == 0, update.text
+    assert "change set to update stack orders-dev" in update.text
+    rows = [line.split() for line in update.output]
+    assert any(row[:1] == ["add"] and row[1].startswith("StepNotifyWarehouseFunction")
+               and row[2] == "AWS::Lambda::Function" for row in rows)
+    assert any(row[:1] == ["modify"] and row[1].startswith("StepSendConfirmationSubscriptionordercreatedQueue")
+               for row in rows)
+    assert "stack orders-dev: UPDATE_COMPLETE" in update.text
+    expect_ir_resources(update.app, update.resources)
+    assert "orders-dev-NotifyWarehouse" in update.resources.functions
+    confirmation = next(q for q in update.app.queues if q.function == "SendConfirmation")
+    assert confirmation.visibility_timeout_s == 123
+    assert update.resources.queues[confirmation.queue_name]["VisibilityTimeout"] == "123"
+
+
+def test_update_calls_out_no_data_loss_when_nothing_is_replaced(lifecycle: dict[str, Phase]) -> None:
+    assert "WARNING" not in lifecycle["update"].text
+
+
+def test_a_second_deploy_reuses_the_assembly_and_has_no_changes(lifecycle: dict[str, Phase]) -> None:
+    noop = lifecycle["noop"]
+    assert noop.status == 0, noop.text
+    assert "reusing the cloud assembly" in noop.text
+    assert "assets: 0 uploaded" in noop.text
+    assert noop.output[-1] == "stack orders-dev: no changes (already up to date)"
+    assert noop.resources == lifecycle["update"].resources
+
+
+def test_fails_to_destroy_while_a_dead_letter_queue_holds_messages(lifecycle: dict[str, Phase]) -> None:
+    refused = lifecycle["destroy_refused"]
+    assert refused.status == 1
+    assert "dead-letter queue orders-dev-order-created-ChargePayment-dlq holds 1 message(s)" in refused.text
+    assert "--discard-dead-letters" in refused.output[-1]
+    assert refused.resources.stacks == {"orders-dev": "UPDATE_COMPLETE"}
+
+
+def test_destroy_deletes_everything_but_the_tables(lifecycle: dict[str, Phase]) -> None:
+    destroy = lifecycle["destroy"]
+    assert destroy.status == 0, destroy.text
+    assert "kept after destroy" in destroy.text
+    assert "  AWS::DynamoDB::Table orders-dev-state" in destroy.output
+    assert destroy.output[-1] == "stack orders-dev: DELETE_COMPLETE"
+    app, moto = destroy.app, destroy.resources
+    assert moto.stacks == {}
+    assert moto.functions == frozenset()
+    assert not ({q.queue_name for q in app.queues} | {q.dlq_name for q in app.queues}) & set(moto.queues)
+    assert not {t.sns_name for t in app.topics} & moto.topics
+    assert {t.table_name for t in app.tables} <= moto.tables  # DeletionPolicy Retain
+
+
+def test_destroy_of_a_missing_stack_says_so(lifecycle: dict[str, Phase], endpoint: str, tmp_path: Path) -> None:
+    app_dir = tmp_path / "orders"
+    app_dir.mkdir()
+    status, output = run("destroy", ["--app-dir", str(app_dir), "--endpoint-url", endpoint, "--yes"])
+    assert status == 0
+    assert output == ["stack orders-dev does not exist in us-east-1: nothing to destroy"]
+
+
+def test_fails_with_the_reason_when_cloudformation_rejects_a_resource(endpoint: str, tmp_path: Path) -> None:
+    assembly = write_assembly(tmp_path / "cdk.out", "broken-dev", {
+        "Topic": {"Type": "AWS::SNS::Topic"},
+        "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "no spaces allowed"}},
+    })
+    status, output = run("deploy", ["--assembly", str(assembly), "--endpoint-url", endpoint, "--yes"])
+    text = "\n".join(output)
+    assert status == 1
+    assert "failed: CloudFormation refused to execute the change set" in text
+    assert "Can only include alphanumeric characters, hyphens, or underscores" in text
+    assert output[-1].startswith("stack broken-dev is now ")
+
+
+def test_no_execute_shows_the_change_set_and_leaves_the_stack_alone(endpoint: str, tmp_path: Path) -> None:
+    assembly = write_assembly(tmp_path / "cdk.out", "preview-dev", {"Topic": {"Type": "AWS::SNS::Topic"}})
+    status, output = run("deploy", ["--assembly", str(assembly), "--endpoint-url", endpoint, "--no-execute"])
+    assert status == 0
+    assert "change set to create stack preview-dev: 1 to add" in output
+    assert "--no-execute" in output[-1]
+    # The stack waits in review; the next deploy starts over from it.
+    status, output = run("deploy", ["--assembly", str(assembly), "--endpoint-url", endpoint, "--yes"])
+    assert status == 0, output
+    assert "stack preview-dev: CREATE_COMPLETE" in "\n".join(output)
+
+
+def test_rejects_deploying_without_a_terminal_unless_yes(endpoint: str, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assembly = write_assembly(tmp_path / "cdk.out", "quiet-dev", {"Topic": {"Type": "AWS::SNS::Topic"}})
+    status, output = run("deploy", ["--assembly", str(assembly), "--endpoint-url", endpoint])
+    assert status == 2 and output == []
+    assert capsys.readouterr().err.strip() == (
+        "motia deploy: not asking for confirmation without a terminal; pass --yes to deploy without asking")
+
+
+def test_fails_in_one_line_when_the_endpoint_is_unreachable(aws_env: None, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    closed = "http://127.0.0.1:9"  # discard port: nothing listens
+    status, _ = run("deploy", ["--app-dir", str(EXAMPLE), "--endpoint-url", closed, "--yes"])
+    err = capsys.readouterr().err.strip()
+    assert status == 1
+    assert err == f"motia deploy: cannot reach the endpoint {closed}: is the emulator running at that address?"
+
+
+def test_fails_in_one_line_without_credentials(endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    status, _ = run("destroy", ["--app-dir", str(EXAMPLE), "--endpoint-url", endpoint, "--yes"])
+    err = capsys.readouterr().err.strip()
+    assert status == 1
+    assert err.startswith("motia destroy: no AWS credentials found: set AWS_PROFILE")
+    assert "\n" not in err
+
+
+def test_fails_in_one_line_for_a_region_that_does_not_exist(aws_env: None, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _ = run("deploy", ["--app-dir", str(EXAMPLE), "--region", "moon", "--yes"])
+    err = capsys.readouterr().err.strip()
+    assert status == 1
+    assert err.startswith("motia deploy: unknown AWS region 'moon'; pass --region with a region code")
