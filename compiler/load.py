@@ -41,16 +41,29 @@ def module_name_for(relative: str) -> str:
     return f"motia_steps.{stem}_{digest}"
 
 
+def _is_inside(module: ModuleType, root: Path) -> bool:
+    file = getattr(module, "__file__", None)
+    return bool(file) and Path(file).resolve().is_relative_to(root)
+
+
 @contextlib.contextmanager
 def _project_on_path(app_dir: Path) -> Iterator[None]:
-    """Step files import siblings and project packages the way Motia runs them: root on sys.path."""
+    """Step files import siblings and project packages the way Motia runs them: root on sys.path.
+
+    The project's own modules (`lib`, `steps.helpers`) are forgotten afterwards, so compiling
+    another project in the same process (tests, `motia dev`) never sees stale ones.
+    """
     entry = str(app_dir)
+    root = app_dir.resolve()
     sys.path.insert(0, entry)
     try:
         yield
     finally:
         with contextlib.suppress(ValueError):
             sys.path.remove(entry)
+        for name, module in list(sys.modules.items()):
+            if module is not None and _is_inside(module, root):
+                del sys.modules[name]
 
 
 def _import_file(path: Path, module_name: str) -> ModuleType:

@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator
 
 from compiler import ir
 from compiler.build import ParsedStep, queue_subscription
-from compiler.config_schema import CronTriggerSpec, HttpTriggerSpec, QueueTriggerSpec
+from compiler.config_schema import CronTriggerSpec, HttpTriggerSpec, QueueTriggerSpec, StreamTriggerSpec
 from compiler.cron import CronError, translate_cron
 from compiler.sizing import (
     API_GATEWAY_TIMEOUT_S,
@@ -151,8 +151,17 @@ def check_duplicate_subscriptions(step: ParsedStep) -> Iterator[ir.Diagnostic]:
                      "keep one queue() trigger per topic")
 
 
+def check_duplicate_stream_triggers(step: ParsedStep) -> Iterator[ir.Diagnostic]:
+    keys = [(t.stream_name, t.group_id, t.item_id) for t in step.spec.triggers if isinstance(t, StreamTriggerSpec)]
+    for stream, group, item in sorted({k for k in keys if keys.count(k) > 1}, key=str):
+        shown = " / ".join(x for x in (stream, group, item) if x)
+        yield _error(step, f"has {keys.count((stream, group, item))} stream triggers on {shown}",
+                     "keep one; put several conditions in one condition function")
+
+
 STEP_RULES: tuple[StepRule, ...] = (
     check_handler_size, check_queues, check_routes, check_crons, check_duplicate_subscriptions,
+    check_duplicate_stream_triggers,
 )
 
 
@@ -228,8 +237,29 @@ def check_name_collisions(steps: list[ParsedStep], app: ir.Application) -> Itera
                                 "rename one: AWS names keep only letters, digits, '-' and '_'")
 
 
+# DynamoDB Streams throttles when more than two readers poll one shard at once.
+STREAM_READERS_PER_SHARD = 2
+
+
+def check_stream_readers(steps: list[ParsedStep], app: ir.Application) -> Iterator[ir.Diagnostic]:
+    readers = {
+        "state": sorted({t.function for t in app.state_triggers}),
+        "streams": sorted({t.function for t in app.stream_triggers}),
+    }
+    files = {s.spec.name: s.file for s in steps}
+    for table, functions in readers.items():
+        if len(functions) > STREAM_READERS_PER_SHARD:
+            yield ir.Diagnostic(
+                "warning", files[functions[0]], functions[0],
+                f"{len(functions)} steps read the {table} table's stream ({', '.join(functions)})",
+                f"DynamoDB Streams throttles above {STREAM_READERS_PER_SHARD} readers per shard: "
+                "expect delays; merge triggers into fewer steps",
+            )
+
+
 PROJECT_RULES: tuple[ProjectRule, ...] = (
     check_duplicate_names, check_duplicate_routes, check_topic_wiring, check_name_collisions,
+    check_stream_readers,
 )
 
 

@@ -82,3 +82,14 @@ def test_one_bad_file_does_not_hide_the_others(tmp_path: Path) -> None:
 def test_module_names_are_unique_and_stable() -> None:
     assert module_name_for("steps/a.step.py") == module_name_for("steps/a.step.py")
     assert module_name_for("steps/a/x_step.py") != module_name_for("steps/b/x_step.py")
+
+
+def test_projects_with_same_named_packages_load_their_own(tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        write_project(tmp_path / name, {
+            "lib/__init__.py": "", "lib/names.py": f"NAME = {name!r}\n",
+            "steps/a_step.py": "from lib.names import NAME\n" + step_source('{"name": NAME, "triggers": []}'),
+        })
+    first = load(tmp_path / "one", "steps/a_step.py").steps[0].config["name"]
+    second = load(tmp_path / "two", "steps/a_step.py").steps[0].config["name"]
+    assert (first, second) == ("one", "two")

@@ -141,6 +141,16 @@ def test_rejects_names_that_collide_once_cleaned_for_aws(tmp_path: Path) -> None
     assert collisions and "topic 'order-created' and topic 'order.created'" in collisions[0].message
 
 
+def test_rejects_the_same_stream_trigger_twice_in_a_step(tmp_path: Path) -> None:
+    app = compile_steps(tmp_path, a='{"name": "A", "triggers": [stream("s", group_id="g"), stream("s", group_id="g"), stream("s")]}')
+    assert messages(app) == ["has 2 stream triggers on s / g"]
+
+
+def test_warns_when_more_than_two_steps_read_one_table_stream(tmp_path: Path) -> None:
+    app = compile_steps(tmp_path, **{n: f'{{"name": "{n.upper()}", "triggers": [state()]}}' for n in "abc"})
+    assert messages(app, "warning") == ["3 steps read the state table's stream (A, B, C)"]
+
+
 def test_warns_that_streaming_http_is_buffered(tmp_path: Path) -> None:
     write_project(tmp_path, {"steps/s_step.py": """
         config = {"name": "S", "triggers": [http("GET", "/sse")]}
