@@ -28,6 +28,8 @@ __all__ = [
     "AssetError",
     "LAMBDA_PIP_PLATFORM_ARGS",
     "build_code_asset",
+    "compile_bytecode",
+    "find_lambda_python",
     "default_cache_root",
     "default_pip_command",
     "project_files",
@@ -163,14 +165,66 @@ def _package_dir(name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+LAMBDA_PYTHON_VERSION = (3, 12)
+ENV_LAMBDA_PYTHON = "MOTIA_LAMBDA_PYTHON"  # an interpreter of Lambda's Python version
+LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks a function's code
+
+
+def _python_candidates() -> list[str]:
+    found = [os.environ.get(ENV_LAMBDA_PYTHON, ""), shutil.which("python3.12") or ""]
+    # pyenv installs versions it does not put on PATH (its shim then refuses to run them).
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    found += sorted(str(p) for p in pyenv_root.glob("versions/3.12*/bin/python3.12"))
+    return [c for c in found if c]
+
+
+def _version_of(python: str) -> str:
+    try:
+        probe = subprocess.run(
+            [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True, text=True, timeout=20,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return probe.stdout.strip() if probe.returncode == 0 else ""
+
+
+def find_lambda_python() -> tuple[str, ...]:
+    """A Python 3.12 on this machine (env MOTIA_LAMBDA_PYTHON, PATH, or pyenv), or ()."""
+    wanted = "%d.%d" % LAMBDA_PYTHON_VERSION
+    for candidate in _python_candidates():
+        if _version_of(candidate) == wanted:
+            return (candidate,)
+    return ()
+
+
+def compile_bytecode(dest: Path, python: Sequence[str]) -> None:
+    """Write __pycache__ for Lambda's Python: its file system is read-only, so without them
+    every cold start compiles every module again. Hash-based pycs with paths rewritten to
+    where Lambda unpacks the code keep the asset identical from build to build (no
+    timestamps, no build directory inside) and tracebacks on AWS right."""
+    result = subprocess.run(
+        [*python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
+         "-s", str(dest), "-p", LAMBDA_TASK_ROOT, str(dest)],
+        capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        raise AssetError(f"compiling bytecode for Lambda failed:\n{result.stdout}{result.stderr}")
+
+
 def build_code_asset(
     app: Application,
     dest: Path,
     *,
     cache_root: Path | None = None,
     pip_command: Sequence[str] | None = None,
+    bytecode_python: Sequence[str] | None = None,
 ) -> Path:
-    """Fill `dest` (created, must not exist) with the shared code asset of `app`; return it."""
+    """Fill `dest` (created, must not exist) with the shared code asset of `app`; return it.
+
+    `bytecode_python`: the interpreter that compiles bytecode for Lambda (None: find a
+    Python 3.12; empty: ship sources only, Lambda then compiles at each cold start).
+    """
     root = Path(app.root)
     requirements = root / REQUIREMENTS_FILE
     dest.mkdir(parents=True)
@@ -191,4 +245,7 @@ def build_code_asset(
         target = dest / item.dest
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(item.source, target)
+    python = find_lambda_python() if bytecode_python is None else tuple(bytecode_python)
+    if python:
+        compile_bytecode(dest, python)
     return dest

@@ -69,7 +69,7 @@ def test_project_files_are_step_files_and_include_files_sorted(tmp_path: Path) -
 def test_build_lays_out_steps_includes_and_runtime_without_bytecode(tmp_path: Path) -> None:
     app = every_kind(tmp_path / "project")
     write_project(Path(app.root), app)
-    out = build_code_asset(app, tmp_path / "asset", pip_command=["false"])
+    out = build_code_asset(app, tmp_path / "asset", pip_command=["false"], bytecode_python=())
     assert (out / "steps" / "create_order_step.py").is_file()
     assert (out / "steps" / "data" / "prices.json").read_text() == '{"widget": 3}\n'
     assert (out / "lambda_runtime" / "contract.py").is_file()
@@ -90,6 +90,22 @@ def test_packages_the_project_modules_steps_import_but_not_tests_or_venvs(tmp_pa
     })
     dests = {f.dest for f in project_files(compile_project(root))}
     assert dests == {"lib/__init__.py", "lib/pricing.py", "steps/a_step.py", "steps/helpers.py"}
+
+
+def test_ships_bytecode_compiled_for_lambdas_python(tmp_path: Path) -> None:
+    from compiler.code_asset import find_lambda_python
+
+    python = find_lambda_python()
+    if not python:
+        pytest.skip("no Python 3.12 on this machine")
+    app = every_kind(tmp_path / "project")
+    write_project(Path(app.root), app)
+    first = build_code_asset(app, tmp_path / "a1", pip_command=["false"], bytecode_python=python)
+    second = build_code_asset(app, tmp_path / "a2", pip_command=["false"], bytecode_python=python)
+    pycs = sorted(p.relative_to(first) for p in first.rglob("*.cpython-312.pyc"))
+    assert Path("motia/__pycache__/__init__.cpython-312.pyc") in pycs
+    assert Path("steps/__pycache__/create_order_step.cpython-312.pyc") in pycs
+    assert all((first / p).read_bytes() == (second / p).read_bytes() for p in pycs)
 
 
 def test_rejects_missing_include_file(tmp_path: Path) -> None:
