@@ -295,3 +295,27 @@ def test_fails_in_one_line_for_a_region_that_does_not_exist(aws_env: None, capsy
     err = capsys.readouterr().err.strip()
     assert status == 1
     assert err.startswith("motia deploy: unknown AWS region 'moon'; pass --region with a region code")
+
+
+def test_a_declined_change_set_is_deleted_and_nothing_deployed(endpoint: str, tmp_path: Path) -> None:
+    from compiler.deploy.assembly import read_stack_artifact
+    from compiler.deploy.aws import AwsTarget, connect
+    from compiler.deploy.flow import DeployOptions, deploy_artifact
+
+    assembly = write_assembly(tmp_path / "cdk.out", "declined-dev", {"Topic": {"Type": "AWS::SNS::Topic"}})
+    questions: list[str] = []
+    output: list[str] = []
+
+    def decline(question: str) -> bool:
+        questions.append(question)
+        return False
+
+    clients = connect(AwsTarget(REGION, endpoint))
+    status = deploy_artifact(clients, read_stack_artifact(assembly), output.append, DeployOptions(confirm=decline))
+    assert status == 1
+    assert questions == ["Deploy these changes to declined-dev in us-east-1?"]
+    assert output[-1] == "not deployed: the change set was deleted"
+    cloudformation = boto3.client("cloudformation", endpoint_url=endpoint, region_name=REGION)
+    summaries = cloudformation.list_change_sets(StackName="declined-dev")["Summaries"]
+    # moto lists the change sets of every stack here, so filter by name.
+    assert [s for s in summaries if s["StackName"] == "declined-dev"] == []

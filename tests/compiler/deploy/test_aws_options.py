@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import io
+
+from compiler.cli import build_parser
+from compiler.commands.aws_options import confirm_from_terminal, target_from_args
+from compiler.deploy.aws import AwsTarget
+
+
+def test_only_yes_confirms() -> None:
+    answers = {"y\n": True, "YES\n": True, "\n": False, "n\n": False, "": False, "yep\n": False}
+    for typed, expected in answers.items():
+        out = io.StringIO()
+        assert confirm_from_terminal(io.StringIO(typed), out)("Deploy?") is expected
+        assert out.getvalue() == "Deploy? [y/N] "
+
+
+def test_aws_options_make_the_target() -> None:
+    args = build_parser().parse_args(["deploy", "--region", "eu-west-1", "--endpoint-url", "http://127.0.0.1:5000",
+                                      "--profile", "ci"])
+    assert target_from_args(args) == AwsTarget("eu-west-1", "http://127.0.0.1:5000", "ci")
+
+
+def test_destroy_takes_the_same_aws_options() -> None:
+    args = build_parser().parse_args(["destroy", "--region", "eu-west-1", "--yes", "--discard-dead-letters"])
+    assert (args.region, args.yes, args.discard_dead_letters) == ("eu-west-1", True, True)
