@@ -319,3 +319,13 @@ def test_a_declined_change_set_is_deleted_and_nothing_deployed(endpoint: str, tm
     summaries = cloudformation.list_change_sets(StackName="declined-dev")["Summaries"]
     # moto lists the change sets of every stack here, so filter by name.
     assert [s for s in summaries if s["StackName"] == "declined-dev"] == []
+
+
+def test_the_asset_bucket_is_private_and_encrypted(lifecycle: dict[str, Phase], endpoint: str) -> None:
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name=REGION)
+    bucket = "cdk-hnb659fds-assets-123456789012-us-east-1"
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert block == {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+                     "RestrictPublicBuckets": True}
+    rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
