@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable, TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
-from compiler.deploy.aws import AwsTarget
+if TYPE_CHECKING:  # boto3 costs ~0.3 s to import; `motia plan` builds this parser too
+    from compiler.deploy.aws import AwsTarget
 
 __all__ = ["add_aws_options", "confirm_from_terminal", "no_terminal_message", "target_from_args"]
 
@@ -31,6 +32,8 @@ def add_aws_options(parser: argparse.ArgumentParser) -> None:
 
 
 def target_from_args(args: argparse.Namespace) -> AwsTarget:
+    from compiler.deploy.aws import AwsTarget
+
     return AwsTarget(region=args.region, endpoint_url=args.endpoint_url, profile=args.profile)
 
 

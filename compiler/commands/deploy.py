@@ -17,8 +17,6 @@ from compiler.commands.aws_options import (
 )
 from compiler.commands.common import add_project_options, compile_or_exit, print_diagnostics
 from compiler.deploy.assembly import AssemblyError, StackArtifact, read_stack_artifact
-from compiler.deploy.aws import DeployError, account_id, connect
-from compiler.deploy.flow import DeployOptions, deploy_artifact
 from compiler.deploy.freshness import assembly_is_current, fingerprint, record_fingerprint
 from compiler.synth import ResourceLimitError, synthesize
 
@@ -84,6 +82,10 @@ def synthesized_artifact(args: argparse.Namespace, emit: Callable[[str], None]) 
 
 def deploy_command(args: argparse.Namespace, emit: Callable[[str], None] | None = None) -> int:
     """The whole command; the exit status. Leaves the jsii process running (see `run`)."""
+    # boto3 only now: every command module is imported to build `motia --help`.
+    from compiler.deploy.aws import DeployError, account_id, connect
+    from compiler.deploy.flow import DeployOptions, deploy_artifact
+
     emit = emit or (lambda line: print(line, flush=True))
     asks = not args.yes and not args.no_execute
     if asks and not sys.stdin.isatty():

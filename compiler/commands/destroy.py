@@ -13,8 +13,6 @@ from compiler.commands.aws_options import (
     target_from_args,
 )
 from compiler.commands.common import add_project_options
-from compiler.deploy.aws import DeployError, account_id, connect
-from compiler.deploy.teardown import DestroyOptions, destroy_stack
 from compiler.naming import app_prefix
 
 
@@ -46,6 +44,10 @@ def run(args: argparse.Namespace) -> int:
 
 def destroy_command(args: argparse.Namespace, emit: Callable[[str], None] | None = None) -> int:
     """The whole command; the exit status."""
+    # boto3 only now: every command module is imported to build `motia --help`.
+    from compiler.deploy.aws import DeployError, account_id, connect
+    from compiler.deploy.teardown import DestroyOptions, destroy_stack
+
     emit = emit or (lambda line: print(line, flush=True))
     if not args.yes and not sys.stdin.isatty():
         print(no_terminal_message("destroy"), file=sys.stderr)

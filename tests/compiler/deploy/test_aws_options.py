@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 from compiler.cli import build_parser
 from compiler.commands.aws_options import confirm_from_terminal, target_from_args
@@ -24,3 +27,13 @@ def test_aws_options_make_the_target() -> None:
 def test_destroy_takes_the_same_aws_options() -> None:
     args = build_parser().parse_args(["destroy", "--region", "eu-west-1", "--yes", "--discard-dead-letters"])
     assert (args.region, args.yes, args.discard_dead_letters) == ("eu-west-1", True, True)
+
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def test_building_the_parser_does_not_import_boto3() -> None:
+    code = ("import sys, compiler.cli; compiler.cli.build_parser(); "
+            "print(sorted(m for m in ('boto3', 'botocore') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stderr
