@@ -15,10 +15,12 @@ from __future__ import annotations
 import io
 import json
 import logging
+import warnings
+from contextlib import contextmanager
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from compiler.emulator.backend import REGION, MotoBackend
 from compiler.emulator.events import ACCOUNT_ID
@@ -131,17 +133,10 @@ def _failed_reason(cfn: Any, stack_name: str) -> str:
 def create_stack(backend: MotoBackend, stack_name: str, template: dict[str, Any]) -> dict[str, str]:
     """Create the stack from the template; returns {logical id: physical id}."""
     cfn = backend.client("cloudformation")
-    # moto warns once per resource type it skips (API Gateway, Scheduler): known and driven
-    # from the IR here, so the warnings would only bury the developer's output.
-    moto_logger = logging.getLogger("moto")
-    level = moto_logger.level
-    moto_logger.setLevel(logging.ERROR)
     try:
         cfn.create_stack(StackName=stack_name, TemplateBody=json.dumps(template), Capabilities=CAPABILITIES)
     except Exception as error:  # moto raises botocore ClientError or its own parse errors
         raise DeployError(f"moto's CloudFormation rejected the template of {stack_name}: {error}") from None
-    finally:
-        moto_logger.setLevel(level)
     status = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]["StackStatus"]
     if status != "CREATE_COMPLETE":
         raise DeployError(f"stack {stack_name} ended {status}: {_failed_reason(cfn, stack_name)}")
@@ -258,8 +253,29 @@ def subscribe_queues(backend: MotoBackend, app: Application) -> tuple[tuple[str,
     return tuple(made)
 
 
+@contextmanager
+def _quiet_moto() -> Iterator[None]:
+    """moto warns (log and UserWarning) for each resource type it skips: API Gateway,
+    Scheduler, subscriptions. Those are known and driven from the IR here; the warnings
+    would only bury the developer's output. Startup is single-threaded, so this is safe."""
+    moto_logger = logging.getLogger("moto")
+    level = moto_logger.level
+    moto_logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            yield
+    finally:
+        moto_logger.setLevel(level)
+
+
 def deploy(backend: MotoBackend, app: Application, assembly_dir: Path, stack_name: str) -> Deployment:
     """Assets, stack, functions, event sources taken over, subscriptions made."""
+    with _quiet_moto():
+        return _deploy(backend, app, assembly_dir, stack_name)
+
+
+def _deploy(backend: MotoBackend, app: Application, assembly_dir: Path, stack_name: str) -> Deployment:
     template_path = assembly_dir / f"{stack_name}.template.json"
     if not template_path.is_file():
         raise DeployError(f"no template {template_path}; synthesize the app first")

@@ -38,8 +38,11 @@ def _check(pattern: dict[str, Any], raw: Any) -> None:
             _check(value, raw)
         elif isinstance(value, list):
             for matcher in value:
-                if isinstance(matcher, dict) and not (matcher.keys() <= OPERATORS and len(matcher) == 1):
-                    raise UnsupportedFilter(f"filter pattern {raw!r}: unsupported matcher {matcher!r}")
+                if isinstance(matcher, dict) and matcher.keys() <= OPERATORS and len(matcher) == 1:
+                    continue
+                if isinstance(matcher, (dict, list)):
+                    # AWS rejects these too (e.g. a nested list): the mapping would not deploy.
+                    raise UnsupportedFilter(f"filter pattern {raw!r}: invalid matcher {matcher!r}")
         else:
             raise UnsupportedFilter(f"filter pattern {raw!r}: {value!r} must be an object or a list of matchers")
 

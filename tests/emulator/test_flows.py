@@ -1,0 +1,109 @@
+"""End to end over real HTTP on localhost: fan-out, retries, DLQs, FIFO order, cron, triggers."""
+
+from __future__ import annotations
+
+import os
+
+from compiler.emulator.testing import Client
+
+
+def _count(emu: Client, group: str, job_id: str) -> int:
+    return sum(1 for v in emu.state_list(group) if isinstance(v, dict) and v.get("id") == job_id)
+
+
+def _job() -> str:
+    return f"job-{os.urandom(4).hex()}"
+
+
+def test_fanout_runs_each_subscriber_once(flows: Client) -> None:
+    job = _job()
+    status, body = flows.post_json("/jobs", {"id": job})
+    assert status == 202 and body["enqueued"] == 1
+    assert flows.wait_idle()
+    assert _count(flows, "handled-FanoutA", job) == 1
+    assert _count(flows, "handled-FanoutB", job) == 1
+
+
+def test_fails_twice_then_succeeds_is_retried_not_lost(flows: Client) -> None:
+    job = _job()
+    flows.post_json("/jobs", {"id": job, "topic": "flaky"})
+    assert flows.wait_until(lambda: _count(flows, "handled-Flaky", job) == 1, timeout=15)
+    assert _count(flows, "attempts-Flaky", job) == 3
+    assert flows.dead_letters("Flaky") == []
+
+
+def test_fails_always_lands_in_that_subscriptions_dlq_while_batch_mates_succeed(flows: Client) -> None:
+    poison, good = _job(), _job()
+    flows.post_json("/jobs", {"id": poison, "mode": "poison"})
+    flows.post_json("/jobs", {"id": good})
+    assert flows.wait_until(lambda: any(m.get("id") == poison for m in flows.dead_letters("FanoutB")), timeout=15)
+    assert _count(flows, "attempts-FanoutB", poison) == 2  # max_retries = total attempts
+    assert _count(flows, "handled-FanoutB", good) == 1
+    # The other subscriber of the same topic handled the poison message normally.
+    assert _count(flows, "handled-FanoutA", poison) == 1
+    assert flows.dead_letters("FanoutA") == []
+
+
+def test_fifo_order_per_group_holds_under_failures(flows: Client) -> None:
+    run = _job()
+    for seq in range(1, 6):
+        for group in ("g1", "g2"):
+            flows.post_json("/jobs", {"id": f"{run}-{group}-{seq}", "topic": "ordered", "group": f"{run}-{group}",
+                                      "seq": seq, "fail_once": group == "g1" and seq == 2})
+    assert flows.wait_until(lambda: len(flows.state("ordered", f"{run}-g1") or []) == 5, timeout=20)
+    assert flows.state("ordered", f"{run}-g1") == [1, 2, 3, 4, 5]
+    assert flows.wait_until(lambda: flows.state("ordered", f"{run}-g2") == [1, 2, 3, 4, 5], timeout=10)
+
+
+def test_cron_step_fires_on_demand(flows: Client) -> None:
+    before = _count(flows, "ticks", "tick")
+    delivery = flows.fire_cron("Tick")
+    assert delivery.ok and delivery.trigger == "cron * * * * *"
+    assert _count(flows, "ticks", "tick") == before + 1
+    assert [v["expression"] for v in flows.state_list("ticks")][-1] == "* * * * *"
+
+
+def test_state_change_fires_state_trigger_with_old_and_new(flows: Client) -> None:
+    key = _job()
+    flows.request("PUT", f"/watched/{key}", {"v": 1})
+    flows.request("PUT", f"/watched/{key}", {"v": 2})
+    assert flows.wait_until(lambda: _count(flows, "state-events", key) == 2)
+    events = sorted((e for e in flows.state_list("state-events") if e["id"] == key), key=lambda e: e["event"])
+    assert events == [
+        {"id": key, "event": "created", "old": None, "new": {"v": 1}},
+        {"id": key, "event": "updated", "old": {"v": 1}, "new": {"v": 2}},
+    ]
+
+
+def test_stream_change_fires_only_matching_stream_triggers(flows: Client) -> None:
+    red, blue, square = _job(), _job(), _job()
+    flows.post_json(f"/items/colors/red/{red}", {"c": "red"})
+    flows.post_json(f"/items/colors/blue/{blue}", {"c": "blue"})
+    flows.post_json(f"/items/shapes/square/{square}", {"s": 4})
+    assert flows.wait_idle()
+    assert (_count(flows, "stream-RedColors", red), _count(flows, "stream-RedColors", blue)) == (1, 0)
+    assert (_count(flows, "stream-BlueColors", blue), _count(flows, "stream-BlueColors", red)) == (1, 0)
+    assert _count(flows, "stream-BlueColors", square) == 0
+    assert (_count(flows, "stream-SquareShapes", square), _count(flows, "stream-SquareShapes", red)) == (1, 0)
+
+
+def test_trace_id_is_the_same_across_the_whole_flow(flows: Client) -> None:
+    job = _job()
+    trace = f"trace-{job}"
+    flows.post_json("/jobs", {"id": job}, headers={"x-motia-trace-id": trace})
+    flows.post_json("/jobs", {"id": f"{job}-o", "topic": "ordered", "group": job, "seq": 1},
+                    headers={"x-motia-trace-id": trace})
+    assert flows.wait_idle()
+    assert flows.state("traces", f"{job}:Submit") == trace
+    assert flows.state("traces", f"{job}:FanoutA") == trace
+    assert flows.state("traces", f"{job}-o:Ordered") == trace
+
+
+def test_rejects_unknown_route_with_api_gateways_404(flows: Client) -> None:
+    status, headers, body = flows.request("GET", "/nope")
+    assert status == 404 and body == b'{"message": "Not Found"}'
+
+
+def test_fails_malformed_json_with_400_not_500(flows: Client) -> None:
+    status, _, _ = flows.request("POST", "/jobs", b"{not json", {"content-type": "application/json"})
+    assert status == 400
