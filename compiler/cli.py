@@ -16,6 +16,7 @@ from typing import Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "compiler.commands.plan",
     "compiler.commands.synth",
+    "compiler.commands.dev",
     "compiler.commands.deploy",
     "compiler.commands.destroy",
 )

@@ -1,0 +1,121 @@
+"""`motia dev`: run the compiled application locally on an embedded moto (DESIGN.md 6)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from compiler import ir
+from compiler.commands.common import add_project_options, compile_or_exit, print_diagnostics
+
+DEFAULT_PORT = 3000
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "dev",
+        help="run the app locally on an embedded AWS emulator (moto)",
+        description=(
+            "Compile and synthesize the project, deploy the template into an in-process moto "
+            "(no AWS account, no Docker), and run it: HTTP routes on 127.0.0.1, queue "
+            "subscriptions with their retries and dead-letter queues, state and stream "
+            "triggers, and cron schedules, each handler running through the same Lambda shim "
+            "as on AWS. Prints the routes, then one line per delivered event (step, trigger, "
+            "duration, outcome); Ctrl-C stops it and reports messages still in flight or "
+            "dead-lettered. Exit status: 0 stopped cleanly (or --smoke passed), 1 the project "
+            "has errors or the smoke run failed, 2 usage error (e.g. the port is taken)."
+        ),
+    )
+    add_project_options(parser)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="N",
+                        help=f"HTTP port on 127.0.0.1 (default: {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="send a scripted request through the whole flow of examples/orders, "
+                             "print what happened at each step, and exit")
+    parser.set_defaults(run=run)
+
+
+def _print_routes(app: ir.Application, url: str) -> None:
+    print(f"motia dev: {app.prefix} on {url}")
+    for route in app.routes:
+        print(f"  {route.method:<7} {url}{route.source_path:<30} -> {route.function}")
+    for schedule in app.schedules:
+        print(f"  cron    {schedule.source:<30} -> {schedule.function}")
+    print("Ctrl-C to stop. Deliveries:", flush=True)
+
+
+def _print_delivery(delivery: Any) -> None:
+    print(delivery.line(), flush=True)
+
+
+def _wait_for_interrupt() -> None:
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def dev_command(args: argparse.Namespace) -> int:
+    app = compile_or_exit(args)
+    if isinstance(app, int):
+        return app
+    print_diagnostics(app, sys.stderr if app.errors else sys.stdout)
+    if app.errors:
+        print("motia dev: fix the errors above first", file=sys.stderr)
+        return 1
+    from compiler.emulator.app import Emulator, EmulatorOptions
+    from compiler.emulator.backend import MotoMissing
+    from compiler.emulator.deploy import DeployError
+    from compiler.emulator.http_server import PortInUse
+    from compiler.synth import synthesize
+
+    with tempfile.TemporaryDirectory(prefix="motia-dev-") as tmp:
+        print("synthesizing and deploying into moto...", flush=True)
+        synthesize(app, Path(tmp) / "cdk.out")
+        port = 0 if args.smoke else args.port
+        emulator = Emulator(app, Path(tmp) / "cdk.out", EmulatorOptions(port=port, run_schedules=not args.smoke),
+                            on_delivery=_print_delivery)
+        try:
+            emulator.start()
+        except PortInUse as error:
+            print(f"motia dev: {error}", file=sys.stderr)
+            return 2
+        except (MotoMissing, DeployError) as error:
+            print(f"motia dev: {error}", file=sys.stderr)
+            return 1
+        if args.smoke:
+            from compiler.emulator.smoke import run_smoke
+
+            try:
+                status = run_smoke(emulator)
+            finally:
+                report = emulator.stop()
+            print("\n".join(report.lines()))
+            return status
+        _print_routes(app, emulator.url)
+        _wait_for_interrupt()
+        print("\nstopping...", flush=True)
+        report = emulator.stop()
+        print("\n".join(report.lines()))
+        return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    status = dev_command(args)
+    if "jsii" in sys.modules:
+        # Everything is stopped; skip jsii's exit wait for its Node process (DESIGN.md 5).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status
