@@ -39,3 +39,19 @@ def print_diagnostics(app: ir.Application, stream: object = None) -> None:
     lines = format_diagnostics(app.diagnostics)
     if lines:
         print("\n".join(lines), file=stream or sys.stdout)  # type: ignore[call-overload]
+
+
+def finish(status: int) -> int:
+    """Return `status`, skipping jsii's exit handler when aws_cdk was used.
+
+    jsii waits up to 5 s at interpreter exit for its Node process (DESIGN.md 5); once our
+    output is written there is nothing left to wait for. Flush first: os._exit drops
+    buffered output.
+    """
+    if "jsii" in sys.modules:
+        import os
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -15,7 +14,7 @@ from compiler.commands.aws_options import (
     no_terminal_message,
     target_from_args,
 )
-from compiler.commands.common import add_project_options, compile_or_exit, print_diagnostics
+from compiler.commands.common import add_project_options, compile_or_exit, finish, print_diagnostics
 from compiler.deploy.assembly import AssemblyError, StackArtifact, read_stack_artifact
 from compiler.deploy.freshness import assembly_is_current, fingerprint, record_fingerprint
 from compiler.synth import ResourceLimitError, synthesize
@@ -106,10 +105,4 @@ def deploy_command(args: argparse.Namespace, emit: Callable[[str], None] | None 
 
 
 def run(args: argparse.Namespace) -> int:
-    status = deploy_command(args)
-    if "jsii" in sys.modules:
-        # Done with Node; skip jsii's exit handler, which waits up to 5 s for it (DESIGN.md 5).
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(status)
-    return status
+    return finish(deploy_command(args))

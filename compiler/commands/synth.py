@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from compiler import ir
-from compiler.commands.common import add_project_options, compile_or_exit, print_diagnostics
+from compiler.commands.common import add_project_options, compile_or_exit, finish, print_diagnostics
 
 DEFAULT_OUT = Path("cdk.out")
 
@@ -65,11 +64,4 @@ def write_assembly(app: ir.Application, out: Path, *, validate: bool) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    status = synth_command(args)
-    if "jsii" in sys.modules:
-        # The assembly is on disk; skip jsii's exit handler, which waits up to 5 s for its Node
-        # process (DESIGN.md 5). Flush first: os._exit drops buffered output.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(status)
-    return status
+    return finish(synth_command(args))
