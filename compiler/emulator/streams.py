@@ -71,7 +71,8 @@ class StreamReader:
         self._thread.start()
 
     def join(self) -> None:
-        self._thread.join()
+        if self._thread.ident is not None:  # never started when startup failed half-way
+            self._thread.join()
 
     def _run(self) -> None:
         while not self._stop.is_set():
