@@ -32,7 +32,8 @@ def stream_key_filter(trigger: StreamTrigger) -> dict[str, Any]:
     """Lambda filter pattern (over the record's `dynamodb.Keys`) selecting one stream's items."""
     sep = contract.STREAM_KEY_SEPARATOR
     if trigger.group_id is None:
-        pk: list[Any] = [lambda_.FilterRule.begins_with(f"{trigger.stream}{sep}")]
+        # begins_with already returns the list of rules: [{"prefix": ...}]
+        pk: list[Any] = list(lambda_.FilterRule.begins_with(f"{trigger.stream}{sep}"))
     else:
         pk = [f"{trigger.stream}{sep}{trigger.group_id}"]
     keys: dict[str, Any] = {contract.PARTITION_KEY: {"S": pk}}

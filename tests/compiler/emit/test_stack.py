@@ -216,6 +216,15 @@ def test_stream_trigger_filters_on_its_stream_and_group(template_json: dict[str,
     })
 
 
+def test_stream_trigger_without_group_filters_on_the_stream_prefix() -> None:
+    from compiler.emit.table_triggers import stream_key_filter
+
+    pattern = stream_key_filter(ir.StreamTrigger("watch", "feed", None, "item-1"))
+    # one list level only: AWS rejects nested lists in filter patterns
+    assert json.loads(json.dumps(pattern)) == {
+        "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "feed#"}]}, "sk": {"S": ["item-1"]}}}}
+
+
 # -- IAM -----------------------------------------------------------------------------------
 
 def policy_statements(template_json: dict[str, Any], fragment: str) -> list[dict[str, Any]]:
