@@ -12,9 +12,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# The main job: what the example compiles to, its CloudFormation, then the whole flow run
+# locally on the emulator (moto) with one real HTTP request.
 demo: $(STAMP)
 	$(VENV)/bin/motia plan --app-dir examples/orders
 	$(VENV)/bin/motia synth --app-dir examples/orders --out cdk.out
+	$(VENV)/bin/motia dev --app-dir examples/orders --smoke
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 --dist loadfile

@@ -17,6 +17,7 @@ ENV_STATE_TABLE = "MOTIA_STATE_TABLE"  # DynamoDB table name of the state table
 ENV_STREAMS_TABLE = "MOTIA_STREAMS_TABLE"  # DynamoDB table name of the streams table
 ENV_APP = "MOTIA_APP"  # `<app>-<stage>` prefix, for logs
 ENV_LOG_LEVEL = "MOTIA_LOG_LEVEL"  # debug | info | warn | error (default info)
+ENV_LOG_FORMAT = "MOTIA_LOG_FORMAT"  # json (default: CloudWatch reads it) | pretty (motia dev)
 
 # The code asset: step files keep their project-relative paths under the asset root.
 HANDLER = "lambda_runtime.entry.handler"

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 # environment; AWS_* (region, endpoint, credentials) stay the process's own, and so does a
 # log level the developer set in the shell unless the function sets its own.
 FUNCTION_ENV_PREFIX = "MOTIA_"
-PROCESS_KEYS = frozenset({contract.ENV_LOG_LEVEL})
+PROCESS_KEYS = frozenset({contract.ENV_LOG_LEVEL, contract.ENV_LOG_FORMAT})
 
 
 def _swapped(key: str, environ: Mapping[str, str]) -> bool:

@@ -6,6 +6,7 @@ writes through the context of the invocation in progress, so it carries its trac
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from typing import Any, TextIO
 
 LEVELS = {"debug": 10, "info": 20, "warn": 30, "error": 40}
+# What the pretty format (MOTIA_LOG_FORMAT=pretty, for `motia dev`) shows as columns.
+_PRETTY_SHOWN = frozenset({"level", "time", "message", "step", "trace_id"})
 
 
 class Logger:
@@ -43,7 +46,14 @@ class Logger:
         import json  # on first log line, not at cold start
 
         stream = self._stream or sys.stdout
-        stream.write(json.dumps(record, default=str) + "\n")
+        if os.environ.get("MOTIA_LOG_FORMAT") == "pretty":
+            rest = {k: v for k, v in record.items() if k not in _PRETTY_SHOWN}
+            shown = rest["data"] if set(rest) == {"data"} else rest
+            tail = f" {json.dumps(shown, default=str)}" if rest else ""
+            line = f"    {self.step:<20} {level:<5} {record['message']}{tail}"
+        else:
+            line = json.dumps(record, default=str)
+        stream.write(line + "\n")  # one write per line: threads do not interleave mid-line
         stream.flush()
 
     def debug(self, message: Any, data: Any = None, **extra: Any) -> None:

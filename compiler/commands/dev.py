@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from compiler import ir
-from compiler.commands.common import add_project_options, compile_or_exit, print_diagnostics
+from compiler.commands.common import add_project_options, compile_or_exit, finish, print_diagnostics
+from lambda_runtime.contract import ENV_LOG_FORMAT
 
 DEFAULT_PORT = 3000
 
@@ -112,10 +113,6 @@ def dev_command(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    status = dev_command(args)
-    if "jsii" in sys.modules:
-        # Everything is stopped; skip jsii's exit wait for its Node process (DESIGN.md 5).
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(status)
-    return status
+    # Readable handler logs on a terminal; MOTIA_LOG_FORMAT=json keeps CloudWatch's format.
+    os.environ.setdefault(ENV_LOG_FORMAT, "pretty")
+    return finish(dev_command(args))

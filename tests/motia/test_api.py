@@ -221,3 +221,30 @@ def test_schema_to_json_schema_accepts_pydantic_models_and_dicts() -> None:
     assert motia.schema_to_json_schema(Order)["properties"]["amount"]["type"] == "integer"
     assert motia.schema_to_json_schema({"type": "object"}) == {"type": "object"}
     assert motia.schema_to_json_schema(None) is None
+
+
+def test_logger_writes_one_json_object_per_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import json
+
+    from motia.log import Logger
+
+    monkeypatch.delenv("MOTIA_LOG_FORMAT", raising=False)
+    out = io.StringIO()
+    Logger(step="S", trace_id="t-1", stream=out).info("hello", {"a": 1})
+    record = json.loads(out.getvalue())
+    assert {k: record[k] for k in ("level", "message", "step", "trace_id", "data")} == {
+        "level": "info", "message": "hello", "step": "S", "trace_id": "t-1", "data": {"a": 1}}
+
+
+def test_logger_pretty_format_for_local_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from motia.log import Logger
+
+    monkeypatch.setenv("MOTIA_LOG_FORMAT", "pretty")
+    out = io.StringIO()
+    logger = Logger(step="S", trace_id="t-1", stream=out)
+    logger.warn("careful", {"a": 1})
+    logger.debug("hidden")
+    assert out.getvalue() == '    S                    warn  careful {"a": 1}\n'
