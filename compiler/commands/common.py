@@ -35,6 +35,22 @@ def compile_or_exit(args: argparse.Namespace) -> ir.Application | int:
         return 2
 
 
+def compile_and_report(args: argparse.Namespace, command: str, when_errors: str) -> ir.Application | int:
+    """Compile and print every diagnostic; the app, or the exit status (1 errors, 2 usage).
+
+    Warnings go to stdout with the command's output; errors to stderr, followed by
+    `motia <command>: <when_errors>` so the user knows what did not happen.
+    """
+    app = compile_or_exit(args)
+    if isinstance(app, int):
+        return app
+    print_diagnostics(app, sys.stderr if app.errors else sys.stdout)
+    if app.errors:
+        print(f"motia {command}: {when_errors}", file=sys.stderr)
+        return 1
+    return app
+
+
 def print_diagnostics(app: ir.Application, stream: object = None) -> None:
     lines = format_diagnostics(app.diagnostics)
     if lines:

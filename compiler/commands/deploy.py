@@ -14,7 +14,7 @@ from compiler.commands.aws_options import (
     no_terminal_message,
     target_from_args,
 )
-from compiler.commands.common import add_project_options, compile_or_exit, finish, print_diagnostics
+from compiler.commands.common import add_project_options, compile_and_report, finish
 from compiler.deploy.assembly import AssemblyError, StackArtifact, read_stack_artifact
 from compiler.deploy.freshness import assembly_is_current, fingerprint, record_fingerprint
 from compiler.synth import ResourceLimitError, synthesize
@@ -62,12 +62,9 @@ def _error(message: str) -> int:
 
 def synthesized_artifact(args: argparse.Namespace, emit: Callable[[str], None]) -> StackArtifact | int:
     """The project's assembly: reused when its inputs did not change, else synthesized now."""
-    app = compile_or_exit(args)
+    app = compile_and_report(args, "deploy", "the project has errors; nothing was deployed")
     if isinstance(app, int):
         return app
-    print_diagnostics(app, sys.stderr)
-    if app.errors:
-        return _error("the project has errors; nothing was deployed")
     out = args.out or Path(app.root) / ASSEMBLY_DIR
     expected = fingerprint(app)
     if assembly_is_current(out, expected):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from compiler import ir
-from compiler.commands.common import add_project_options, compile_or_exit, finish, print_diagnostics
+from compiler.commands.common import add_project_options, compile_and_report, finish
 from lambda_runtime.contract import ENV_LOG_FORMAT
 
 DEFAULT_PORT = 3000
@@ -68,13 +68,9 @@ def _wait_for_interrupt() -> None:
 
 
 def dev_command(args: argparse.Namespace) -> int:
-    app = compile_or_exit(args)
+    app = compile_and_report(args, "dev", "fix the errors above first")
     if isinstance(app, int):
         return app
-    print_diagnostics(app, sys.stderr if app.errors else sys.stdout)
-    if app.errors:
-        print("motia dev: fix the errors above first", file=sys.stderr)
-        return 1
     from compiler.emulator.app import Emulator, EmulatorOptions
     from compiler.emulator.backend import MotoMissing
     from compiler.emulator.deploy import DeployError

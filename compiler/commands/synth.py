@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from compiler import ir
-from compiler.commands.common import add_project_options, compile_or_exit, finish, print_diagnostics
+from compiler.commands.common import add_project_options, compile_and_report, finish
 
 DEFAULT_OUT = Path("cdk.out")
 
@@ -38,13 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def synth_command(args: argparse.Namespace) -> int:
     """Compile, report, synthesize; the exit status. Leaves the jsii process running."""
-    app = compile_or_exit(args)
+    app = compile_and_report(args, "synth", "nothing written; fix the errors above")
     if isinstance(app, int):
         return app
-    print_diagnostics(app, sys.stderr if app.errors else sys.stdout)
-    if app.errors:
-        print("motia synth: nothing written; fix the errors above", file=sys.stderr)
-        return 1
     return write_assembly(app, args.out, validate=args.validate)
 
 
