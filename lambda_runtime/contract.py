@@ -47,4 +47,5 @@ TRACE_HEADERS = ("x-motia-trace-id", "x-trace-id")
 VALUE_ATTRIBUTE = "value"
 STREAM_NAME_ATTRIBUTE = "stream_name"
 GROUP_ID_ATTRIBUTE = "group_id"
+TRACE_ATTRIBUTE = "trace_id"  # the writer's trace id, so state/stream triggers continue the trace
 VERSION_ATTRIBUTE = "version"  # optimistic concurrency for update()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from motia.runtime import current_context
+
 from lambda_runtime import contract
 from lambda_runtime.aws_clients import client
 from lambda_runtime.ddb_json import decode, encode
@@ -50,9 +52,17 @@ def value_of(item: dict[str, Any] | None) -> Any:
     return decode(item[VALUE]) if item and VALUE in item else None
 
 
+def trace_attribute() -> dict[str, Any]:
+    """The writing invocation's trace id as an item attribute: the DynamoDB stream record
+    then carries it to state and stream triggers, so one trace spans the whole flow."""
+    ctx = current_context()
+    trace_id = getattr(ctx, "trace_id", "") if ctx is not None else ""
+    return {contract.TRACE_ATTRIBUTE: {"S": trace_id}} if trace_id else {}
+
+
 def put_value(table: str, key: dict[str, Any], value: Any, extra: dict[str, Any] | None = None) -> Any:
-    """Write the whole item; returns the previous value."""
-    item = {**key, VALUE: encode(value), VERSION: {"N": "1"}, **(extra or {})}
+    """Write the whole item (stamped with the trace id); returns the previous value."""
+    item = {**key, VALUE: encode(value), VERSION: {"N": "1"}, **trace_attribute(), **(extra or {})}
     old = client("dynamodb").put_item(TableName=table, Item=item, ReturnValues="ALL_OLD").get("Attributes")
     return value_of(old)
 
@@ -71,7 +81,9 @@ def update_value(
         item = get_item(table, key)
         version = int(item[VERSION]["N"]) if item and VERSION in item else 0
         new_value = change(value_of(item))
-        new_item = {**key, VALUE: encode(new_value), VERSION: {"N": str(version + 1)}, **(extra or {})}
+        new_item = {
+            **key, VALUE: encode(new_value), VERSION: {"N": str(version + 1)}, **trace_attribute(), **(extra or {}),
+        }
         condition = f"attribute_not_exists({PK})" if item is None else "#v = :v"
         params: dict[str, Any] = {"TableName": table, "Item": new_item, "ConditionExpression": condition}
         if item is not None:

@@ -133,10 +133,16 @@ def _run_record(step: LoadedStep, record: dict[str, Any], trace_id: str) -> None
     run_triggered(step, trigger, info, trace_id, item)
 
 
+def record_trace_id(record: dict[str, Any]) -> str | None:
+    """The trace id of the invocation that wrote the item (deletes start a new trace)."""
+    image = record.get("dynamodb", {}).get("NewImage") or {}
+    return image.get(contract.TRACE_ATTRIBUTE, {}).get("S") or None
+
+
 def handle(step: LoadedStep, event: dict[str, Any]) -> dict[str, Any]:
     failures: list[dict[str, str]] = []
     for record in event["Records"]:
-        trace_id = new_id()
+        trace_id = record_trace_id(record) or new_id()
         try:
             _run_record(step, record, trace_id)
         except Exception as error:

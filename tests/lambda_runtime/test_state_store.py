@@ -55,3 +55,20 @@ def test_writes_produce_the_stream_records_the_adapter_reads(aws: Any) -> None:
         ("updated", "orders", "o-1", {"total": 1.25}, {"total": 2}),
         ("deleted", "orders", "o-1", {"total": 2}, None),
     ]
+
+
+def test_writes_carry_the_writers_trace_id_to_the_state_trigger(aws: Any) -> None:
+    from lambda_runtime.adapters.dynamodb import record_trace_id
+    from motia import FlowContext, TriggerInfo
+    from motia.runtime import reset_current_context, set_current_context
+
+    store = DynamoStateStore()
+    store.set("orders", "outside", 1)  # no invocation in progress: no trace to carry
+    token = set_current_context(FlowContext(trigger=TriggerInfo(type="http"), trace_id="trace-9"))
+    try:
+        store.set("orders", "o-1", {"n": 1})
+        store.update("orders", "o-1", [{"type": "increment", "path": "n"}])
+        store.delete("orders", "o-1")
+    finally:
+        reset_current_context(token)
+    assert [record_trace_id(r) for r in stream_records(aws, STATE_TABLE)] == [None, "trace-9", "trace-9", None]
