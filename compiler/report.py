@@ -45,5 +45,6 @@ def format_diagnostics(diagnostics: Sequence[ir.Diagnostic]) -> list[str]:
     return lines + ["", " and ".join(counts)]
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def plural(count: int, noun: str, nouns: str = "") -> str:
+    """`1 route`, `2 routes`; irregular plurals given: plural(n, "delivery", "deliveries")."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"

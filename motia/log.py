@@ -48,9 +48,12 @@ class Logger:
         stream = self._stream or sys.stdout
         if os.environ.get("MOTIA_LOG_FORMAT") == "pretty":
             rest = {k: v for k, v in record.items() if k not in _PRETTY_SHOWN}
+            stack = rest.pop("stack", None)
             shown = rest["data"] if set(rest) == {"data"} else rest
             tail = f" {json.dumps(shown, default=str)}" if rest else ""
             line = f"    {self.step:<20} {level:<5} {record['message']}{tail}"
+            if isinstance(stack, str):  # a traceback reads as a traceback, not an escaped string
+                line += "\n" + "\n".join("        " + row for row in stack.rstrip().splitlines())
         else:
             line = json.dumps(record, default=str)
         stream.write(line + "\n")  # one write per line: threads do not interleave mid-line

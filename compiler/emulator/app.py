@@ -17,6 +17,7 @@ from compiler.emulator.queues import QueueDepth, QueuePoller
 from compiler.emulator.scheduler import Scheduler
 from compiler.emulator.streams import StreamReader
 from compiler.ir import Application
+from compiler.report import plural
 from lambda_runtime import local
 
 
@@ -41,7 +42,8 @@ class ShutdownReport:
         return sum(q.pending for q in self.queues)
 
     def lines(self) -> list[str]:
-        out = [f"{self.deliveries} deliveries; {self.in_flight} messages still queued or in flight"]
+        out = [f"{plural(self.deliveries, 'delivery', 'deliveries')}; "
+               f"{plural(self.in_flight, 'message')} still queued or in flight"]
         for depth in self.queues:
             if depth.pending:
                 out.append(f"  in flight  {depth.queue_name}: {depth.pending}")

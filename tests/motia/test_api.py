@@ -248,3 +248,17 @@ def test_logger_pretty_format_for_local_runs(monkeypatch: pytest.MonkeyPatch) ->
     logger.warn("careful", {"a": 1})
     logger.debug("hidden")
     assert out.getvalue() == '    S                    warn  careful {"a": 1}\n'
+
+
+def test_logger_pretty_format_prints_stack_traces_as_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from motia.log import Logger
+
+    monkeypatch.setenv("MOTIA_LOG_FORMAT", "pretty")
+    out = io.StringIO()
+    Logger(step="S", stream=out).error("failed", error="boom", stack="Traceback:\n  line 1\nValueError: boom\n")
+    assert out.getvalue().splitlines() == [
+        '    S                    error failed {"error": "boom"}',
+        "        Traceback:", "          line 1", "        ValueError: boom",
+    ]

@@ -18,6 +18,8 @@ create_order = step({
 @create_order.handle
 async def handler(request: ApiRequest[dict[str, Any]], ctx: FlowContext[Any]) -> ApiResponse[Any]:
     body = request.body or {}
+    if not isinstance(body, dict):
+        return ApiResponse(status=400, body={"error": "send a JSON object with Content-Type: application/json"})
     if not isinstance(body.get("amount"), (int, float)) or body["amount"] <= 0:
         return ApiResponse(status=400, body={"error": "amount must be a positive number"})
     order_id = f"order-{ctx.trace_id[:8]}"
