@@ -20,6 +20,7 @@ demo: $(STAMP)
 	$(VENV)/bin/motia dev --app-dir examples/orders --smoke
 
 test: $(STAMP)
+	$(PY) -m mypy
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
 plan: $(STAMP)

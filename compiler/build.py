@@ -78,7 +78,7 @@ def _function(prefix: str, step: ParsedStep) -> ir.Function:
 
 
 def _schedules(prefix: str, step: ParsedStep) -> list[ir.Schedule]:
-    schedules = []
+    schedules: list[ir.Schedule] = []
     crons = [t for t in step.spec.triggers if isinstance(t, CronTriggerSpec)]
     for trigger in crons:
         try:

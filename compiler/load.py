@@ -43,7 +43,7 @@ def module_name_for(relative: str) -> str:
 
 def _is_inside(module: ModuleType, root: Path) -> bool:
     file = getattr(module, "__file__", None)
-    return bool(file) and Path(file).resolve().is_relative_to(root)
+    return isinstance(file, str) and Path(file).resolve().is_relative_to(root)
 
 
 @contextlib.contextmanager

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins  # methods named `list` shadow the type in annotations
+
 from motia.runtime import current_context
 
 from lambda_runtime import contract
@@ -121,7 +123,7 @@ class DynamoStateStore:
         put_value(self.table, self._key(group_id, key), value)
         return value
 
-    def update(self, group_id: str, key: str, ops: list[dict[str, Any]]) -> Any:
+    def update(self, group_id: str, key: str, ops: builtins.list[dict[str, Any]]) -> Any:
         return update_value(self.table, self._key(group_id, key), lambda current: apply_ops(current, ops))
 
     def delete(self, group_id: str, key: str) -> Any | None:
@@ -137,10 +139,10 @@ class DynamoStateStore:
             ConsistentRead=True,
         )
 
-    def list(self, group_id: str) -> list[Any]:
+    def list(self, group_id: str) -> builtins.list[Any]:
         return [value_of(item) for item in self._items(group_id)]
 
-    def list_groups(self) -> list[str]:
+    def list_groups(self) -> builtins.list[str]:
         items = pages("scan", TableName=self.table, ProjectionExpression="#pk", ExpressionAttributeNames={"#pk": PK})
         return sorted({item[PK]["S"] for item in items})
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins  # methods named `list` shadow the type in annotations
+
 from lambda_runtime import contract
 from lambda_runtime.state_store import (
     PK,
@@ -53,14 +55,14 @@ class DynamoStreamStore:
         put_value(self.table, self._key(stream, group_id, item_id), data, self._names(stream, group_id))
         return data
 
-    def update(self, stream: str, group_id: str, item_id: str, ops: list[dict[str, Any]]) -> Any:
+    def update(self, stream: str, group_id: str, item_id: str, ops: builtins.list[dict[str, Any]]) -> Any:
         key = self._key(stream, group_id, item_id)
         return update_value(self.table, key, lambda current: apply_ops(current, ops), self._names(stream, group_id))
 
     def delete(self, stream: str, group_id: str, item_id: str) -> Any | None:
         return delete_value(self.table, self._key(stream, group_id, item_id))
 
-    def list(self, stream: str, group_id: str) -> list[Any]:
+    def list(self, stream: str, group_id: str) -> builtins.list[Any]:
         items = pages(
             "query",
             TableName=self.table,
@@ -71,7 +73,7 @@ class DynamoStreamStore:
         )
         return [value_of(item) for item in items]
 
-    def list_groups(self, stream: str) -> list[str]:
+    def list_groups(self, stream: str) -> builtins.list[str]:
         items = pages(
             "scan",
             TableName=self.table,

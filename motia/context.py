@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from motia import runtime
+from motia._model import P, Subscriptable
 from motia.invoke import is_awaitable
 from motia.log import Logger
 from motia.state_manager import StateManager
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from motia.types import TriggerInfo
 
 
-class FlowContext:
+class FlowContext(Subscriptable[P]):
     """trace_id, logger, state, streams, trigger, enqueue, and `match` over trigger kinds.
 
     Hosts build one per invocation. Users' own tests may pass `enqueue=` (any async or sync
@@ -43,10 +44,6 @@ class FlowContext:
         self.streams = streams if streams is not None else {}
         self.input_value = input_value
         self.step_name = step_name
-
-    def __class_getitem__(cls, item: Any) -> Any:
-        # `FlowContext[Any]` in annotations: generic only for type checkers.
-        return cls
 
     async def enqueue(self, message: dict[str, Any]) -> None:
         """Publish `{"topic": ..., "data": ..., "messageGroupId"?: ...}` to a declared topic."""

@@ -17,7 +17,7 @@ def schema_to_json_schema(schema: Any) -> dict[str, Any] | None:
         return schema
     json_schema = getattr(schema, "model_json_schema", None)
     if callable(json_schema):
-        return json_schema()  # type: ignore[no-any-return]
+        return json_schema()
     from pydantic import TypeAdapter
 
     return TypeAdapter(schema).json_schema()

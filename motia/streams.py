@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import builtins  # methods named `list` shadow the type in annotations
+
 from motia import runtime
-from motia._model import Record
+from motia._model import P, Record, Subscriptable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -12,34 +14,32 @@ if TYPE_CHECKING:
     TData = TypeVar("TData")
 
 
-class Stream:
+class Stream(Subscriptable[P]):
     """`Stream("orders")`: items in groups; `await stream.set(group, id, data)` and friends."""
 
     def __init__(self, stream_name: str, bridge: Any = None) -> None:
         self.stream_name = stream_name
 
-    def __class_getitem__(cls, item: Any) -> Any:
-        return cls
 
     async def get(self, group_id: str, item_id: str) -> TData | None:
-        return runtime.active().streams.get(self.stream_name, group_id, item_id)  # type: ignore[no-any-return]
+        return runtime.active().streams.get(self.stream_name, group_id, item_id)
 
     async def set(self, group_id: str, item_id: str, data: TData) -> TData:
-        return runtime.active().streams.set(self.stream_name, group_id, item_id, data)  # type: ignore[no-any-return]
+        return runtime.active().streams.set(self.stream_name, group_id, item_id, data)
 
-    async def update(self, group_id: str, item_id: str, ops: list[dict[str, Any]]) -> TData:
-        return runtime.active().streams.update(self.stream_name, group_id, item_id, ops)  # type: ignore[no-any-return]
+    async def update(self, group_id: str, item_id: str, ops: builtins.list[dict[str, Any]]) -> TData:
+        return runtime.active().streams.update(self.stream_name, group_id, item_id, ops)
 
     async def delete(self, group_id: str, item_id: str) -> TData | None:
-        return runtime.active().streams.delete(self.stream_name, group_id, item_id)  # type: ignore[no-any-return]
+        return runtime.active().streams.delete(self.stream_name, group_id, item_id)
 
-    async def get_group(self, group_id: str) -> list[TData]:
+    async def get_group(self, group_id: str) -> builtins.list[TData]:
         return runtime.active().streams.list(self.stream_name, group_id)
 
-    async def list(self, group_id: str) -> list[TData]:
+    async def list(self, group_id: str) -> builtins.list[TData]:
         return runtime.active().streams.list(self.stream_name, group_id)
 
-    async def list_groups(self) -> list[str]:
+    async def list_groups(self) -> builtins.list[str]:
         return runtime.active().streams.list_groups(self.stream_name)
 
 

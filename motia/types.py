@@ -7,7 +7,7 @@ ApiRouteMethod, ...) live in `motia.aliases`, which imports `typing` only when a
 
 from __future__ import annotations
 
-from motia._model import Factory, Record
+from motia._model import P, Record, Subscriptable, factory
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -104,8 +104,8 @@ class TriggerInfo(Record):
 
 class StepConfig(Record):
     name: str
-    triggers: list[Any] = Factory(list)
-    enqueues: list[str | Enqueue] = Factory(list)
+    triggers: list[Any] = factory(list)
+    enqueues: list[str | Enqueue] = factory(list)
     virtual_enqueues: list[str | Enqueue] | None = None
     virtual_subscribes: list[str] | None = None
     description: str | None = None
@@ -119,27 +119,27 @@ class Step(Record):
     config: StepConfig | dict[str, Any]
 
 
-class ApiRequest(Record):
+class ApiRequest(Record, Subscriptable[P]):
     """An HTTP request as a handler sees it. `req["pathParams"]` works for legacy handlers."""
 
-    path_params: dict[str, str] = Factory(dict)
-    query_params: dict[str, str | list[str]] = Factory(dict)
+    path_params: dict[str, str] = factory(dict)
+    query_params: dict[str, str | list[str]] = factory(dict)
     body: Any = None
-    headers: dict[str, str | list[str]] = Factory(dict)
+    headers: dict[str, str | list[str]] = factory(dict)
     method: str = ""
 
 
-class ApiResponse(Record):
+class ApiResponse(Record, Subscriptable[P]):
     status: int = 200
     body: Any = None
-    headers: dict[str, str] = Factory(dict)
+    headers: dict[str, str] = factory(dict)
 
 
-class MotiaHttpRequest(Record):
-    path_params: dict[str, str] = Factory(dict)
-    query_params: dict[str, str | list[str]] = Factory(dict)
+class MotiaHttpRequest(Record, Subscriptable[P]):
+    path_params: dict[str, str] = factory(dict)
+    query_params: dict[str, str | list[str]] = factory(dict)
     body: Any = None
-    headers: dict[str, str | list[str]] = Factory(dict)
+    headers: dict[str, str | list[str]] = factory(dict)
     method: str = ""
     request_body: Any = None
 
@@ -171,7 +171,7 @@ class MotiaHttpResponse:
             self._writer.close()
 
 
-class MotiaHttpArgs(Record):
+class MotiaHttpArgs(Record, Subscriptable[P]):
     request: MotiaHttpRequest
     response: MotiaHttpResponse
 

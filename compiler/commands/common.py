@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from compiler import ir
 from compiler.pipeline import DEFAULT_STAGE, ProjectNotFound, compile_project
@@ -51,10 +52,10 @@ def compile_and_report(args: argparse.Namespace, command: str, when_errors: str)
     return app
 
 
-def print_diagnostics(app: ir.Application, stream: object = None) -> None:
+def print_diagnostics(app: ir.Application, stream: TextIO | None = None) -> None:
     lines = format_diagnostics(app.diagnostics)
     if lines:
-        print("\n".join(lines), file=stream or sys.stdout)  # type: ignore[call-overload]
+        print("\n".join(lines), file=stream or sys.stdout)
 
 
 def finish(status: int) -> int:

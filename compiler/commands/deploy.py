@@ -22,7 +22,7 @@ from compiler.synth import ResourceLimitError, synthesize
 ASSEMBLY_DIR = "cdk.out"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "deploy",
         help="deploy the project to AWS through a CloudFormation change set",

@@ -16,7 +16,7 @@ from compiler.commands.common import add_project_options
 from compiler.naming import app_prefix
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "destroy",
         help="delete the project's stack from AWS (tables are kept)",

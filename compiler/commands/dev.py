@@ -18,7 +18,7 @@ from lambda_runtime.contract import ENV_LOG_FORMAT
 DEFAULT_PORT = 3000
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "dev",
         help="run the app locally on an embedded AWS emulator (moto)",

@@ -10,7 +10,7 @@ from compiler.ir_json import application_to_json
 from compiler.plan_text import render_plan
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "plan",
         help="show what the project compiles to (no Node, no AWS)",

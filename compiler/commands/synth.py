@@ -12,7 +12,7 @@ from compiler.commands.common import add_project_options, compile_and_report, fi
 DEFAULT_OUT = Path("cdk.out")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "synth",
         help="write the CloudFormation template and assets (cdk.out)",

@@ -107,7 +107,7 @@ def render_change_plan(plan: ChangePlan, stack_name: str, creating: bool) -> lis
     lines = [f"change set to {verb} stack {stack_name}: {counts}", ""]
     if creating:
         # Everything is new: one row per resource type says it better than eighty rows of ids.
-        lines += table(("resource type", "to add"), sorted(type_counts(plan).items(), key=lambda tc: tc[0]))
+        lines += table(("resource type", "to add"), sorted(type_counts(plan).items()))
     else:
         lines += table(("action", "logical id", "type", "physical id"),
                        ((c.action, c.logical_id, c.resource_type, c.physical_id) for c in plan.changes))

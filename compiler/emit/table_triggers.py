@@ -11,7 +11,7 @@ The mappings are declared directly rather than through DynamoEventSource, which 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from aws_cdk import Duration, Fn, aws_dynamodb as dynamodb, aws_iam as iam
 from aws_cdk import aws_lambda as lambda_, aws_sqs as sqs
@@ -58,7 +58,7 @@ def grant_stream_read(table: dynamodb.Table, function: lambda_.Function) -> None
 
 def add_table_trigger(
     parts: StackParts, step: str, table: dynamodb.Table, mapping_id: str,
-    filters: list[dict[str, Any]] | None = None,
+    filters: list[Mapping[str, Any]] | None = None,
 ) -> None:
     scope = parts.step_scope(step)
     function = parts.function(step)

@@ -109,7 +109,8 @@ class Emulator:
                 self.readers.append(StreamReader(self.backend, source, self.invoker, self._stop, tables.get(table, "state")))
         self.scheduler = Scheduler(self.app, self.invoker, self._stop)
         self.http = HttpApi(self.app, self.invoker, self.options.host, self.options.port)
-        for part in (*self.readers, *self.pollers):
+        parts: list[QueuePoller | StreamReader] = [*self.readers, *self.pollers]
+        for part in parts:
             part.start()
         if self.options.run_schedules:
             self.scheduler.start()
@@ -125,7 +126,8 @@ class Emulator:
             if self.http is not None:
                 self.http.stop()
             self._stop.set()
-            for part in (*self.pollers, *self.readers):
+            parts: list[QueuePoller | StreamReader] = [*self.pollers, *self.readers]
+            for part in parts:
                 part.join()
             if self.scheduler is not None:
                 self.scheduler.join()

@@ -64,7 +64,7 @@ def state_input(record: dict[str, Any]) -> StateTriggerInput:
         item_id=item_id,
         old_value=(old or {}).get(contract.VALUE_ATTRIBUTE),
         new_value=(new or {}).get(contract.VALUE_ATTRIBUTE),
-        event_type=STATE_EVENT_TYPES[record["eventName"]],  # type: ignore[arg-type]
+        event_type=STATE_EVENT_TYPES[record["eventName"]],
     )
 
 
@@ -83,7 +83,7 @@ def stream_input(record: dict[str, Any]) -> StreamTriggerInput:
         stream_name=str(stream_name),
         group_id=str(group_id),
         id=item_id,
-        event=StreamEvent(type=kind, data=(current or {}).get(contract.VALUE_ATTRIBUTE)),  # type: ignore[arg-type]
+        event=StreamEvent(type=kind, data=(current or {}).get(contract.VALUE_ATTRIBUTE)),
         timestamp=_millis(created),
         old_value=(old or {}).get(contract.VALUE_ATTRIBUTE),
     )

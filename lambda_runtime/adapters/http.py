@@ -157,7 +157,7 @@ class _BufferedWriter:
 
 
 def streaming_args(request: ApiRequest[Any]) -> MotiaHttpArgs[Any]:
-    http_request = MotiaHttpRequest(
+    http_request: MotiaHttpRequest[Any] = MotiaHttpRequest(
         path_params=request.path_params,
         query_params=request.query_params,
         body=request.body,
@@ -207,7 +207,7 @@ def to_proxy_result(value: Any, args: MotiaHttpArgs[Any] | None = None) -> dict[
     if isinstance(value, ApiResponse):
         return reply(value.status, value.body, value.headers)
     if isinstance(value, dict) and ({"status", "status_code", "statusCode"} & value.keys() or "body" in value):
-        status = value.get("status", value.get("status_code", value.get("statusCode", 200)))
+        status = int(next((value[k] for k in ("status", "status_code", "statusCode") if k in value), 200))
         return reply(status, value.get("body"), value.get("headers"))
     if value is None and args is not None:
         writer = args.response.writer
