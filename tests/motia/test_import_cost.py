@@ -23,3 +23,24 @@ def test_step_file_imports_neither_pydantic_nor_boto3() -> None:
     """)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_step_file_imports_no_costly_standard_modules() -> None:
+    """typing, dataclasses (inspect), re and json each cost milliseconds at every cold start."""
+    repo = str(__import__("pathlib").Path(__file__).resolve().parents[2])
+    code = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {repo!r})
+        from motia import step, http, queue, ApiRequest, ApiResponse, FlowContext, Stream
+
+        async def handler(request: ApiRequest, ctx: FlowContext) -> ApiResponse:
+            return ApiResponse(status=200, body={{}})
+
+        step({{"name": "A", "triggers": [http("GET", "/"), queue("t")]}}, handler)
+        Stream("orders")
+        costly = ("typing", "dataclasses", "inspect", "re", "json", "asyncio", "uuid")
+        print(",".join(sorted(m for m in costly if m in sys.modules)))
+    """)
+    # -S: leave out site-packages hooks (a venv's site may import re); measure only our imports.
+    result = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
