@@ -65,13 +65,15 @@ def _handler_class(app: Application, invoker: Invoker) -> type[BaseHTTPRequestHa
             else:
                 reply = http_reply(invocation.result)
                 outcome = str(reply.status)
-            self._send(reply)
             trace = event["headers"].get("x-motia-trace-id") or event["headers"].get("x-trace-id")
+            # Recorded before replying: a client that reads its response and then looks at
+            # the deliveries (tests, --smoke) must find this one there.
             invoker.record(Delivery(
                 step=match.route.function, trigger=f"http {match.route_key}",
                 duration_ms=invocation.duration_ms, outcome=outcome,
                 ok=invocation.error is None and reply.status < 500, trace_ids=(trace,) if trace else (),
             ))
+            self._send(reply)
 
         def _send(self, reply: HttpReply) -> None:
             self.send_response(reply.status)

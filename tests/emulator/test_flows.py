@@ -107,3 +107,13 @@ def test_rejects_unknown_route_with_api_gateways_404(flows: Client) -> None:
 def test_fails_malformed_json_with_400_not_500(flows: Client) -> None:
     status, _, _ = flows.request("POST", "/jobs", b"{not json", {"content-type": "application/json"})
     assert status == 400
+
+
+def test_http_delivery_is_recorded_before_the_reply(flows: Client) -> None:
+    # A client that reads its response and then looks at the deliveries must find it there.
+    for _ in range(5):
+        before = sum(d.trigger == "http POST /jobs" for d in flows.deliveries)
+        status, _ = flows.post_json("/jobs", {"id": _job()})
+        assert status < 500
+        assert sum(d.trigger == "http POST /jobs" for d in flows.deliveries) == before + 1
+    assert flows.wait_idle()
