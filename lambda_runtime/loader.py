@@ -114,15 +114,20 @@ def pick_step(module: ModuleType, wanted: str, relative: str) -> LoadedStep:
     )
 
 
-def load_from_environment(environ: Any = None) -> LoadedStep:
-    """The step of this function, from MOTIA_STEP_FILE and MOTIA_STEP_NAME."""
-    env = os.environ if environ is None else environ
+def step_location(env: Any, function: str = "the function") -> tuple[str, str]:
+    """(step file, step name) from a function's MOTIA_STEP_FILE and MOTIA_STEP_NAME."""
     relative = env.get(contract.ENV_STEP_FILE)
     wanted = env.get(contract.ENV_STEP_NAME)
     if not relative or not wanted:
         raise StepLoadError(
-            f"{contract.ENV_STEP_FILE} and {contract.ENV_STEP_NAME} must be set on the function "
+            f"{contract.ENV_STEP_FILE} and {contract.ENV_STEP_NAME} must be set on {function} "
             f"(got {relative!r} and {wanted!r})"
         )
+    return relative, wanted
+
+
+def load_from_environment(environ: Any = None) -> LoadedStep:
+    """The step of this function, from MOTIA_STEP_FILE and MOTIA_STEP_NAME."""
+    relative, wanted = step_location(os.environ if environ is None else environ)
     module = import_step_file(code_root(), relative)
     return pick_step(module, wanted, relative)

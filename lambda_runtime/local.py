@@ -18,7 +18,7 @@ from motia import runtime as motia_runtime
 
 from lambda_runtime import aws_clients, contract, entry
 from lambda_runtime.aws_runtime import AwsRuntime
-from lambda_runtime.loader import LoadedStep, StepLoadError, import_step_file, pick_step
+from lambda_runtime.loader import LoadedStep, import_step_file, pick_step, step_location
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -62,13 +62,7 @@ def load_steps(environments: Mapping[str, Mapping[str, str]], code_root: str) ->
     modules: dict[str, ModuleType] = {}
     steps: dict[str, LoadedStep] = {}
     for function_name, environ in sorted(environments.items()):
-        relative = environ.get(contract.ENV_STEP_FILE)
-        wanted = environ.get(contract.ENV_STEP_NAME)
-        if not relative or not wanted:
-            raise StepLoadError(
-                f"function {function_name}: {contract.ENV_STEP_FILE} and {contract.ENV_STEP_NAME} "
-                f"must be set (got {relative!r} and {wanted!r})"
-            )
+        relative, wanted = step_location(environ, f"function {function_name}")
         if relative not in modules:
             with function_environment(environ):
                 modules[relative] = import_step_file(code_root, relative)
