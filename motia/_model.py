@@ -41,7 +41,7 @@ def camel_case(key: str) -> str:
 
 
 class Factory:
-    """A default made fresh for each record (`= Factory(dict)`), like dataclasses' default_factory."""
+    """A default made fresh for each record (see `factory`), like dataclasses' default_factory."""
 
     __slots__ = ("make",)
 
@@ -161,7 +161,3 @@ def _dump(value: Any, by_alias: bool) -> Any:
     if isinstance(value, (list, tuple)):
         return [_dump(v, by_alias) for v in value]
     return value
-
-
-# Kept for modules written against the first version of this file.
-Model = Record

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from motia._model import Factory, Record, camel_case, fields_of, snake_case
+from motia._model import Record, camel_case, factory, fields_of, snake_case
 from motia.types import ApiRequest, ApiResponse, StepConfig
 
 
 class Point(Record):
     x: int
     y: int = 0
-    tags: list[str] = Factory(list)
+    tags: list[str] = factory(list)
 
 
 def test_constructs_from_keywords_positionals_and_defaults() -> None:
