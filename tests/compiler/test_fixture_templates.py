@@ -1,0 +1,27 @@
+"""Every fixture project that compiles also synthesizes to a template cfn-lint accepts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compiler.pipeline import compile_project
+from compiler.synth import synthesize
+from tests.conftest import FIXTURE_PROJECTS, REPO
+
+PROJECTS = {
+    "generations": FIXTURE_PROJECTS / "generations",  # all three API generations together
+    "emulator-flows": REPO / "tests" / "fixtures" / "emulator" / "flows",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROJECTS))
+def test_fixture_project_template_passes_cfn_lint(name: str, tmp_path: Path) -> None:
+    from cfnlint.api import lint_file
+
+    app = compile_project(PROJECTS[name], stage="ci")
+    assert app.errors == ()
+    result = synthesize(app, tmp_path / "cdk.out")
+    errors = [str(m) for m in lint_file(result.template_path) if m.rule.id.startswith("E")]
+    assert errors == []
