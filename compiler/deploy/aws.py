@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 import boto3
 import botocore.exceptions as bx
+from botocore.parsers import ResponseParserError
 from botocore.config import Config
 
 from compiler.deploy.assembly import Environment
@@ -51,6 +52,7 @@ class Clients:
     s3: Any
     sts: Any
     sqs: Any
+    dynamodb: Any = None  # only the pre-flight check of a new stack's fixed table names uses it
 
     def env(self, account: str) -> Environment:
         partition = "aws-cn" if self.region.startswith("cn-") else (
@@ -95,6 +97,10 @@ def describe_aws_error(error: BaseException, target: AwsTarget, region: str | No
         if code.startswith("AccessDenied") or code == "UnauthorizedOperation":
             return f"access denied for {operation} in region {where}: {message}"
         return f"{operation} failed in region {where}: {code}: {message}".rstrip(": ")
+    if isinstance(error, ResponseParserError):
+        # e.g. an emulator answering one service's call in another service's format
+        body = str(error).rsplit("received.", 1)[-1].strip()
+        return f"the endpoint's answer could not be read as AWS's: {body[:300]}"
     if isinstance(error, bx.BotoCoreError):
         return f"AWS call failed: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
     return str(error)
@@ -105,7 +111,7 @@ def aws_errors(target: AwsTarget, region: str | None = None) -> Iterator[None]:
     """Turn botocore errors raised inside the block into `DeployError`s."""
     try:
         yield
-    except (bx.BotoCoreError, bx.ClientError) as error:
+    except (bx.BotoCoreError, bx.ClientError, ResponseParserError) as error:
         raise DeployError(describe_aws_error(error, target, region)) from error
 
 
@@ -128,7 +134,8 @@ def connect(target: AwsTarget) -> Clients:
             return session.client(service, region_name=region, endpoint_url=target.endpoint_url,
                                   config=CLIENT_CONFIG)
 
-        return Clients(target, region, client("cloudformation"), client("s3"), client("sts"), client("sqs"))
+        return Clients(target, region, client("cloudformation"), client("s3"), client("sts"), client("sqs"),
+                       client("dynamodb"))
 
 
 def account_id(clients: Clients) -> str:

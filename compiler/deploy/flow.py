@@ -4,6 +4,7 @@ watch, report. Everything it prints goes through `emit`; asking the user goes th
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -14,6 +15,7 @@ from compiler.deploy.aws import Clients, DeployError, account_id
 from compiler.deploy.changes import render_change_plan
 from compiler.deploy.events import first_failure, is_settled, is_success
 from compiler.deploy.publish import publish_assets
+from compiler.deploy.retention import leftover_tables_message, named_tables
 from compiler.deploy.stack import (
     Settled,
     create_change_set,
@@ -21,6 +23,7 @@ from compiler.deploy.stack import (
     delete_stack,
     describe_stack,
     execute_change_set,
+    existing_tables,
     seen_event_ids,
     stack_outputs,
     watch_stack,
@@ -100,6 +103,10 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
     if mode == "recreate" and stack is not None:
         _clear_leftover(clients, stack, emit, options)
     creating = mode != "update"
+    if creating:
+        existing = existing_tables(clients, named_tables(json.loads(artifact.template_path.read_text())))
+        if existing:
+            raise DeployError(leftover_tables_message(artifact.stack_name, existing))
 
     name = change_set_name(datetime.now(timezone.utc))
     change_set = create_change_set(clients, artifact, template_url(template, env), name, creating, options.sleep)

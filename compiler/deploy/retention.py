@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-__all__ = ["KEPT_POLICIES", "TemplateResource", "dead_letter_queues", "retained_resources"]
+__all__ = ["KEPT_POLICIES", "TemplateResource", "dead_letter_queues", "leftover_tables_message", "named_tables",
+           "retained_resources"]
 
 KEPT_POLICIES = ("Retain", "RetainExceptOnCreate", "Snapshot")
 
@@ -37,6 +38,24 @@ def retained_resources(template: dict[str, Any]) -> tuple[TemplateResource, ...]
         for lid, r in sorted(template.get("Resources", {}).items())
         if r.get("DeletionPolicy") in KEPT_POLICIES
     )
+
+
+def named_tables(template: dict[str, Any]) -> tuple[str, ...]:
+    """Table names the template fixes: a new stack cannot create them if they already exist."""
+    return tuple(sorted(
+        r.name for r in (TemplateResource(lid, res.get("Type", ""), _name(res))
+                         for lid, res in template.get("Resources", {}).items())
+        if r.resource_type == "AWS::DynamoDB::Table" and r.name
+    ))
+
+
+def leftover_tables_message(stack_name: str, existing: tuple[str, ...]) -> str:
+    """Why creating the stack would fail, and the two ways out."""
+    names = ", ".join(existing)
+    deletes = "; ".join(f"aws dynamodb delete-table --table-name {n}" for n in existing)
+    return (f"cannot create stack {stack_name}: table(s) {names} already exist, kept from an earlier "
+            f"deploy of this stage (motia destroy keeps tables). Either delete them when their data "
+            f"is no longer needed ({deletes}), or deploy under another --stage")
 
 
 def _arn_target(value: Any) -> str | None:

@@ -19,6 +19,7 @@ from compiler.deploy.events import StackEvent, count_finished, is_settled, parse
 
 __all__ = [
     "CAPABILITIES",
+    "existing_tables",
     "ChangeSet",
     "Settled",
     "create_change_set",
@@ -69,6 +70,23 @@ def describe_stack(clients: Clients, stack_name: str) -> dict[str, Any] | None:
                 return None
             raise
     return stacks[0] if stacks else None
+
+
+def existing_tables(clients: Clients, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Which of these DynamoDB tables already exist in the account and region."""
+    if clients.dynamodb is None or not names:
+        return ()
+    found = []
+    with aws_errors(clients.target, clients.region):
+        for name in names:
+            try:
+                clients.dynamodb.describe_table(TableName=name)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+                    continue
+                raise
+            found.append(name)
+    return tuple(found)
 
 
 def _all_changes(clients: Clients, change_set_id: str, first: dict[str, Any]) -> list[dict[str, Any]]:

@@ -8,6 +8,8 @@ against the IR.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -67,6 +69,7 @@ class Phase:
     output: list[str]
     app: ir.Application
     resources: Resources
+    errors: str = ""  # what the command wrote to stderr
 
     @property
     def text(self) -> str:
@@ -127,8 +130,10 @@ def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     phases: dict[str, Phase] = {}
 
     def phase(name: str, command: str, args: list[str]) -> None:
-        status, output = run(command, args)
-        phases[name] = Phase(status, output, compile_project(app_dir), snapshot(endpoint))
+        errors = io.StringIO()
+        with contextlib.redirect_stderr(errors):
+            status, output = run(command, args)
+        phases[name] = Phase(status, output, compile_project(app_dir), snapshot(endpoint), errors.getvalue())
 
     phase("create", "deploy", deploy_args)
     (app_dir / "steps" / "notifications" / "notify_warehouse_step.py").write_text(NEW_STEP)
@@ -144,6 +149,7 @@ def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     sqs.send_message(QueueUrl=dlq_url, MessageBody='{"order_id": "o-1"}')
     phase("destroy_refused", "destroy", common)
     phase("destroy", "destroy", [*common, "--discard-dead-letters"])
+    phase("redeploy_over_kept_tables", "deploy", deploy_args)
     return phases
 
 
@@ -224,6 +230,15 @@ def test_destroy_deletes_everything_but_the_tables(lifecycle: dict[str, Phase]) 
     assert not ({q.queue_name for q in app.queues} | {q.dlq_name for q in app.queues}) & set(moto.queues)
     assert not {t.sns_name for t in app.topics} & moto.topics
     assert {t.table_name for t in app.tables} <= moto.tables  # DeletionPolicy Retain
+
+
+def test_fails_to_recreate_a_stage_whose_kept_tables_still_exist(lifecycle: dict[str, Phase]) -> None:
+    again = lifecycle["redeploy_over_kept_tables"]
+    assert again.status == 1
+    message = again.errors
+    assert "cannot create stack orders-dev: table(s) orders-dev-state, orders-dev-streams already exist" in message
+    assert "aws dynamodb delete-table --table-name orders-dev-state" in message and "--stage" in message
+    assert again.resources.stacks == {}  # refused before CloudFormation was asked
 
 
 def test_destroy_of_a_missing_stack_says_so(lifecycle: dict[str, Phase], endpoint: str, tmp_path: Path) -> None:

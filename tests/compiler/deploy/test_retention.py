@@ -41,3 +41,24 @@ def test_a_queue_nobody_dead_letters_to_is_not_a_dlq() -> None:
 
 def test_an_empty_template_keeps_nothing() -> None:
     assert retained_resources({}) == () and dead_letter_queues({}) == ()
+
+
+def test_named_tables_are_the_fixed_table_names_of_the_template() -> None:
+    from compiler.deploy.retention import named_tables
+
+    template = {"Resources": {
+        "B": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "app-dev-streams"}},
+        "A": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "app-dev-state"}},
+        "Generated": {"Type": "AWS::DynamoDB::Table", "Properties": {}},
+        "Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "q"}},
+    }}
+    assert named_tables(template) == ("app-dev-state", "app-dev-streams")
+
+
+def test_leftover_tables_message_names_the_tables_and_both_fixes() -> None:
+    from compiler.deploy.retention import leftover_tables_message
+
+    message = leftover_tables_message("app-dev", ("app-dev-state",))
+    assert message.startswith("cannot create stack app-dev: table(s) app-dev-state already exist")
+    assert "aws dynamodb delete-table --table-name app-dev-state" in message
+    assert "another --stage" in message
