@@ -30,6 +30,7 @@ class FunctionSize:
     memory_mb: int
     timeout_s: int
     memory_reason: str = ""
+    capped: bool = False  # the requested CPU needs more than Lambda's largest size
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ def function_size(spec: StepSpec) -> FunctionSize:
         return FunctionSize(
             MEMORY_MAX_MB, timeout,
             f"cpu {cpu} asks for {cpu / 1024:g} vCPU; Lambda's most is 6 vCPU at {MEMORY_MAX_MB} MB",
+            capped=True,
         )
     return FunctionSize(
         needed, timeout,

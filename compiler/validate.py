@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Callable, Iterable, Iterator
 
 from compiler import ir
-from compiler.build import ParsedStep, queue_subscription
+from compiler.build import ParsedStep, is_streaming_http, queue_subscription
 from compiler.config_schema import CronTriggerSpec, HttpTriggerSpec, QueueTriggerSpec, StreamTriggerSpec
 from compiler.cron import CronError, translate_cron
 from compiler.sizing import (
@@ -55,7 +55,7 @@ def check_handler_size(step: ParsedStep) -> Iterator[ir.Diagnostic]:
         yield _error(step, f"infrastructure.handler.timeout is {handler.timeout} s",
                      f"Lambda timeouts must be 1..{TIMEOUT_MAX_S} seconds")
     size = function_size(step.spec)
-    if size.memory_reason and "most is" in size.memory_reason:
+    if size.capped:
         yield _warning(step, size.memory_reason, f"memory is capped at {MEMORY_MAX_MB} MB")
     has_http = any(isinstance(t, HttpTriggerSpec) for t in step.spec.triggers)
     if has_http and handler.timeout is not None and API_GATEWAY_TIMEOUT_S < handler.timeout <= TIMEOUT_MAX_S:
@@ -120,15 +120,12 @@ def check_routes(step: ParsedStep) -> Iterator[ir.Diagnostic]:
         if problem:
             yield _error(step, f"http path {trigger.path!r} {problem}",
                          "write paths in Express syntax, e.g. /orders/:id")
-    if any(isinstance(t, HttpTriggerSpec) for t in step.spec.triggers) and step.handler is not None:
-        from compiler.build import is_streaming_http
-
-        if is_streaming_http(step.handler):
-            yield _warning(
-                step, "the handler streams its HTTP response (MotiaHttpArgs)",
-                "API Gateway's Lambda integration buffers responses: the client gets the whole "
-                "body at the end, no server-sent events",
-            )
+    if any(isinstance(t, HttpTriggerSpec) for t in step.spec.triggers) and is_streaming_http(step.handler):
+        yield _warning(
+            step, "the handler streams its HTTP response (MotiaHttpArgs)",
+            "API Gateway's Lambda integration buffers responses: the client gets the whole "
+            "body at the end, no server-sent events",
+        )
 
 
 def check_crons(step: ParsedStep) -> Iterator[ir.Diagnostic]:

@@ -24,6 +24,7 @@ def test_memory_buys_the_requested_cpu(handler: Any, memory: int, timeout: int, 
     size = function_size(spec(handler))
     assert (size.memory_mb, size.timeout_s) == (memory, timeout)
     assert reason in size.memory_reason and bool(reason) == bool(size.memory_reason)
+    assert size.capped == (memory == 10240)
 
 
 def test_queue_settings_defaults_use_six_times_the_function_timeout() -> None:

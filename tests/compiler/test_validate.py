@@ -90,6 +90,12 @@ def test_rejects_memory_and_timeout_out_of_range(tmp_path: Path, handler: str, f
     assert [m for m in messages(app) if fragment in m], messages(app)
 
 
+def test_warns_when_cpu_asks_for_more_than_lambdas_largest_size(tmp_path: Path) -> None:
+    app = compile_steps(tmp_path, a='{"name": "A", "triggers": [], "infrastructure": {"handler": {"cpu": 8192}}}')
+    assert messages(app, "warning") == ["cpu 8192 asks for 8 vCPU; Lambda's most is 6 vCPU at 10240 MB"]
+    assert app.function("A").memory_mb == 10240
+
+
 def test_warns_when_an_http_step_outlasts_api_gateway(tmp_path: Path) -> None:
     app = compile_steps(tmp_path, a='{"name": "A", "triggers": [http("GET", "/")], "infrastructure": {"handler": {"timeout": 60}}}')
     assert messages(app, "warning") == ["timeout 60 s is longer than API Gateway waits (30 s)"]
