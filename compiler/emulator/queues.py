@@ -17,6 +17,7 @@ from compiler.emulator.backend import REGION, MotoBackend
 from compiler.emulator.deploy import EventSource
 from compiler.emulator.events import failed_message_ids, sqs_event
 from compiler.emulator.invoker import Delivery, Invoker
+from compiler.emulator.worker import Worker
 from lambda_runtime.contract import ATTR_TOPIC, ATTR_TRACE_ID
 
 WAIT_SECONDS = 1  # long poll: no busy loop, and stop() returns within a second
@@ -42,7 +43,7 @@ def _attribute(message: dict[str, Any], name: str) -> str | None:
     return value.get("StringValue")
 
 
-class QueuePoller:
+class QueuePoller(Worker):
     """One thread per queue subscription, like one event source mapping."""
 
     def __init__(self, backend: MotoBackend, source: EventSource, invoker: Invoker, stop: threading.Event) -> None:
@@ -54,14 +55,7 @@ class QueuePoller:
         attributes = self._sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["RedrivePolicy"])["Attributes"]
         dlq_arn = _redrive_target(attributes.get("RedrivePolicy"))
         self.dlq_url = self._sqs.get_queue_url(QueueName=dlq_arn.rsplit(":", 1)[-1])["QueueUrl"] if dlq_arn else None
-        self._thread = threading.Thread(target=self._run, name=f"motia-dev-queue-{source.queue_name}", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def join(self) -> None:
-        if self._thread.ident is not None:  # never started when startup failed half-way
-            self._thread.join()
+        super().__init__(f"motia-dev-queue-{source.queue_name}")
 
     def _run(self) -> None:
         while not self._stop.is_set():

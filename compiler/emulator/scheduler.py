@@ -12,16 +12,17 @@ from datetime import datetime, timezone
 from compiler.emulator.events import cron_event
 from compiler.emulator.invoker import Delivery, Invoker
 from compiler.emulator.schedule_time import next_fire
+from compiler.emulator.worker import Worker
 from compiler.ir import Application, Schedule
 
 
-class Scheduler:
+class Scheduler(Worker):
     def __init__(self, app: Application, invoker: Invoker, stop: threading.Event) -> None:
         self._app = app
         self._invoker = invoker
         self._stop = stop
         self._started = datetime.now(timezone.utc)
-        self._thread = threading.Thread(target=self._run, name="motia-dev-scheduler", daemon=True)
+        super().__init__("motia-dev-scheduler")
 
     @property
     def schedules(self) -> tuple[Schedule, ...]:
@@ -31,12 +32,8 @@ class Scheduler:
         return [(s, next_fire(s.expression, after, s.timezone, self._started)) for s in self.schedules]
 
     def start(self) -> None:
-        if self.schedules:
-            self._thread.start()
-
-    def join(self) -> None:
-        if self._thread.is_alive():
-            self._thread.join()
+        if self.schedules:  # nothing to fire: no thread
+            super().start()
 
     def _run(self) -> None:
         now = datetime.now(timezone.utc)

@@ -19,6 +19,7 @@ from compiler.emulator.deploy import EventSource
 from compiler.emulator.events import failed_message_ids, stream_event, stream_record
 from compiler.emulator.filters import passes
 from compiler.emulator.invoker import Delivery, Invoker
+from compiler.emulator.worker import Worker
 
 IDLE_WAIT_S = 0.05  # GetRecords does not long-poll; this bounds the wait for a new change
 MAX_RETRY_BACKOFF_S = 1.0
@@ -48,7 +49,7 @@ def failure_report(source: EventSource, shard_id: str, records: list[dict[str, A
     }
 
 
-class StreamReader:
+class StreamReader(Worker):
     """One thread per table trigger (state or stream), reading the table's stream."""
 
     def __init__(self, backend: MotoBackend, source: EventSource, invoker: Invoker, stop: threading.Event, table_kind: str) -> None:
@@ -65,14 +66,7 @@ class StreamReader:
         self._iterator = self._streams.get_shard_iterator(
             StreamArn=source.source_arn, ShardId=self.shard_id, ShardIteratorType="TRIM_HORIZON",
         )["ShardIterator"]
-        self._thread = threading.Thread(target=self._run, name=f"motia-dev-stream-{source.function_name}", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def join(self) -> None:
-        if self._thread.ident is not None:  # never started when startup failed half-way
-            self._thread.join()
+        super().__init__(f"motia-dev-stream-{source.function_name}")
 
     def _run(self) -> None:
         while not self._stop.is_set():
