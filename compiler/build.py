@@ -39,7 +39,7 @@ def is_streaming_http(handler: Callable[..., Any]) -> bool:
     return bool(params) and "MotiaHttpArgs" in str(params[0].annotation)
 
 
-def queue_subscription(prefix: str, step: ParsedStep, trigger: QueueTriggerSpec) -> ir.QueueSubscription:
+def queue_subscription(prefix: str, step: ParsedStep, trigger: QueueTriggerSpec, index: int = 0) -> ir.QueueSubscription:
     size = function_size(step.spec)
     infra_queue = trigger.infrastructure.queue if trigger.infrastructure else None
     settings = queue_settings(queue_layers(step.spec, infra_queue, trigger.config), size.timeout_s)
@@ -54,6 +54,7 @@ def queue_subscription(prefix: str, step: ParsedStep, trigger: QueueTriggerSpec)
         visibility_timeout_s=settings.visibility_timeout_s,
         delay_s=settings.delay_s,
         has_condition=trigger.condition is not None,
+        trigger_index=index,
     )
 
 
@@ -79,8 +80,8 @@ def _function(prefix: str, step: ParsedStep) -> ir.Function:
 
 def _schedules(prefix: str, step: ParsedStep) -> list[ir.Schedule]:
     schedules: list[ir.Schedule] = []
-    crons = [t for t in step.spec.triggers if isinstance(t, CronTriggerSpec)]
-    for trigger in crons:
+    crons = [(i, t) for i, t in enumerate(step.spec.triggers) if isinstance(t, CronTriggerSpec)]
+    for index, trigger in crons:
         try:
             translation = translate_cron(trigger.expression)
         except CronError:
@@ -91,6 +92,7 @@ def _schedules(prefix: str, step: ParsedStep) -> list[ir.Schedule]:
                 source=translation.source,
                 expression=expression,
                 schedule_name=naming.schedule_name(prefix, step.spec.name, len(schedules)),
+                trigger_index=index,
             ))
     return schedules
 
@@ -124,26 +126,30 @@ def build_application(
     prefix = naming.app_prefix(app, stage)
     ordered = sorted(steps, key=lambda s: (s.spec.name, s.file))
     queues = [
-        queue_subscription(prefix, step, trigger)
+        queue_subscription(prefix, step, trigger, index)
         for step in ordered
-        for trigger in step.spec.triggers
+        for index, trigger in enumerate(step.spec.triggers)
         if isinstance(trigger, QueueTriggerSpec)
     ]
     routes = [
-        ir.Route(trigger.method.upper(), aws_route_path(trigger.path), trigger.path, step.spec.name)
+        ir.Route(trigger.method.upper(), aws_route_path(trigger.path), trigger.path, step.spec.name, index)
         for step in ordered
-        for trigger in step.spec.triggers
+        for index, trigger in enumerate(step.spec.triggers)
         if isinstance(trigger, HttpTriggerSpec)
     ]
     state_triggers = [
-        ir.StateTrigger(step.spec.name, has_condition=any(t.condition is not None for t in found))
+        ir.StateTrigger(
+            step.spec.name,
+            has_condition=any(t.condition is not None for _, t in found),
+            trigger_indexes=tuple(i for i, _ in found),
+        )
         for step in ordered
-        if (found := [t for t in step.spec.triggers if isinstance(t, StateTriggerSpec)])
+        if (found := [(i, t) for i, t in enumerate(step.spec.triggers) if isinstance(t, StateTriggerSpec)])
     ]
     stream_triggers = [
-        ir.StreamTrigger(step.spec.name, t.stream_name, t.group_id, t.item_id, t.condition is not None)
+        ir.StreamTrigger(step.spec.name, t.stream_name, t.group_id, t.item_id, t.condition is not None, index)
         for step in ordered
-        for t in step.spec.triggers
+        for index, t in enumerate(step.spec.triggers)
         if isinstance(t, StreamTriggerSpec)
     ]
     streams = set(declared_streams) | {t.stream for t in stream_triggers}

@@ -57,6 +57,7 @@ class Route:
     path: str  # AWS form: /orders/{id}
     source_path: str  # as written: /orders/:id
     function: str  # step name
+    trigger_index: int = 0  # position of its http() trigger in the step's `triggers`
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class QueueSubscription:
     visibility_timeout_s: int
     delay_s: int
     has_condition: bool = False
+    trigger_index: int = 0  # position of its queue() trigger in the step's `triggers`
 
 
 @dataclass(frozen=True)
@@ -94,12 +96,16 @@ class Schedule:
     expression: str  # AWS: cron(...) or rate(...)
     schedule_name: str  # AWS physical name
     timezone: str = "UTC"
+    trigger_index: int = 0  # position of its cron() trigger in the step's `triggers`
 
 
 @dataclass(frozen=True)
 class StateTrigger:
+    """All state() triggers of one step: one reader of the state table's stream."""
+
     function: str
     has_condition: bool = False
+    trigger_indexes: tuple[int, ...] = ()  # positions of its state() triggers in `triggers`
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,7 @@ class StreamTrigger:
     group_id: str | None = None
     item_id: str | None = None
     has_condition: bool = False
+    trigger_index: int = 0  # position of its stream() trigger in the step's `triggers`
 
 
 @dataclass(frozen=True)
