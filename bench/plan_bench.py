@@ -57,7 +57,7 @@ def main() -> None:
         for size in (10, 50, 100):
             root = Path(tmp) / f"p{size}"
             write_project(root, size)
-            # Each compile imports the step files under fresh module names, as `motia plan` does
+            # Each compile imports the step files afresh (load forgets them after), as `motia plan` does
             # once per run; the median of 5 keeps one noisy run from deciding.
             results[size] = statistics.median(time_once(root) for _ in range(5))
     base = results[10]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import importlib.util
+import os
 import sys
 import traceback
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from types import ModuleType
 from typing import Any, Callable, Iterator
 
 from compiler.ir import Diagnostic
+from lambda_runtime.step_import import import_step_file
 from motia.config import step_definitions, step_name
 from motia.definition import StepBuilder, StepDefinition
 from motia.streams import Stream
@@ -34,70 +34,95 @@ class LoadResult:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def module_name_for(relative: str) -> str:
-    """A unique, stable module name per step file (file names like `a.step.py` are not identifiers)."""
-    digest = hashlib.sha1(relative.encode()).hexdigest()[:10]
-    stem = "".join(c if c.isalnum() else "_" for c in Path(relative).stem)
-    return f"motia_steps.{stem}_{digest}"
-
-
-def _is_inside(module: ModuleType, root: Path) -> bool:
+def _lies_under(module: ModuleType | None, prefix: str) -> bool:
+    """Whether a module was loaded from below `prefix` (a namespace package: any of its paths)."""
     file = getattr(module, "__file__", None)
-    return isinstance(file, str) and Path(file).resolve().is_relative_to(root)
+    if isinstance(file, str):
+        return file.startswith(prefix)
+    paths = getattr(module, "__path__", None)
+    return paths is not None and any(isinstance(p, str) and p.startswith(prefix) for p in list(paths))
+
+
+def _hide(names: set[str]) -> dict[str, ModuleType]:
+    """Take modules named `names` (and their submodules) out of sys.modules; returns them.
+
+    Step modules are named by their path (`steps.orders.api_step`), so another project's
+    `steps` package imported earlier in this process (the emulator, tests) would otherwise
+    resolve this project's relative imports against its own directories.
+    """
+    hidden = {n: m for n, m in sys.modules.items() if n.partition(".")[0] in names}
+    for name in hidden:
+        del sys.modules[name]
+    return hidden
 
 
 @contextlib.contextmanager
-def _project_on_path(app_dir: Path) -> Iterator[None]:
+def _project_imports(root: str, top_names: set[str]) -> Iterator[None]:
     """Step files import siblings and project packages the way Motia runs them: root on sys.path.
 
     The project's own modules (`lib`, `steps.helpers`) are forgotten afterwards, so compiling
-    another project in the same process (tests, `motia dev`) never sees stale ones.
+    another project in the same process (tests, `motia dev`) never sees stale ones. Only the
+    entries added or replaced while loading are checked, by a string prefix: no file system
+    call per module.
     """
-    entry = str(app_dir)
-    root = app_dir.resolve()
-    sys.path.insert(0, entry)
+    hidden = _hide(top_names)
+    before = dict(sys.modules)
+    added = root not in sys.path
+    if added:
+        sys.path.insert(0, root)
     try:
         yield
     finally:
-        with contextlib.suppress(ValueError):
-            sys.path.remove(entry)
-        for name, module in list(sys.modules.items()):
-            if module is not None and _is_inside(module, root):
-                del sys.modules[name]
+        # Decide before deleting or unpathing anything: a namespace package recomputes its
+        # path from its parent package and sys.path when read.
+        prefix = os.path.join(root, "")
+        loaded = [n for n, m in list(sys.modules.items()) if before.get(n) is not m and _lies_under(m, prefix)]
+        for name in loaded:
+            del sys.modules[name]
+        if added:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(root)
+        for name, module in hidden.items():
+            sys.modules.setdefault(name, module)
 
 
-def _import_file(path: Path, module_name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        sys.modules.pop(module_name, None)
-        raise
-    return module
-
-
-def _failure_line(error: BaseException, path: Path) -> int | None:
+def _failure_line(error: BaseException, path: str) -> int | None:
     """The line in the step file where the import failed (SyntaxError carries it directly)."""
     if isinstance(error, SyntaxError) and error.lineno:
         return error.lineno
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename) == path]
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == path]
     return frames[-1].lineno if frames else None
 
 
-def _import_diagnostic(relative: str, path: Path, error: BaseException) -> Diagnostic:
-    line = _failure_line(error, path)
+def _missing_module_hint(root: str, name: str) -> str:
+    """A project module that is not there is a wrong path, not a package to install."""
+    top = name.partition(".")[0]
+    if os.path.isdir(os.path.join(root, top)) or os.path.isfile(os.path.join(root, top + ".py")):
+        expected = os.path.join(*name.split(".")) + ".py"
+        return (
+            f"{name!r} is a module of this project but {expected} does not exist: check the name; "
+            "`from .x import y` looks in the step file's own directory, `from ..x` in its parent"
+        )
+    return (
+        f"install {name!r} in this environment and list it in the project's "
+        "requirements.txt so it is packaged for Lambda"
+    )
+
+
+def _import_diagnostic(root: str, relative: str, error: BaseException) -> Diagnostic:
+    line = _failure_line(error, os.path.join(root, *relative.split("/")))
     if isinstance(error, SyntaxError):
         message = f"syntax error: {error.msg}"
         hint = "fix the Python syntax at that line"
-    elif isinstance(error, ModuleNotFoundError):
+    elif isinstance(error, ModuleNotFoundError) and error.name:
         message = f"cannot import {error.name!r} ({error})"
+        hint = _missing_module_hint(root, error.name)
+    elif isinstance(error, ImportError) and "relative import" in str(error):
+        message = f"{error}"
         hint = (
-            f"install {error.name!r} in this environment and list it in the project's "
-            "requirements.txt so it is packaged for Lambda"
+            "a relative import needs the step file in a package below the project root, whose "
+            "directory names hold no '.', and cannot climb above the root: rename the directory "
+            "or import by project path (`from steps.shared import x`)"
         )
     else:
         message = f"importing the step file raised {type(error).__name__}: {error}"
@@ -110,14 +135,15 @@ def load_steps(app_dir: Path, files: tuple[Path, ...]) -> LoadResult:
     steps: list[LoadedStep] = []
     diagnostics: list[Diagnostic] = []
     streams: set[str] = set()
-    with _project_on_path(app_dir):
-        for relative_path in files:
-            relative = relative_path.as_posix()
-            path = (app_dir / relative_path).resolve()
+    root = os.path.abspath(app_dir)
+    relatives = [p.as_posix() for p in files]
+    top_names = {r.split("/", 1)[0] for r in relatives if "/" in r}
+    with _project_imports(root, top_names):
+        for relative in relatives:
             try:
-                module = _import_file(path, module_name_for(relative))
+                module = import_step_file(root, relative)
             except (Exception, SystemExit) as error:  # a user's file: anything may be raised
-                diagnostics.append(_import_diagnostic(relative, path, error))
+                diagnostics.append(_import_diagnostic(root, relative, error))
                 continue
             streams.update(v.stream_name for v in vars(module).values() if isinstance(v, Stream))
             definitions = step_definitions(module)

@@ -1,17 +1,19 @@
 """Cold start: import the one step file named by the environment and pick its step.
 
-Only that file is imported (plus what it imports itself), under a unique module name, with
-the project root on sys.path so `from steps.shared import x` works as under Motia, and with
-`__package__` set from its directory so relative imports (`from .util import y`) work too.
+Only that file is imported (plus what it imports itself), by `lambda_runtime.step_import`, the
+importer the compiler uses too: the project root on sys.path, relative imports working.
 """
 
 from __future__ import annotations
 
 import os
-import sys
-from importlib.util import module_from_spec, spec_from_file_location
 
 from lambda_runtime import contract
+# Re-exported: callers import these from the loader.
+from lambda_runtime.step_import import StepImportError as StepImportError
+from lambda_runtime.step_import import code_root as code_root
+from lambda_runtime.step_import import import_step_file as import_step_file
+from lambda_runtime.step_import import step_module_name as _module_name  # noqa: F401
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,43 +41,6 @@ class LoadedStep:
 
     def triggers_of(self, kind: str) -> tuple[Any, ...]:
         return tuple(t for t in self.triggers if t.type == kind)
-
-
-def code_root() -> str:
-    """`MOTIA_CODE_ROOT`, else the directory that contains the `lambda_runtime` package."""
-    configured = os.environ.get(contract.ENV_CODE_ROOT)
-    if configured:
-        return os.path.abspath(configured)
-    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _module_name(relative: str) -> str:
-    stem = relative[:-3] if relative.endswith(".py") else relative
-    safe = "".join(c if c.isalnum() else "_" for c in stem)
-    return f"_motia_step_{safe}"
-
-
-def import_step_file(root: str, relative: str) -> ModuleType:
-    """Import `root/relative` under a unique name, with the project root on sys.path."""
-    path = os.path.join(root, *relative.split("/"))
-    if not os.path.isfile(path):
-        raise StepLoadError(f"{contract.ENV_STEP_FILE}={relative!r}: no such file under {root}")
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    name = _module_name(relative)
-    spec = spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise StepLoadError(f"cannot import step file {path}")
-    module = module_from_spec(spec)
-    package = os.path.dirname(relative).replace("/", ".")
-    module.__package__ = package if package and all(p.isidentifier() for p in package.split(".")) else ""
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]
-        raise
-    return module
 
 
 def _topic(entry: Any) -> str | None:

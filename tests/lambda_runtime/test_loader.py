@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from lambda_runtime import loader
-from lambda_runtime.loader import StepLoadError
+from lambda_runtime.loader import StepImportError, StepLoadError
 from tests.lambda_runtime.conftest import STEPS_ROOT, load_step
 
 
@@ -32,7 +32,7 @@ def test_rejects_unknown_step_name_listing_found_ones() -> None:
 
 
 def test_rejects_missing_file() -> None:
-    with pytest.raises(StepLoadError, match="no such file"):
+    with pytest.raises(StepImportError, match="'steps/missing.py' does not exist under"):
         loader.import_step_file(str(STEPS_ROOT), "steps/missing.py")
 
 
