@@ -1,4 +1,8 @@
-"""compile_project: a project directory in, the application model (with every diagnostic) out."""
+"""compile_project: a project directory in, the application model (with every diagnostic) out.
+
+discover -> load -> parse -> resolve -> validate -> build: every rule runs on the resolved
+steps before the build, and a step with any error is left out of the model.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ import dataclasses
 from pathlib import Path
 
 from compiler import ir
-from compiler.build import ParsedStep, build_application
+from compiler.build import build_application
 from compiler.config_schema import parse_step_config
 from compiler.discover import discover_step_files
 from compiler.load import LoadedStep, load_steps
+from compiler.resolve import ParsedStep, resolve_project
 from compiler.validate import validate
 from motia.config import plain_config
 
@@ -57,12 +62,17 @@ def _parse(app_dir: Path, loaded: LoadedStep) -> tuple[ParsedStep | None, list[i
     return ParsedStep(loaded.file, spec, loaded.handler, includes), diagnostics
 
 
+def failed_steps(diagnostics: list[ir.Diagnostic]) -> set[tuple[str, str]]:
+    """(file, step name) of every step with an error: those stay out of the model."""
+    return {(d.file, d.step) for d in diagnostics if d.severity == "error" and d.step}
+
+
 def _sorted(diagnostics: list[ir.Diagnostic]) -> tuple[ir.Diagnostic, ...]:
     return tuple(sorted(diagnostics, key=lambda d: (_SEVERITY_ORDER[d.severity], d.file, d.step, d.message)))
 
 
 def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str | None = None) -> ir.Application:
-    """Discover, load, validate and build. Check `.errors` before using the model to deploy."""
+    """Discover, load, resolve, validate and build. Check `.errors` before using the model to deploy."""
     app_dir = Path(app_dir).resolve()
     if not app_dir.is_dir():
         raise ProjectNotFound(f"app directory {str(app_dir)!r} does not exist")
@@ -81,8 +91,9 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
         diagnostics.extend(problems)
         if result is not None:
             parsed.append(result)
+    project = resolve_project(parsed, app=app_name or app_dir.name, stage=stage)
+    diagnostics.extend(validate(project))
     app = build_application(
-        parsed, app=app_name or app_dir.name, stage=stage, root=str(app_dir), declared_streams=loaded.streams
+        project.without(failed_steps(diagnostics)), root=str(app_dir), declared_streams=loaded.streams
     )
-    diagnostics.extend(validate(parsed, app))
     return dataclasses.replace(app, diagnostics=_sorted(diagnostics))

@@ -39,7 +39,6 @@ class QueueSettings:
     max_receive_count: int
     visibility_timeout_s: int
     delay_s: int
-    visibility_explicit: bool
 
 
 def function_size(spec: StepSpec) -> FunctionSize:
@@ -92,5 +91,4 @@ def queue_settings(layers: list[QueueSpec], function_timeout_s: int) -> QueueSet
         max_receive_count=int(retries) if retries is not None else DEFAULT_MAX_RETRIES,  # type: ignore[call-overload]
         visibility_timeout_s=int(visibility) if visibility is not None else default_visibility,  # type: ignore[call-overload]
         delay_s=int(delay) if delay is not None else 0,  # type: ignore[call-overload]
-        visibility_explicit=visibility is not None,
     )

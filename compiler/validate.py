@@ -1,7 +1,8 @@
 """Every rule of DESIGN.md 3.2, each a function, all run so every problem is reported at once.
 
-Step rules look at one step; project rules at all of them (and the built model, for names).
-Each diagnostic names the file, the step, the value and the fix.
+Rules read resolved steps (`compiler.resolve`) and judge what was decided there; none builds
+or recomputes anything. Step rules look at one step; project rules at all of them, before
+the build. Each diagnostic names the file, the step, the value and the fix.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from collections import defaultdict
 from typing import Callable, Iterable, Iterator
 
 from compiler import ir
-from compiler.build import ParsedStep, is_streaming_http, queue_subscription
-from compiler.config_schema import CronTriggerSpec, HttpTriggerSpec, QueueTriggerSpec, StreamTriggerSpec
-from compiler.cron import CronError, translate_cron
+from compiler.config_schema import StateTriggerSpec, StreamTriggerSpec
+from compiler.resolve import ResolvedProject, ResolvedStep
 from compiler.sizing import (
     API_GATEWAY_TIMEOUT_S,
     DELAY_MAX_S,
@@ -22,26 +22,25 @@ from compiler.sizing import (
     MEMORY_MIN_MB,
     TIMEOUT_MAX_S,
     VISIBILITY_MAX_S,
-    function_size,
 )
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD")
 _LITERAL_SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
 _PARAM_SEGMENT = re.compile(r"^:[A-Za-z_][A-Za-z0-9_]*$|^\{[A-Za-z_][A-Za-z0-9_]*\}$")
 
-StepRule = Callable[[ParsedStep], Iterable[ir.Diagnostic]]
-ProjectRule = Callable[[list[ParsedStep], ir.Application], Iterable[ir.Diagnostic]]
+StepRule = Callable[[ResolvedStep], Iterable[ir.Diagnostic]]
+ProjectRule = Callable[[ResolvedProject], Iterable[ir.Diagnostic]]
 
 
-def _error(step: ParsedStep, message: str, hint: str) -> ir.Diagnostic:
+def _error(step: ResolvedStep, message: str, hint: str) -> ir.Diagnostic:
     return ir.Diagnostic("error", step.file, step.spec.name, message, hint)
 
 
-def _warning(step: ParsedStep, message: str, hint: str) -> ir.Diagnostic:
+def _warning(step: ResolvedStep, message: str, hint: str) -> ir.Diagnostic:
     return ir.Diagnostic("warning", step.file, step.spec.name, message, hint)
 
 
-def check_handler_size(step: ParsedStep) -> Iterator[ir.Diagnostic]:
+def check_handler_size(step: ResolvedStep) -> Iterator[ir.Diagnostic]:
     handler = step.spec.infrastructure.handler if step.spec.infrastructure else None
     if handler is None:
         return
@@ -54,10 +53,9 @@ def check_handler_size(step: ParsedStep) -> Iterator[ir.Diagnostic]:
     if handler.timeout is not None and not 1 <= handler.timeout <= TIMEOUT_MAX_S:
         yield _error(step, f"infrastructure.handler.timeout is {handler.timeout} s",
                      f"Lambda timeouts must be 1..{TIMEOUT_MAX_S} seconds")
-    size = function_size(step.spec)
-    if size.capped:
-        yield _warning(step, size.memory_reason, f"memory is capped at {MEMORY_MAX_MB} MB")
-    has_http = any(isinstance(t, HttpTriggerSpec) for t in step.spec.triggers)
+    if step.size.capped:
+        yield _warning(step, step.size.memory_reason, f"memory is capped at {MEMORY_MAX_MB} MB")
+    has_http = bool(step.routes)
     if has_http and handler.timeout is not None and API_GATEWAY_TIMEOUT_S < handler.timeout <= TIMEOUT_MAX_S:
         yield _warning(
             step, f"timeout {handler.timeout} s is longer than API Gateway waits ({API_GATEWAY_TIMEOUT_S} s)",
@@ -65,12 +63,11 @@ def check_handler_size(step: ParsedStep) -> Iterator[ir.Diagnostic]:
         )
 
 
-def check_queues(step: ParsedStep) -> Iterator[ir.Diagnostic]:
-    for trigger in step.spec.triggers:
-        if not isinstance(trigger, QueueTriggerSpec):
-            continue
-        queue = queue_subscription("x", step, trigger)
-        where = f"queue({trigger.topic!r})"
+def check_queues(step: ResolvedStep) -> Iterator[ir.Diagnostic]:
+    timeout = step.size.timeout_s
+    for resolved in step.queues:
+        queue = resolved.settings
+        where = f"queue({resolved.trigger.topic!r})"
         if not 1 <= queue.max_receive_count <= MAX_RECEIVE_COUNT_MAX:
             yield _error(step, f"{where}: max_retries is {queue.max_receive_count}",
                          f"max_retries counts attempts before the dead-letter queue: 1..{MAX_RECEIVE_COUNT_MAX}")
@@ -79,7 +76,6 @@ def check_queues(step: ParsedStep) -> Iterator[ir.Diagnostic]:
         if not 0 <= queue.visibility_timeout_s <= VISIBILITY_MAX_S:
             yield _error(step, f"{where}: visibility_timeout is {queue.visibility_timeout_s} s",
                          f"SQS visibility timeouts are 0..{VISIBILITY_MAX_S} s")
-        timeout = function_size(step.spec).timeout_s
         if queue.visibility_timeout_s < timeout:
             yield _error(
                 step, f"{where}: visibility_timeout {queue.visibility_timeout_s} s is shorter than the "
@@ -109,10 +105,9 @@ def route_path_problem(path: str) -> str | None:
     return None
 
 
-def check_routes(step: ParsedStep) -> Iterator[ir.Diagnostic]:
-    for trigger in step.spec.triggers:
-        if not isinstance(trigger, HttpTriggerSpec):
-            continue
+def check_routes(step: ResolvedStep) -> Iterator[ir.Diagnostic]:
+    for route in step.routes:
+        trigger = route.trigger
         if trigger.method.upper() not in HTTP_METHODS:
             yield _error(step, f"http method {trigger.method!r} is not supported",
                          f"use one of {', '.join(HTTP_METHODS)}")
@@ -120,7 +115,7 @@ def check_routes(step: ParsedStep) -> Iterator[ir.Diagnostic]:
         if problem:
             yield _error(step, f"http path {trigger.path!r} {problem}",
                          "write paths in Express syntax, e.g. /orders/:id")
-    if any(isinstance(t, HttpTriggerSpec) for t in step.spec.triggers) and is_streaming_http(step.handler):
+    if step.streaming_http:
         yield _warning(
             step, "the handler streams its HTTP response (MotiaHttpArgs)",
             "API Gateway's Lambda integration buffers responses: the client gets the whole "
@@ -128,27 +123,22 @@ def check_routes(step: ParsedStep) -> Iterator[ir.Diagnostic]:
         )
 
 
-def check_crons(step: ParsedStep) -> Iterator[ir.Diagnostic]:
-    for trigger in step.spec.triggers:
-        if not isinstance(trigger, CronTriggerSpec):
-            continue
-        try:
-            translation = translate_cron(trigger.expression)
-        except CronError as error:
-            yield _error(step, error.message, error.hint)
-            continue
-        for warning in translation.warnings:
-            yield _warning(step, f"cron {trigger.expression!r}: {warning}", "")
+def check_crons(step: ResolvedStep) -> Iterator[ir.Diagnostic]:
+    for cron in step.crons:
+        if cron.error is not None:
+            yield _error(step, cron.error.message, cron.error.hint)
+        for warning in cron.translation.warnings if cron.translation else ():
+            yield _warning(step, f"cron {cron.trigger.expression!r}: {warning}", "")
 
 
-def check_duplicate_subscriptions(step: ParsedStep) -> Iterator[ir.Diagnostic]:
-    topics = [t.topic for t in step.spec.triggers if isinstance(t, QueueTriggerSpec)]
+def check_duplicate_subscriptions(step: ResolvedStep) -> Iterator[ir.Diagnostic]:
+    topics = [q.trigger.topic for q in step.queues]
     for topic in sorted({t for t in topics if topics.count(t) > 1}):
         yield _error(step, f"subscribes to topic {topic!r} {topics.count(topic)} times",
                      "keep one queue() trigger per topic")
 
 
-def check_duplicate_stream_triggers(step: ParsedStep) -> Iterator[ir.Diagnostic]:
+def check_duplicate_stream_triggers(step: ResolvedStep) -> Iterator[ir.Diagnostic]:
     keys = [(t.stream_name, t.group_id, t.item_id) for t in step.spec.triggers if isinstance(t, StreamTriggerSpec)]
     for stream, group, item in sorted({k for k in keys if keys.count(k) > 1}, key=str):
         shown = " / ".join(x for x in (stream, group, item) if x)
@@ -162,9 +152,9 @@ STEP_RULES: tuple[StepRule, ...] = (
 )
 
 
-def check_duplicate_names(steps: list[ParsedStep], app: ir.Application) -> Iterator[ir.Diagnostic]:
-    by_name: dict[str, list[ParsedStep]] = defaultdict(list)
-    for step in steps:
+def check_duplicate_names(project: ResolvedProject) -> Iterator[ir.Diagnostic]:
+    by_name: dict[str, list[ResolvedStep]] = defaultdict(list)
+    for step in project.steps:
         by_name[step.spec.name].append(step)
     for name, same in sorted(by_name.items()):
         if len(same) > 1:
@@ -180,12 +170,11 @@ def _route_key(method: str, path: str) -> tuple[str, str]:
     return method.upper(), "/".join(segments) or "/"
 
 
-def check_duplicate_routes(steps: list[ParsedStep], app: ir.Application) -> Iterator[ir.Diagnostic]:
-    owners: dict[tuple[str, str], list[tuple[ParsedStep, str]]] = defaultdict(list)
-    for step in steps:
-        for t in step.spec.triggers:
-            if isinstance(t, HttpTriggerSpec):
-                owners[_route_key(t.method, t.path)].append((step, t.path))
+def check_duplicate_routes(project: ResolvedProject) -> Iterator[ir.Diagnostic]:
+    owners: dict[tuple[str, str], list[tuple[ResolvedStep, str]]] = defaultdict(list)
+    for step in project.steps:
+        for route in step.routes:
+            owners[_route_key(route.trigger.method, route.trigger.path)].append((step, route.trigger.path))
     for (method, _), found in sorted(owners.items()):
         if len(found) > 1:
             names = ", ".join(f"{s.spec.name} ({s.file})" for s, _ in found)
@@ -194,8 +183,9 @@ def check_duplicate_routes(steps: list[ParsedStep], app: ir.Application) -> Iter
                              "each method and path may be served by one step only")
 
 
-def check_topic_wiring(steps: list[ParsedStep], app: ir.Application) -> Iterator[ir.Diagnostic]:
-    subscribed = {q.topic for q in app.queues}
+def check_topic_wiring(project: ResolvedProject) -> Iterator[ir.Diagnostic]:
+    steps = project.steps
+    subscribed = {q.trigger.topic for s in steps for q in s.queues}
     virtual = {t for s in steps for t in s.spec.virtual_enqueue_topics()}
     virtual_subscribed = {t for s in steps for t in s.spec.virtual_subscribes or ()}
     enqueued = {t for s in steps for t in s.spec.enqueue_topics()}
@@ -204,26 +194,28 @@ def check_topic_wiring(steps: list[ParsedStep], app: ir.Application) -> Iterator
             if topic not in subscribed and topic not in virtual_subscribed:
                 yield _warning(step, f"enqueues to topic {topic!r}, which no step subscribes to",
                                "messages to it are dropped; add a queue() trigger or remove the topic")
-        for t in step.spec.triggers:
-            if isinstance(t, QueueTriggerSpec) and t.topic not in enqueued and t.topic not in virtual:
-                yield _warning(step, f"subscribes to topic {t.topic!r}, which no step enqueues",
+        for topic in (q.trigger.topic for q in step.queues):
+            if topic not in enqueued and topic not in virtual:
+                yield _warning(step, f"subscribes to topic {topic!r}, which no step enqueues",
                                "add it to a step's enqueues (or virtual_enqueues if it comes from outside)")
 
 
-def check_name_collisions(steps: list[ParsedStep], app: ir.Application) -> Iterator[ir.Diagnostic]:
+def check_name_collisions(project: ResolvedProject) -> Iterator[ir.Diagnostic]:
     """Different Motia names that clean up to one AWS name would share a resource."""
-    files = {s.spec.name: s.file for s in steps}
+    files = {s.name: s.file for s in project.steps}
     physical: dict[str, list[tuple[str, str]]] = defaultdict(list)  # aws name -> [(what, step)]
-    for fn in app.functions:
-        physical[fn.function_name].append((f"step {fn.name!r}", fn.name))
-    for topic in app.topics:
+    for resolved in project.steps:
+        owner = resolved.name
+        physical[resolved.function_name].append((f"step {owner!r}", owner))
+        for q in resolved.queues:
+            on = q.trigger.topic
+            physical[q.queue_name].append((f"queue of {owner!r} on {on!r}", owner))
+            physical[q.dlq_name].append((f"dead-letter queue of {owner!r} on {on!r}", owner))
+        for schedule_name in (n for cron in resolved.crons for n in cron.schedule_names):
+            physical[schedule_name].append((f"schedule of {owner!r}", owner))
+    for topic in project.topics:
         who = (topic.publishers + topic.subscribers + ("",))[0]
         physical[topic.sns_name].append((f"topic {topic.name!r}", who))
-    for q in app.queues:
-        physical[q.queue_name].append((f"queue of {q.function!r} on {q.topic!r}", q.function))
-        physical[q.dlq_name].append((f"dead-letter queue of {q.function!r} on {q.topic!r}", q.function))
-    for s in app.schedules:
-        physical[s.schedule_name].append((f"schedule of {s.function!r}", s.function))
     for name, users in sorted(physical.items()):
         distinct = sorted(set(users))
         if len(distinct) > 1:
@@ -238,12 +230,13 @@ def check_name_collisions(steps: list[ParsedStep], app: ir.Application) -> Itera
 STREAM_READERS_PER_SHARD = 2
 
 
-def check_stream_readers(steps: list[ParsedStep], app: ir.Application) -> Iterator[ir.Diagnostic]:
-    readers = {
-        "state": sorted({t.function for t in app.state_triggers}),
-        "streams": sorted({t.function for t in app.stream_triggers}),
-    }
-    files = {s.spec.name: s.file for s in steps}
+def _readers(project: ResolvedProject, kind: type) -> list[str]:
+    return sorted({s.name for s in project.steps if any(isinstance(t, kind) for t in s.spec.triggers)})
+
+
+def check_stream_readers(project: ResolvedProject) -> Iterator[ir.Diagnostic]:
+    readers = {"state": _readers(project, StateTriggerSpec), "streams": _readers(project, StreamTriggerSpec)}
+    files = {s.name: s.file for s in project.steps}
     for table, functions in readers.items():
         if len(functions) > STREAM_READERS_PER_SHARD:
             yield ir.Diagnostic(
@@ -260,12 +253,12 @@ PROJECT_RULES: tuple[ProjectRule, ...] = (
 )
 
 
-def validate(steps: list[ParsedStep], app: ir.Application) -> tuple[ir.Diagnostic, ...]:
+def validate(project: ResolvedProject) -> tuple[ir.Diagnostic, ...]:
     """All step and project rules, in a stable order."""
     found: list[ir.Diagnostic] = []
-    for step in steps:
+    for step in project.steps:
         for step_rule in STEP_RULES:
             found.extend(step_rule(step))
     for project_rule in PROJECT_RULES:
-        found.extend(project_rule(steps, app))
+        found.extend(project_rule(project))
     return tuple(found)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from aws_cdk import Duration, TimeZone, aws_iam as iam, aws_sqs as sqs
 from aws_cdk import aws_scheduler as scheduler, aws_scheduler_targets as targets
 
+from compiler import naming
 from compiler.emit.parts import StackParts, construct_id
 from compiler.ir import Schedule
 from lambda_runtime import contract
@@ -36,8 +37,13 @@ def schedule_dlq(parts: StackParts, step: str) -> sqs.Queue:
 
 
 def schedule_construct_id(parts: StackParts, schedule: Schedule) -> str:
-    """From the schedule name without the `<app>-<stage>-` prefix: the same id in every stage."""
-    return construct_id("Schedule", schedule.schedule_name.removeprefix(f"{parts.app.prefix}-"))
+    """`Schedule-<step>-cron<N>`, N its position among the step's schedules: equal in every stage.
+
+    Never derived from the physical name, which a long step name shortens with a hash of the
+    stage-prefixed whole. For names short enough, the id is the one the physical name gave.
+    """
+    position = [s for s in parts.app.schedules if s.function == schedule.function].index(schedule)
+    return construct_id("Schedule", f"{naming.clean(schedule.function)}-cron{position}")
 
 
 def emit_schedule(parts: StackParts, schedule: Schedule) -> None:

@@ -30,7 +30,6 @@ def test_memory_buys_the_requested_cpu(handler: Any, memory: int, timeout: int, 
 def test_queue_settings_defaults_use_six_times_the_function_timeout() -> None:
     settings = queue_settings([], function_timeout_s=20)
     assert (settings.fifo, settings.max_receive_count, settings.visibility_timeout_s, settings.delay_s) == (False, 3, 120, 0)
-    assert not settings.visibility_explicit
 
 
 def test_queue_settings_take_each_field_from_the_most_specific_layer() -> None:
@@ -38,4 +37,3 @@ def test_queue_settings_take_each_field_from_the_most_specific_layer() -> None:
     trigger_level = QueueSpec(max_retries=2, visibility_timeout=100)
     settings = queue_settings([step_level, trigger_level], function_timeout_s=30)
     assert (settings.fifo, settings.max_receive_count, settings.visibility_timeout_s, settings.delay_s) == (True, 2, 100, 3)
-    assert settings.visibility_explicit

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from compiler import ir
-from compiler.synth import configure_jsii_environment
+from compiler import ir, naming
+from compiler.pipeline import compile_project
+from compiler.synth import configure_jsii_environment, synthesize
 from tests.compiler.emit.ir_fixtures import every_kind
+from tests.compiler.projects import write_project
 
 configure_jsii_environment()
 aws_cdk = pytest.importorskip("aws_cdk")
@@ -34,20 +38,6 @@ def rename_step(app: ir.Application, old: str, new: str) -> ir.Application:
     return swap(app)
 
 
-def restage(app: ir.Application, stage: str) -> ir.Application:
-    prefix = f"{app.name}-{stage}"
-    def swap(value: Any) -> Any:
-        if isinstance(value, str):
-            return value.replace(app.prefix, prefix)
-        if isinstance(value, tuple):
-            return tuple(swap(v) for v in value)
-        if dataclasses.is_dataclass(value):
-            return dataclasses.replace(value, **{f.name: swap(getattr(value, f.name))
-                                                 for f in dataclasses.fields(value)})
-        return value
-    return dataclasses.replace(swap(app), stage=stage)
-
-
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     code_dir = tmp_path_factory.mktemp("code")
@@ -56,7 +46,6 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, A
     apps = {
         "base": base,
         "renamed": rename_step(base, "ship-order", "dispatch-order"),
-        "prod": restage(base, "prod"),
     }
     cdk_app = App(outdir=str(tmp_path_factory.mktemp("out")))
     stacks = {key: emit_application(cdk_app, key, app, lambda_.Code.from_asset(str(code_dir)))
@@ -75,6 +64,67 @@ def test_renaming_a_step_replaces_only_its_own_resources(templates: dict[str, di
     assert len(before - after) == len(after - before)
 
 
-def test_logical_ids_do_not_depend_on_the_stage(templates: dict[str, dict[str, Any]]) -> None:
-    assert ids(templates["base"]) == ids(templates["prod"])
-    assert "shop-prod-state" in str(templates["prod"]) and "shop-test" not in str(templates["prod"])
+# Step names long enough that every function, queue, DLQ and schedule name is shortened with a
+# hash of the whole name, prefix and stage included. (Topic names are not: SNS allows 256
+# characters, more than a topic's 100-character display name.)
+LONG_STEP = "StepWithANameLongEnoughThatEveryPhysicalNameGetsShortened"
+LONG_TOPIC = "order.created." + ".".join(["storefront"] * 7)
+LONG_PROJECT = {
+    "steps/create_step.py": f"""
+        config = {{"name": "{LONG_STEP}Create", "triggers": [http("POST", "/orders")], "enqueues": ["{LONG_TOPIC}"]}}
+        async def handler(request, ctx):
+            return None
+    """,
+    "steps/charge_step.py": f"""
+        config = {{"name": "{LONG_STEP}Charge", "triggers": [queue("{LONG_TOPIC}", config={{"type": "fifo"}})]}}
+        async def handler(input, ctx):
+            return None
+    """,
+    "steps/ship_step.py": f"""
+        config = {{"name": "{LONG_STEP}Ship", "triggers": [queue("{LONG_TOPIC}")]}}
+        async def handler(input, ctx):
+            return None
+    """,
+    "steps/report_step.py": f"""
+        config = {{"name": "{LONG_STEP}Report", "triggers": [cron("0 9 1 * MON"), cron("*/10 * * * *")]}}
+        async def handler(ctx):
+            return None
+    """,
+    "steps/audit_step.py": f"""
+        config = {{"name": "{LONG_STEP}Audit", "triggers": [state(), stream("orders", group_id="pending")]}}
+        async def handler(input, ctx):
+            return None
+    """,
+}
+STAGES = ("dev", "stage-of-twenty-char")
+_HASHED = re.compile(r"-[0-9a-f]{%d}(\.fifo)?$" % naming.HASH_LENGTH)
+
+
+@pytest.fixture(scope="module")
+def staged_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[ir.Application, dict[str, Any]]]:
+    """The long-named project compiled and synthesized once per stage."""
+    root = write_project(tmp_path_factory.mktemp("project") / "longids", LONG_PROJECT)
+    result = {}
+    for stage in STAGES:
+        app = compile_project(root, stage=stage)
+        assert app.errors == (), app.errors
+        synth = synthesize(app, tmp_path_factory.mktemp(f"out-{stage}"))
+        result[stage] = (app, json.loads(synth.template_path.read_text()))
+    return result
+
+
+def physical_names(app: ir.Application) -> list[str]:
+    return ([f.function_name for f in app.functions] + [n for q in app.queues for n in (q.queue_name, q.dlq_name)]
+            + [s.schedule_name for s in app.schedules])
+
+
+def test_logical_ids_do_not_depend_on_the_stage_even_when_names_are_shortened(
+    staged_templates: dict[str, tuple[ir.Application, dict[str, Any]]],
+) -> None:
+    (dev, dev_template), (other, other_template) = (staged_templates[stage] for stage in STAGES)
+    assert len(STAGES[1]) == 20
+    # Every physical name ends in a hash, and the hash differs by stage: the ids must not follow.
+    assert len(dev.schedules) == 3 and {q.fifo for q in dev.queues} == {True, False}
+    assert all(_HASHED.search(name) for name in physical_names(dev) + physical_names(other))
+    assert not set(physical_names(dev)) & set(physical_names(other))
+    assert ids(dev_template) == ids(other_template)
