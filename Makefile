@@ -1,10 +1,10 @@
-# The two commands of the README. Both create .venv on first use and reinstall when
+# The commands of the README. Each creates .venv on first use and reinstalls when
 # pyproject.toml changes, so a fresh clone needs nothing installed by hand.
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-.PHONY: demo test plan bench clean
+.PHONY: demo test test-fast plan bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m mypy
 	$(PY) -m pytest -q -n 2 --dist loadfile
+
+# The inner loop: every test not marked slow (no CDK synth, moto server or emulator run).
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not slow"
 
 plan: $(STAMP)
 	$(VENV)/bin/motia plan --app-dir $(or $(APP),examples/orders)

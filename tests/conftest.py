@@ -1,7 +1,8 @@
-"""Shared test options: `--update-golden` rewrites golden files instead of comparing."""
+"""Shared test options and golden files: `--update-golden` rewrites them instead of comparing."""
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_PROJECTS = REPO / "tests" / "fixtures" / "projects"
 EXAMPLES = REPO / "examples"
+GOLDEN = REPO / "tests" / "golden"
+DIFF_LINES_SHOWN = 80  # a template diff can run to thousands of lines; `git diff` has the rest
 
 # Node 20 makes jsii print an end-of-life box on every run.
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
@@ -22,3 +25,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+def golden_mismatch(golden: Path, actual: str, test_file: str) -> str | None:
+    """Why `actual` is not the golden file's text (a diff and how to regenerate), or None."""
+    relative = golden.relative_to(REPO) if golden.is_relative_to(REPO) else golden
+    regenerate = (f"If the change is intended, regenerate with `pytest {test_file} --update-golden` "
+                  "and review `git diff tests/golden` before committing.")
+    if not golden.exists():
+        return f"no golden file {relative}. {regenerate}"
+    expected = golden.read_text()
+    if actual == expected:
+        return None
+    diff = list(difflib.unified_diff(expected.splitlines(), actual.splitlines(),
+                                     f"{relative} (golden)", f"{relative} (now)", lineterm=""))
+    shown = "\n".join(diff[:DIFF_LINES_SHOWN])
+    more = f"\n... {len(diff) - DIFF_LINES_SHOWN} more diff lines" if len(diff) > DIFF_LINES_SHOWN else ""
+    return f"{relative} no longer matches. {regenerate}\n{shown}{more}"
+
+
+def check_golden(golden: Path, actual: str, update: bool, test_file: str) -> None:
+    """Compare `actual` with the golden file, or rewrite the file when `--update-golden` is given."""
+    if update:
+        golden.write_text(actual)
+    problem = golden_mismatch(golden, actual, test_file)
+    if problem:
+        pytest.fail(problem, pytrace=False)

@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from compiler.pipeline import compile_project
 from compiler.synth import synthesize
+
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
 ORDERS = REPO / "examples" / "orders"

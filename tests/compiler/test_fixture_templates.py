@@ -10,6 +10,8 @@ from compiler.pipeline import compile_project
 from compiler.synth import synthesize
 from tests.conftest import FIXTURE_PROJECTS, REPO
 
+pytestmark = pytest.mark.slow
+
 PROJECTS = {
     "generations": FIXTURE_PROJECTS / "generations",  # all three API generations together
     "emulator-flows": REPO / "tests" / "fixtures" / "emulator" / "flows",

@@ -24,6 +24,8 @@ from compiler.synth import (
 )
 from tests.compiler.emit.ir_fixtures import every_kind, write_project
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 ORDERS = REPO / "examples" / "orders"
 REGION = "us-east-1"

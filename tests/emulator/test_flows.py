@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from compiler.emulator.testing import Client
+
+pytestmark = pytest.mark.slow
 
 
 def _count(emu: Client, group: str, job_id: str) -> int:

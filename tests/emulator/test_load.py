@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from compiler.emulator.testing import Client
+
+pytestmark = pytest.mark.slow
 
 N, K, POISON_EVERY = 20, 5, 7
 

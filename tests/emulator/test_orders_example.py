@@ -16,6 +16,8 @@ from compiler.emulator.queues import WAIT_SECONDS
 from compiler.emulator.testing import compile_and_synth, running_app
 from tests.emulator.conftest import ORDERS, port_is_free
 
+pytestmark = pytest.mark.slow
+
 REPO = ORDERS.parents[1]
 
 

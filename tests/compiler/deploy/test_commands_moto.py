@@ -29,7 +29,7 @@ from compiler.pipeline import compile_project
 from tests.compiler.deploy.assembly_fixtures import write_assembly
 
 # moto's CloudFormation warns for each kind it skips (DESIGN.md 6); that is expected here.
-pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS:UserWarning")
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Tried to parse AWS:UserWarning")]
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "orders"
 REGION = "us-east-1"

@@ -23,6 +23,8 @@ from aws_cdk.assertions import Template  # noqa: E402
 
 from compiler.emit.stack import emit_application  # noqa: E402
 
+pytestmark = pytest.mark.slow
+
 
 def rename_step(app: ir.Application, old: str, new: str) -> ir.Application:
     """`app` with step `old` called `new` everywhere the IR names it."""

@@ -17,6 +17,8 @@ from tests.compiler.emit.ir_fixtures import PREFIX, every_kind, write_project
 aws_cdk = pytest.importorskip("aws_cdk")
 from aws_cdk.assertions import Match, Template  # noqa: E402
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def template_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
