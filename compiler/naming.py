@@ -23,6 +23,9 @@ SCHEDULE_NAME_LIMIT = 64
 DYNAMODB_NAME_LIMIT = 255
 
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9_-]+")
+# The prefix also names the CloudFormation stack: letters, digits and `-`, starting with a letter.
+_NOT_ALLOWED_IN_STACK_NAME = re.compile(r"[^A-Za-z0-9-]+")
+STACK_NAME_LIMIT = 128
 
 
 def clean(name: str) -> str:
@@ -43,8 +46,15 @@ def bounded_name(*parts: str, limit: int, suffix: str = "") -> str:
     return f"{full[:keep].rstrip('-_')}-{short_hash(full)}{suffix}"
 
 
+def stack_safe(name: str) -> str:
+    """`name` in the characters a stack name allows (`my_app` -> `my-app`), starting with a letter."""
+    cleaned = _NOT_ALLOWED_IN_STACK_NAME.sub("-", name).strip("-") or "x"
+    return cleaned if cleaned[0].isalpha() else f"app-{cleaned}"
+
+
 def app_prefix(app: str, stage: str) -> str:
-    return f"{clean(app)}-{clean(stage)}"
+    """`<app>-<stage>`: the stack's name and the start of every physical name."""
+    return bounded_name(stack_safe(app), stack_safe(stage), limit=STACK_NAME_LIMIT)
 
 
 def function_name(prefix: str, step: str) -> str:

@@ -38,3 +38,21 @@ def test_long_names_are_shortened_with_a_hash_never_into_a_collision(make, limit
 def test_fifo_suffix_survives_shortening() -> None:
     name = naming.queue_name("p", "t" * 100, "S", fifo=True)
     assert name.endswith(".fifo") and len(name) == naming.SQS_NAME_LIMIT
+
+
+@pytest.mark.parametrize(("app", "stage", "expected"), [
+    ("orders", "dev", "orders-dev"),
+    ("relative_imports", "ci", "relative-imports-ci"),
+    ("my.app", "pr_12", "my-app-pr-12"),
+    ("2024-report", "dev", "app-2024-report-dev"),
+])
+def test_app_prefix_is_a_valid_stack_name(app: str, stage: str, expected: str) -> None:
+    """The prefix names the CloudFormation stack: letters, digits, `-`, a letter first."""
+    prefix = naming.app_prefix(app, stage)
+    assert prefix == expected
+    assert len(prefix) <= naming.STACK_NAME_LIMIT
+
+
+def test_app_prefix_of_a_long_name_is_shortened_with_a_hash() -> None:
+    prefix = naming.app_prefix("a" * 200, "dev")
+    assert len(prefix) == naming.STACK_NAME_LIMIT and prefix != naming.app_prefix("a" * 201, "dev")

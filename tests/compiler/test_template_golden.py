@@ -21,6 +21,7 @@ from tests.conftest import EXAMPLES, FIXTURE_PROJECTS, GOLDEN, REPO, check_golde
 PROJECTS = {
     "orders": EXAMPLES / "orders",
     "generations": FIXTURE_PROJECTS / "generations",
+    "relative_imports": FIXTURE_PROJECTS / "relative_imports",
 }
 STAGE = "ci"  # the stage the other synth tests use; it reaches names, tags and the description
 THIS_FILE = "tests/compiler/test_template_golden.py"
