@@ -27,7 +27,22 @@ if TYPE_CHECKING:
 
     from lambda_runtime.hosted import HostedFunction
 
-_loops = threading.local()  # `.loop`: this thread's event loop, only for steps that use asyncio
+_loops = threading.local()  # `.owner`: this thread's event loop, only for steps that use asyncio
+
+
+class _LoopOwner:
+    """Closes its thread's loop when the thread ends (the emulator's HTTP threads are short-lived):
+    dropped with the thread's locals while the loop's sockets are still open, unlike the loop's own
+    finaliser, which the garbage collector may run after them and which then fails."""
+
+    __slots__ = ("loop",)
+
+    def __init__(self, loop: Any) -> None:
+        self.loop = loop
+
+    def __del__(self) -> None:
+        if not self.loop.is_closed():
+            self.loop.close()
 
 
 def new_id() -> str:
@@ -58,9 +73,10 @@ def resolve(value: Any) -> Any:
         return _drive(value)
     import asyncio
 
-    loop = getattr(_loops, "loop", None)
-    if loop is None or loop.is_closed():
-        loop = _loops.loop = asyncio.new_event_loop()
+    owner = getattr(_loops, "owner", None)
+    if owner is None or owner.loop.is_closed():
+        owner = _loops.owner = _LoopOwner(asyncio.new_event_loop())
+    loop = owner.loop
 
     async def wrap() -> Any:
         return await value
