@@ -9,7 +9,7 @@ decimal, boto3) at cold start.
 
 from __future__ import annotations
 
-import threading
+from _thread import allocate_lock  # threading's Lock without importing threading on the cold path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ class AwsRuntime:
 
     def __init__(self, config: FunctionConfig) -> None:
         self.config = config
-        self._lock = threading.Lock()  # the stores are created once even when threads race
+        self._lock = allocate_lock()  # the stores are created once even when threads race
         self._state: DynamoStateStore | None = None
         self._streams: DynamoStreamStore | None = None
 

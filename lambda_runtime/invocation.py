@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
+from _thread import _local  # threading.local without importing threading on the cold path
 
 from motia import runtime as motia_runtime
 from motia.context import FlowContext
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from lambda_runtime.hosted import HostedFunction
 
-_loops = threading.local()  # `.owner`: this thread's event loop, only for steps that use asyncio
+_loops = _local()  # `.owner`: this thread's event loop, only for steps that use asyncio
 
 
 class _LoopOwner:
