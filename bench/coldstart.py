@@ -20,6 +20,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lambda_runtime.function_config import FunctionConfig  # noqa: E402
 
 STEP = '''
 from motia import step, http, ApiRequest, ApiResponse, FlowContext
@@ -47,7 +50,7 @@ PER_CALL = '''
 import json, sys, time
 from lambda_runtime import entry
 event = json.loads(sys.argv[1])
-step = entry.load()
+step = entry.load().step
 from motia import ApiRequest, FlowContext, TriggerInfo
 ctx = FlowContext(trigger=TriggerInfo(type="http"), trace_id="t")
 request = ApiRequest(path_params={"id": "1"})
@@ -97,8 +100,10 @@ def main() -> None:
             "PYTHONPATH": str(ROOT),
             "PYTHONDONTWRITEBYTECODE": "",
             "MOTIA_CODE_ROOT": project,
-            "MOTIA_STEP_FILE": "steps/hello_step.py",
-            "MOTIA_STEP_NAME": "Hello",
+            # What the emitter writes: the function's whole config in one variable.
+            "MOTIA_FUNCTION": FunctionConfig(
+                app="bench-dev", step_file="steps/hello_step.py", step_name="Hello", routes={"GET /hello/{id}": 0},
+            ).to_json(),
         }
         import_step = (
             "import importlib.util, sys; sys.path.insert(0, '.');"

@@ -1,12 +1,15 @@
-"""The `motia.runtime.Runtime` of a Lambda function: DynamoDB state and streams, SNS enqueue.
+"""The `motia.runtime.Runtime` of one Lambda function: DynamoDB state and streams, SNS enqueue.
 
-Holds only per-container things (which topics each step may use, lazily created stores);
-per-invocation data lives on the FlowContext the adapters create. The stores and the
-publisher are imported on first use: a step that never touches them never pays for them
-(hashlib, decimal, boto3) at cold start.
+Built from the function's `FunctionConfig` (its tables and topic ARNs) and shared by every
+invocation of that function, also by concurrent ones in the emulator: it holds nothing per
+invocation (that lives on the FlowContext the adapters create). The stores and the publisher
+are imported on first use: a step that never touches them never pays for them (hashlib,
+decimal, boto3) at cold start.
 """
 
 from __future__ import annotations
+
+from _thread import allocate_lock  # threading's Lock without importing threading on the cold path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -14,19 +17,17 @@ if TYPE_CHECKING:
 
     from motia.context import FlowContext
 
+    from lambda_runtime.function_config import FunctionConfig
     from lambda_runtime.state_store import DynamoStateStore
     from lambda_runtime.stream_store import DynamoStreamStore
 
 
 class AwsRuntime:
-    """Step services for the steps of this process, keyed by step name (the emulator hosts many)."""
+    """Step services of one function, as its config says."""
 
-    def __init__(
-        self, enqueues: dict[str, tuple[str, ...]], state_table: str | None = None, streams_table: str | None = None
-    ) -> None:
-        self.enqueues = dict(enqueues)
-        self._state_table = state_table
-        self._streams_table = streams_table
+    def __init__(self, config: FunctionConfig) -> None:
+        self.config = config
+        self._lock = allocate_lock()  # the stores are created once even when threads race
         self._state: DynamoStateStore | None = None
         self._streams: DynamoStreamStore | None = None
 
@@ -35,7 +36,9 @@ class AwsRuntime:
         if self._state is None:
             from lambda_runtime.state_store import DynamoStateStore
 
-            self._state = DynamoStateStore(self._state_table)
+            with self._lock:
+                if self._state is None:
+                    self._state = DynamoStateStore(self.config.state_table)
         return self._state
 
     @property
@@ -43,7 +46,9 @@ class AwsRuntime:
         if self._streams is None:
             from lambda_runtime.stream_store import DynamoStreamStore
 
-            self._streams = DynamoStreamStore(self._streams_table)
+            with self._lock:
+                if self._streams is None:
+                    self._streams = DynamoStreamStore(self.config.streams_table)
         return self._streams
 
     def enqueue(self, ctx: FlowContext[Any], message: dict[str, Any]) -> None:
@@ -53,4 +58,4 @@ class AwsRuntime:
 
         # Per invocation: numbers identical messages for their deduplication ids.
         seen = ctx.__dict__.setdefault("_published", {})
-        publish(ctx.step_name, ctx.trace_id, message, self.enqueues.get(ctx.step_name, ()), seen)
+        publish(self.config.step_name, ctx.trace_id, message, self.config.topics, seen)

@@ -1,21 +1,14 @@
 """What the CDK emitter and the Lambda shim agree on: environment variables and event markers.
 
 The emitter (compiler/emit*) sets these on every function; the shim and the emulator read
-them. Keep this module free of imports beyond the standard library: the shim imports it at
-every cold start.
+them; a function's own settings all travel in ENV_FUNCTION. Keep this module free of imports
+beyond the standard library: the shim imports it at every cold start.
 """
 
 from __future__ import annotations
 
 # Environment of every step function.
-ENV_STEP_FILE = "MOTIA_STEP_FILE"  # step file path relative to the code root (POSIX)
-ENV_STEP_NAME = "MOTIA_STEP_NAME"  # the step's name (a file may define several steps)
-ENV_TOPIC_ARNS = "MOTIA_TOPIC_ARNS"  # JSON {topic: [sns topic arn, ...]} for the step's `enqueues`
-ENV_FIFO_TOPICS = "MOTIA_FIFO_TOPIC_ARNS"  # JSON [arn, ...]: which of those ARNs are FIFO topics
-ENV_QUEUE_TOPICS = "MOTIA_QUEUE_TOPICS"  # JSON {queue name: topic} for the step's own subscriptions
-ENV_STATE_TABLE = "MOTIA_STATE_TABLE"  # DynamoDB table name of the state table
-ENV_STREAMS_TABLE = "MOTIA_STREAMS_TABLE"  # DynamoDB table name of the streams table
-ENV_APP = "MOTIA_APP"  # `<app>-<stage>` prefix, for logs
+ENV_FUNCTION = "MOTIA_FUNCTION"  # the whole FunctionConfig as compact JSON (function_config.py)
 ENV_LOG_LEVEL = "MOTIA_LOG_LEVEL"  # debug | info | warn | error (default info)
 ENV_LOG_FORMAT = "MOTIA_LOG_FORMAT"  # json (default: CloudWatch reads it) | pretty (motia dev)
 
@@ -23,7 +16,8 @@ ENV_LOG_FORMAT = "MOTIA_LOG_FORMAT"  # json (default: CloudWatch reads it) | pre
 HANDLER = "lambda_runtime.entry.handler"
 
 # An EventBridge Scheduler target's Input (the whole event the function receives).
-CRON_EVENT_MARKER = "motia_cron"  # {"motia_cron": "<motia expression>"}
+CRON_EVENT_MARKER = "motia_cron"  # {"motia_cron": "<motia expression>", "motia_trigger": <index>}
+CRON_TRIGGER_MARKER = "motia_trigger"  # the cron trigger's position in the step's `triggers`
 
 # SNS message attributes (raw delivery copies them onto the SQS message).
 ATTR_TRACE_ID = "motia_trace_id"

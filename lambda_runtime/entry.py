@@ -1,70 +1,79 @@
 """`lambda_runtime.entry.handler`: the one Lambda handler of every step function.
 
-Cold start imports the step named by MOTIA_STEP_FILE / MOTIA_STEP_NAME and installs the AWS
-runtime (boto3 is imported later, on first use). Each invocation is dispatched on the
-event's shape to one adapter; nothing about an invocation is kept between invocations.
+Cold start parses the function's config (MOTIA_FUNCTION), imports its step and builds its AWS
+runtime (boto3 is imported later, on first use). Each invocation is dispatched on the event's
+kind to one adapter; nothing about an invocation is kept between invocations.
 """
 
 from __future__ import annotations
 
 import os
+from importlib import import_module
 
 from motia import runtime as motia_runtime
 
-from lambda_runtime.aws_runtime import AwsRuntime
-from lambda_runtime.contract import ENV_STEP_FILE
-from lambda_runtime.events import event_kind
-from lambda_runtime.loader import LoadedStep, load_from_environment
+from lambda_runtime.contract import ENV_FUNCTION
+from lambda_runtime.events import UnrecognisedEvent, event_kind
+from lambda_runtime.function_config import FunctionConfig
+from lambda_runtime.hosted import HostedFunction
+from lambda_runtime.loader import load_step
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable
 
-_step: LoadedStep | None = None
+# Event kind -> adapter module, imported on first use: a function only sees its triggers' kinds.
+ADAPTERS = {
+    "http": "lambda_runtime.adapters.http",
+    "sqs": "lambda_runtime.adapters.sqs",
+    "cron": "lambda_runtime.adapters.schedule",
+    "dynamodb": "lambda_runtime.adapters.dynamodb",
+}
+# Trigger type -> the event kind that delivers it.
+TRIGGER_EVENTS = {"http": "http", "queue": "sqs", "cron": "cron", "state": "dynamodb", "stream": "dynamodb"}
+
+_function: HostedFunction | None = None
 
 
-def _adapter(kind: str) -> Callable[[LoadedStep, dict[str, Any]], Any]:
-    # Imported on first use: a function only ever sees the kinds of its own triggers.
-    if kind == "http":
-        from lambda_runtime.adapters import http
-
-        return http.handle
-    if kind == "sqs":
-        from lambda_runtime.adapters import sqs
-
-        return sqs.handle
-    if kind == "cron":
-        from lambda_runtime.adapters import schedule
-
-        return schedule.handle
-    from lambda_runtime.adapters import dynamodb
-
-    return dynamodb.handle
+def adapter(kind: str) -> Callable[[HostedFunction, dict[str, Any]], Any]:
+    """The `handle` of the adapter for events of `kind`; UnrecognisedEvent for any other kind."""
+    module = ADAPTERS.get(kind)
+    if module is None:
+        raise UnrecognisedEvent(f"the Motia Lambda shim has no adapter for {kind!r} events (it has: {', '.join(ADAPTERS)})")
+    handle: Callable[[HostedFunction, dict[str, Any]], Any] = import_module(module).handle
+    return handle
 
 
-def load() -> LoadedStep:
-    """Import this function's step and install the AWS runtime (once per container)."""
-    global _step
-    if _step is None:
-        step = load_from_environment()
-        motia_runtime.install(AwsRuntime({step.name: step.enqueues}))
-        # Import the adapters this step can receive now, in the init phase (full CPU on Lambda).
-        kinds = {"http": "http", "queue": "sqs", "cron": "cron", "state": "dynamodb", "stream": "dynamodb"}
-        for trigger in step.triggers:
-            _adapter(kinds.get(trigger.type, "dynamodb"))
-        _step = step
-    return _step
+def preload_adapters(fn: HostedFunction) -> None:
+    """Import the adapters this step can receive now, in the init phase (full CPU on Lambda)."""
+    for trigger in fn.step.triggers:
+        kind = TRIGGER_EVENTS.get(trigger.type)
+        if kind is not None:
+            adapter(kind)
+
+
+def load() -> HostedFunction:
+    """Parse this function's config, import its step, build its runtime (once per container)."""
+    global _function
+    if _function is None:
+        config = FunctionConfig.from_environment(os.environ)
+        fn = HostedFunction(load_step(config), config)
+        # One function per process on Lambda: its runtime also serves code outside an invocation.
+        motia_runtime.install(fn.runtime)
+        preload_adapters(fn)
+        _function = fn
+    return _function
 
 
 def reset() -> None:
-    """Forget the loaded step (tests and the emulator load several steps in one process)."""
-    global _step
-    _step = None
+    """Forget the loaded function (tests load several in one process)."""
+    global _function
+    _function = None
 
 
-def dispatch(step: LoadedStep, event: Any) -> Any:
-    """Adapt one event for `step` (the emulator calls this for steps it loaded itself)."""
-    return _adapter(event_kind(event))(step, event)
+def dispatch(fn: HostedFunction, event: Any) -> Any:
+    """Adapt one event for `fn` (the emulator calls this for functions it hosts itself)."""
+    return adapter(event_kind(event))(fn, event)
 
 
 def handler(event: Any, context: Any = None) -> Any:
@@ -73,5 +82,5 @@ def handler(event: Any, context: Any = None) -> Any:
 
 # Load during Lambda's init phase (full CPU, not billed per invocation) when configured;
 # plain imports (tests, the emulator) load on first use or call `dispatch` directly.
-if os.environ.get(ENV_STEP_FILE):
+if os.environ.get(ENV_FUNCTION):
     load()

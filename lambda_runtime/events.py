@@ -10,6 +10,8 @@ if TYPE_CHECKING:
 
     EventKind = Literal["http", "sqs", "cron", "dynamodb"]
 
+EVENT_KINDS = ("http", "sqs", "cron", "dynamodb")  # every EventKind (entry's adapter table covers each)
+
 
 class UnrecognisedEvent(ValueError):
     """The shim cannot tell which service sent this event."""

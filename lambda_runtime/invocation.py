@@ -3,13 +3,15 @@
 Importing asyncio costs ~70 ms here, more than the whole cold-start budget, and handlers that
 only await `ctx.state` / `ctx.enqueue` (synchronous boto3 underneath) never suspend. So an
 awaitable is driven by hand; only when the step module itself imported asyncio (it may then
-await real futures) is a per-container event loop used.
+await real futures) is an event loop used: one per thread (on Lambda, one per container;
+in the emulator, invocations run on many threads at once and a loop runs on one thread only).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from _thread import _local  # threading.local without importing threading on the cold path
 
 from motia import runtime as motia_runtime
 from motia.context import FlowContext
@@ -23,9 +25,24 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable
 
-    from lambda_runtime.loader import LoadedStep
+    from lambda_runtime.hosted import HostedFunction
 
-_loop: Any = None  # one event loop per container, only for steps that use asyncio
+_loops = _local()  # `.owner`: this thread's event loop, only for steps that use asyncio
+
+
+class _LoopOwner:
+    """Closes its thread's loop when the thread ends (the emulator's HTTP threads are short-lived):
+    dropped with the thread's locals while the loop's sockets are still open, unlike the loop's own
+    finaliser, which the garbage collector may run after them and which then fails."""
+
+    __slots__ = ("loop",)
+
+    def __init__(self, loop: Any) -> None:
+        self.loop = loop
+
+    def __del__(self) -> None:
+        if not self.loop.is_closed():
+            self.loop.close()
 
 
 def new_id() -> str:
@@ -54,22 +71,26 @@ def resolve(value: Any) -> Any:
         return value
     if "asyncio" not in sys.modules:
         return _drive(value)
-    global _loop
     import asyncio
 
-    if _loop is None or _loop.is_closed():
-        _loop = asyncio.new_event_loop()
+    owner = getattr(_loops, "owner", None)
+    if owner is None or owner.loop.is_closed():
+        owner = _loops.owner = _LoopOwner(asyncio.new_event_loop())
+    loop = owner.loop
 
     async def wrap() -> Any:
         return await value
 
-    return _loop.run_until_complete(wrap())
+    return loop.run_until_complete(wrap())
 
 
-def make_context(step: LoadedStep, trigger: TriggerInfo, trace_id: str, input_value: Any) -> FlowContext[Any]:
+def make_context(fn: HostedFunction, trigger: TriggerInfo, trace_id: str, input_value: Any) -> FlowContext[Any]:
+    """The invocation's context, bound to the function's runtime (its tables and topics)."""
     level = os.environ.get(contract.ENV_LOG_LEVEL, "info")
-    logger = Logger(step=step.name, trace_id=trace_id, min_level=level)
-    return FlowContext(trigger=trigger, trace_id=trace_id, logger=logger, input_value=input_value, step_name=step.name)
+    logger = Logger(step=fn.name, trace_id=trace_id, min_level=level)
+    return FlowContext(
+        trigger=trigger, trace_id=trace_id, logger=logger, input_value=input_value, step_name=fn.name, runtime=fn.runtime,
+    )
 
 
 def condition_holds(trigger: Any, input_value: Any, ctx: FlowContext[Any]) -> bool:
@@ -80,21 +101,22 @@ def condition_holds(trigger: Any, input_value: Any, ctx: FlowContext[Any]) -> bo
     return bool(resolve(condition(input_value, ctx)))
 
 
-def run_triggered(step: LoadedStep, trigger: Any, info: TriggerInfo, trace_id: str, input_value: Any) -> tuple[bool, Any]:
+def run_triggered(fn: HostedFunction, trigger: Any, info: TriggerInfo, trace_id: str, input_value: Any) -> tuple[bool, Any]:
     """(False, None) when the condition skips the event, else (True, handler result)."""
-    ctx = make_context(step, info, trace_id, input_value)
+    ctx = make_context(fn, info, trace_id, input_value)
     token = motia_runtime.set_current_context(ctx)
     try:
         if not condition_holds(trigger, input_value, ctx):
             return False, None
-        return True, resolve(step.handler(*handler_args(step.handler, input_value, ctx)))
+        handler = fn.step.handler
+        return True, resolve(handler(*handler_args(handler, input_value, ctx)))
     finally:
         motia_runtime.reset_current_context(token)
 
 
-def log_failure(step: LoadedStep, trace_id: str, message: str, error: BaseException, **extra: Any) -> None:
+def log_failure(fn: HostedFunction, trace_id: str, message: str, error: BaseException, **extra: Any) -> None:
     """One JSON error line with the stack trace (traceback is imported only on failure)."""
     import traceback
 
     stack = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    Logger(step=step.name, trace_id=trace_id).error(message, error=str(error), stack=stack, **extra)
+    Logger(step=fn.name, trace_id=trace_id).error(message, error=str(error), stack=stack, **extra)

@@ -1,4 +1,4 @@
-"""Cold start: import the one step file named by the environment and pick its step.
+"""Cold start: import the one step file named by the function's config and pick its step.
 
 Only that file is imported (plus what it imports itself), by `lambda_runtime.step_import`, the
 importer the compiler uses too: the project root on sys.path, relative imports working.
@@ -20,9 +20,11 @@ if TYPE_CHECKING:
     from types import ModuleType
     from typing import Any, Callable
 
+    from lambda_runtime.function_config import FunctionConfig
+
 
 class StepLoadError(RuntimeError):
-    """The function's environment does not lead to a step (missing file, name, or handler)."""
+    """The function's config does not lead to a step (missing file, name, or handler)."""
 
 
 class LoadedStep:
@@ -74,25 +76,12 @@ def pick_step(module: ModuleType, wanted: str, relative: str) -> LoadedStep:
                 file=relative,
             )
     raise StepLoadError(
-        f"{relative} defines no step named {wanted!r} ({contract.ENV_STEP_NAME}); "
+        f"{relative} defines no step named {wanted!r} (the function config's step name); "
         f"steps with handlers found there: {', '.join(map(repr, found)) or 'none'}"
     )
 
 
-def step_location(env: Any, function: str = "the function") -> tuple[str, str]:
-    """(step file, step name) from a function's MOTIA_STEP_FILE and MOTIA_STEP_NAME."""
-    relative = env.get(contract.ENV_STEP_FILE)
-    wanted = env.get(contract.ENV_STEP_NAME)
-    if not relative or not wanted:
-        raise StepLoadError(
-            f"{contract.ENV_STEP_FILE} and {contract.ENV_STEP_NAME} must be set on {function} "
-            f"(got {relative!r} and {wanted!r})"
-        )
-    return relative, wanted
-
-
-def load_from_environment(environ: Any = None) -> LoadedStep:
-    """The step of this function, from MOTIA_STEP_FILE and MOTIA_STEP_NAME."""
-    relative, wanted = step_location(os.environ if environ is None else environ)
-    module = import_step_file(code_root(), relative)
-    return pick_step(module, wanted, relative)
+def load_step(config: FunctionConfig, root: str | None = None) -> LoadedStep:
+    """The step of this function: its config's step file (under the code root) and step name."""
+    module = import_step_file(root or code_root(), config.step_file)
+    return pick_step(module, config.step_name, config.step_file)

@@ -26,13 +26,17 @@ class ConcurrentUpdate(RuntimeError):
     """update() kept losing races with other writers of the same item."""
 
 
-def table_name(env_name: str) -> str:
-    import os
+class NoTable(RuntimeError):
+    """The function's config names no table of this kind (the project declares none)."""
 
-    name = os.environ.get(env_name)
-    if not name:
-        raise RuntimeError(f"{env_name} is not set: the function was deployed without its table")
-    return name
+
+def required_table(table: str | None, kind: str) -> str:
+    if not table:
+        raise NoTable(
+            f"this function was deployed without a {kind} table: the compiler creates one only when "
+            f"some step uses {kind}; redeploy after the step that uses it is part of the project"
+        )
+    return table
 
 
 def pages(operation: str, **params: Any) -> Iterator[dict[str, Any]]:
@@ -103,14 +107,14 @@ def update_value(
 
 
 class DynamoStateStore:
-    """The StateStore protocol of motia.runtime over the state table."""
+    """The StateStore protocol of motia.runtime over one function's state table."""
 
-    def __init__(self, table: str | None = None) -> None:
+    def __init__(self, table: str | None) -> None:
         self._table = table
 
     @property
     def table(self) -> str:
-        return self._table or table_name(contract.ENV_STATE_TABLE)
+        return required_table(self._table, "state")
 
     @staticmethod
     def _key(group_id: str, key: str) -> dict[str, Any]:

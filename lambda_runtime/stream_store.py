@@ -12,7 +12,7 @@ from lambda_runtime.state_store import (
     get_item,
     pages,
     put_value,
-    table_name,
+    required_table,
     update_value,
     value_of,
 )
@@ -31,14 +31,14 @@ def partition(stream: str, group_id: str) -> str:
 
 
 class DynamoStreamStore:
-    """The StreamStore protocol of motia.runtime over the streams table."""
+    """The StreamStore protocol of motia.runtime over one function's streams table."""
 
-    def __init__(self, table: str | None = None) -> None:
+    def __init__(self, table: str | None) -> None:
         self._table = table
 
     @property
     def table(self) -> str:
-        return self._table or table_name(contract.ENV_STREAMS_TABLE)
+        return required_table(self._table, "streams")
 
     @staticmethod
     def _key(stream: str, group_id: str, item_id: str) -> dict[str, Any]:

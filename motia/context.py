@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from motia import runtime
+from motia import runtime as _runtime
 from motia._model import P, Subscriptable
 from motia.invoke import is_awaitable
 from motia.log import Logger
@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 class FlowContext(Subscriptable[P]):
     """trace_id, logger, state, streams, trigger, enqueue, and `match` over trigger kinds.
 
-    Hosts build one per invocation. Users' own tests may pass `enqueue=` (any async or sync
-    callable); otherwise `enqueue` goes to the active runtime.
+    Hosts build one per invocation, with the runtime of the function it runs in (`runtime=`):
+    state, streams and enqueue of this invocation go there. Users' own tests may pass
+    `enqueue=` (any async or sync callable); otherwise `enqueue` goes to the runtime.
     """
 
     def __init__(
@@ -35,11 +36,13 @@ class FlowContext(Subscriptable[P]):
         streams: dict[str, Stream[Any]] | None = None,
         input_value: Any = None,
         step_name: str = "",
+        runtime: _runtime.Runtime | None = None,
     ) -> None:
         self.trigger = trigger
         self.trace_id = trace_id
         self._enqueuer = enqueue
-        self.state = state if state is not None else StateManager()
+        self.runtime = runtime
+        self.state = state if state is not None else StateManager(runtime)
         self.logger = logger if logger is not None else Logger(step=step_name, trace_id=trace_id)
         self.streams = streams if streams is not None else {}
         self.input_value = input_value
@@ -52,7 +55,7 @@ class FlowContext(Subscriptable[P]):
             if is_awaitable(result):
                 await result
             return
-        runtime.active().enqueue(self, message)
+        (self.runtime if self.runtime is not None else _runtime.active()).enqueue(self, message)
 
     async def emit(self, event: dict[str, Any]) -> None:
         """Legacy 0.x: `emit({"topic"|"type": ..., "data": ...})`."""
@@ -108,13 +111,13 @@ class FlowContext(Subscriptable[P]):
 
 def enqueue(message: dict[str, Any]) -> Any:
     """Standalone enqueue (1.0 head): publishes at once; the result may also be awaited."""
-    ctx = runtime.current_context()
+    ctx = _runtime.current_context()
     if ctx is None:
-        raise runtime.RuntimeNotActive("enqueue() was called outside a running step")
+        raise _runtime.RuntimeNotActive("enqueue() was called outside a running step")
     if ctx._enqueuer is not None:
         result = ctx._enqueuer(message)
         return result if is_awaitable(result) else _Done()
-    runtime.active().enqueue(ctx, message)
+    (ctx.runtime if ctx.runtime is not None else _runtime.active()).enqueue(ctx, message)
     return _Done()
 
 

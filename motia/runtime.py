@@ -1,10 +1,14 @@
 """Where a step's services come from at run time.
 
-The step API (`ctx.state`, `Stream`, `enqueue`, `logger`) talks to a `Runtime` that the
-host installs: the Lambda shim installs one backed by DynamoDB and SNS, the local emulator
-the same one pointed at moto, tests may install a fake. Operations are synchronous (boto3
-is); the async API wraps them. The context of the invocation in progress is kept in a
-ContextVar, never on a class, so warm Lambda containers share nothing between invocations.
+The step API (`ctx.state`, `Stream`, `enqueue`, `logger`) talks to a `Runtime`. Each
+invocation's FlowContext carries the runtime of the function it runs in (the emulator hosts
+many functions in one process, each with its own tables and topics, running in parallel);
+the context of the invocation in progress is kept in a ContextVar, never on a class, so warm
+Lambda containers and concurrent threads share nothing between invocations. A process-wide
+runtime (`install`) serves code outside any invocation and tests that install a fake.
+Operations are synchronous (boto3 is); the async API wraps them.
+
+A leaf module: it imports nothing from `motia`, so every other module may import it.
 """
 
 from __future__ import annotations
@@ -16,8 +20,6 @@ from contextvars import ContextVar
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Protocol
-
-    from motia.context import FlowContext
 else:  # the protocols below are for type checkers; at run time `typing` costs ~10 ms
     Protocol = object
 
@@ -52,8 +54,8 @@ class Runtime(Protocol):
     @property
     def streams(self) -> StreamStore: ...
 
-    def enqueue(self, ctx: FlowContext, message: dict[str, Any]) -> None:
-        """Publish `message` ({"topic", "data", "messageGroupId"?}) for the step of `ctx`."""
+    def enqueue(self, ctx: Any, message: dict[str, Any]) -> None:
+        """Publish `message` ({"topic", "data", "messageGroupId"?}) for the step of `ctx` (a FlowContext)."""
         ...
 
 
@@ -62,16 +64,27 @@ class RuntimeNotActive(RuntimeError):
 
 
 _runtime: Runtime | None = None
-_current_context: ContextVar[FlowContext | None] = ContextVar("motia_context", default=None)
+# Holds a FlowContext (typed Any: this module imports nothing from motia).
+_current_context: ContextVar[Any] = ContextVar("motia_context", default=None)
 
 
 def install(runtime: Runtime | None) -> None:
-    """Make `runtime` serve every step service of this process (None uninstalls)."""
+    """Make `runtime` serve step services outside any invocation's own runtime (None uninstalls)."""
     global _runtime
     _runtime = runtime
 
 
+def installed() -> Runtime | None:
+    """The process-wide runtime, if any (hosts save it to restore it later)."""
+    return _runtime
+
+
 def active() -> Runtime:
+    """The runtime of the invocation in progress, else the process-wide one."""
+    ctx = _current_context.get()
+    own = getattr(ctx, "runtime", None) if ctx is not None else None
+    if own is not None:
+        return own
     if _runtime is None:
         raise RuntimeNotActive(
             "no Motia runtime is active: state, streams and enqueue work inside a running step "
@@ -80,12 +93,12 @@ def active() -> Runtime:
     return _runtime
 
 
-def current_context() -> FlowContext | None:
-    """The FlowContext of the invocation in progress, if any."""
+def current_context() -> Any:
+    """The FlowContext of the invocation in progress, if any (None outside one)."""
     return _current_context.get()
 
 
-def set_current_context(ctx: FlowContext | None) -> Any:
+def set_current_context(ctx: Any) -> Any:
     """Enter an invocation; returns a token for `reset_current_context`."""
     return _current_context.set(ctx)
 

@@ -1,4 +1,5 @@
-"""`Stream(name)`: a named collection of items in groups, persisted by the active runtime."""
+"""`Stream(name)`: a named collection of items in groups, persisted by the runtime of the
+invocation in progress (a module-level `Stream` serves every function that imports it)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,8 @@ if TYPE_CHECKING:
 class Stream(Subscriptable[P]):
     """`Stream("orders")`: items in groups; `await stream.set(group, id, data)` and friends."""
 
-    def __init__(self, stream_name: str, bridge: Any = None) -> None:
+    def __init__(self, stream_name: str) -> None:
         self.stream_name = stream_name
-
 
     async def get(self, group_id: str, item_id: str) -> TData | None:
         return runtime.active().streams.get(self.stream_name, group_id, item_id)

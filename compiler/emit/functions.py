@@ -1,4 +1,4 @@
-"""One Lambda function per step (DESIGN.md 3): own role, own log group, the contract's
+"""One Lambda function per step (DESIGN.md 3): own role, own log group, its FunctionConfig as
 environment, publish rights on the declared topics only, read/write on the two tables."""
 
 from __future__ import annotations
@@ -7,51 +7,46 @@ from aws_cdk import Duration, RemovalPolicy, Stack, aws_iam as iam, aws_lambda a
 from aws_cdk import aws_logs as logs
 
 from compiler.emit.parts import StackParts
-from compiler.ir import Application, Function
+from compiler.ir import Function
 from lambda_runtime import contract
+from lambda_runtime.function_config import FunctionConfig
 
 LOG_RETENTION = logs.RetentionDays.ONE_MONTH
 DESCRIPTION_LIMIT = 256  # Lambda's limit on Description
 
 
-def topic_arns(parts: StackParts, fn: Function) -> dict[str, list[str]]:
-    """{topic: [arn, ...]} for the step's enqueues, standard before FIFO (IR order)."""
+def topic_arns(parts: StackParts, fn: Function) -> dict[str, tuple[tuple[str, bool], ...]]:
+    """{topic: ((arn token, is fifo), ...)} for every declared enqueue, standard before FIFO (IR order)."""
     return {
-        name: [parts.topic(t.name, t.fifo).topic_arn for t in parts.app.topics_named(name)]
+        name: tuple((parts.topic(t.name, t.fifo).topic_arn, t.fifo) for t in parts.app.topics_named(name))
         for name in fn.enqueues
     }
 
 
-def fifo_topic_arns(parts: StackParts, fn: Function) -> list[str]:
-    return [
-        parts.topic(t.name, t.fifo).topic_arn
-        for name in fn.enqueues
-        for t in parts.app.topics_named(name)
-        if t.fifo
-    ]
-
-
-def queue_topics(app: Application, step: str) -> dict[str, str]:
-    """{queue name: topic} for the step's own subscriptions (the shim reports the topic)."""
-    return {q.queue_name: q.topic for q in app.queues if q.function == step}
+def function_config(parts: StackParts, fn: Function) -> FunctionConfig:
+    """The function's whole contract with the shim; ARNs and table names are still CDK tokens."""
+    app = parts.app
+    state_triggers = [t for t in app.state_triggers if t.function == fn.name]
+    return FunctionConfig(
+        app=app.prefix,
+        step_file=fn.file,
+        step_name=fn.name,
+        topics=topic_arns(parts, fn),
+        state_table=parts.tables["state"].table_name if "state" in parts.tables else None,
+        streams_table=parts.tables["streams"].table_name if "streams" in parts.tables else None,
+        routes={f"{r.method} {r.path}": r.trigger_index for r in app.routes if r.function == fn.name},
+        queues={q.queue_name: q.trigger_index for q in app.queues if q.function == fn.name},
+        state_triggers=tuple(i for t in state_triggers for i in t.trigger_indexes),
+        stream_triggers=tuple(
+            (t.stream, t.group_id, t.item_id, t.trigger_index) for t in app.stream_triggers if t.function == fn.name
+        ),
+    )
 
 
 def function_environment(parts: StackParts, fn: Function) -> dict[str, str]:
-    stack = Stack.of(parts.stack)
-    env = {
-        contract.ENV_APP: parts.app.prefix,
-        contract.ENV_STEP_FILE: fn.file,
-        contract.ENV_STEP_NAME: fn.name,
-        # to_json_string resolves the ARN tokens inside the JSON at deploy time.
-        contract.ENV_TOPIC_ARNS: stack.to_json_string(topic_arns(parts, fn)),
-        contract.ENV_FIFO_TOPICS: stack.to_json_string(fifo_topic_arns(parts, fn)),
-        contract.ENV_QUEUE_TOPICS: stack.to_json_string(queue_topics(parts.app, fn.name)),
-    }
-    if "state" in parts.tables:
-        env[contract.ENV_STATE_TABLE] = parts.tables["state"].table_name
-    if "streams" in parts.tables:
-        env[contract.ENV_STREAMS_TABLE] = parts.tables["streams"].table_name
-    return dict(sorted(env.items()))
+    # to_json_string resolves the ARN and table name tokens inside the JSON at deploy time.
+    config = Stack.of(parts.stack).to_json_string(function_config(parts, fn).to_plain())
+    return {contract.ENV_FUNCTION: config}
 
 
 def emit_function(parts: StackParts, fn: Function) -> None:

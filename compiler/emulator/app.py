@@ -77,7 +77,6 @@ class Emulator:
         self.pollers: list[QueuePoller] = []
         self.readers: list[StreamReader] = []
         self.scheduler: Scheduler | None = None
-        self._previous_runtime: Any = None
         self._started = False
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -97,9 +96,9 @@ class Emulator:
         environments = {site.function_name: site.env for site in self.deployment.functions}
         # Step files run from the project itself, with the developer's installed packages: the
         # code asset holds Linux wheels for Lambda's Python. The asset is uploaded regardless.
-        steps = local.load_steps(environments, self.app.root)
-        self._previous_runtime = local.install_runtime(steps)
-        self.invoker = Invoker(self.deployment, steps, self._on_delivery)
+        functions = local.load_functions(environments, self.app.root)
+        local.start_session()
+        self.invoker = Invoker(self.deployment, functions, self._on_delivery)
         tables = {t.table_name: t.kind for t in self.app.tables}
         for source in self.deployment.event_sources:
             if source.kind == "sqs":
@@ -133,7 +132,7 @@ class Emulator:
                 self.scheduler.join()
             report = self.report()
         finally:
-            local.uninstall_runtime(self._previous_runtime)
+            local.end_session()
             self.backend.stop()
         return report
 

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from compiler.emulator.deploy import Deployment
 from lambda_runtime import local
-from lambda_runtime.loader import LoadedStep
+from lambda_runtime.hosted import HostedFunction
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,12 @@ class Invocation:
 
 
 class Invoker:
-    """Runs one function's invocation with its own environment; keeps every Delivery."""
+    """Runs invocations of the hosted functions, from any number of threads at once; keeps every Delivery."""
 
-    def __init__(self, deployment: Deployment, steps: dict[str, LoadedStep],
+    def __init__(self, deployment: Deployment, functions: dict[str, HostedFunction],
                  on_delivery: Callable[[Delivery], None] | None = None) -> None:
         self.deployment = deployment
-        self.steps = steps
+        self.functions = functions
         self._on_delivery = on_delivery
         self._lock = threading.Lock()
         self._deliveries: list[Delivery] = []
@@ -50,12 +50,12 @@ class Invoker:
 
     def invoke(self, function_name: str, event: Any) -> Invocation:
         """Call the shim as Lambda would; an exception the shim lets out is a failed invocation."""
-        site = self.deployment.function(function_name)
+        fn = self.functions[function_name]
         with self._lock:
             self._busy += 1
         started = time.perf_counter()
         try:
-            result = local.invoke(self.steps[function_name], site.env, event)
+            result = local.invoke(fn, event)
             return Invocation(result, None, (time.perf_counter() - started) * 1000)
         except Exception as error:  # the function's error, reported like Lambda's "Unhandled"
             return Invocation(None, error, (time.perf_counter() - started) * 1000)

@@ -14,6 +14,7 @@ from compiler.emulator.invoker import Delivery, Invoker
 from compiler.emulator.schedule_time import next_fire
 from compiler.emulator.worker import Worker
 from compiler.ir import Application, Schedule
+from lambda_runtime.contract import CRON_TRIGGER_MARKER
 
 
 class Scheduler(Worker):
@@ -55,7 +56,9 @@ class Scheduler(Worker):
     def fire(self, schedule: Schedule) -> Delivery:
         """Invoke the schedule's step now, as its Scheduler target would; returns the delivery."""
         function = self._app.function(schedule.function).function_name
-        invocation = self._invoker.invoke(function, cron_event(schedule.source))
+        # What the emitted target passes as Input: the expression and the trigger's index.
+        event = {**cron_event(schedule.source), CRON_TRIGGER_MARKER: schedule.trigger_index}
+        invocation = self._invoker.invoke(function, event)
         outcome = "ok" if invocation.error is None else f"failed: {invocation.error}"
         delivery = Delivery(step=schedule.function, trigger=f"cron {schedule.source}", duration_ms=invocation.duration_ms,
                             outcome=outcome, ok=invocation.error is None)

@@ -1,13 +1,13 @@
 """DynamoDB stream batches of the state and streams tables -> state / stream trigger inputs.
 
-Which table a record comes from is read from its eventSourceARN (table names are in the
-environment); values are decoded from DynamoDB JSON without boto3. Failed records are
-reported by sequence number (`batchItemFailures`); the event source mapping bisects and retries.
+Which table a record comes from is read from its eventSourceARN and looked up in the
+function's config (a record from any other table is a failed record); which trigger it is for
+comes from the config's trigger map too. Values are decoded from DynamoDB JSON without boto3.
+Failed records are reported by sequence number (`batchItemFailures`); the event source mapping
+bisects and retries.
 """
 
 from __future__ import annotations
-
-import os
 
 from motia.types import StateTriggerInput, StreamEvent, StreamTriggerInput, TriggerInfo
 
@@ -19,7 +19,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from lambda_runtime.loader import LoadedStep
+    from lambda_runtime.hosted import HostedFunction
 
 STATE_EVENT_TYPES = {"INSERT": "created", "MODIFY": "updated", "REMOVE": "deleted"}
 STREAM_EVENT_TYPES = {"INSERT": "create", "MODIFY": "update", "REMOVE": "delete"}
@@ -30,18 +30,6 @@ def table_of(record: dict[str, Any]) -> str:
     arn = str(record.get("eventSourceARN") or "")
     _, _, rest = arn.partition(":table/")
     return rest.split("/", 1)[0]
-
-
-def table_kind(record: dict[str, Any], environ: Any = None) -> str:
-    """`state` or `streams`: by table name, else by the item's shape."""
-    env = os.environ if environ is None else environ
-    name = table_of(record)
-    if name and name == env.get(contract.ENV_STATE_TABLE):
-        return "state"
-    if name and name == env.get(contract.ENV_STREAMS_TABLE):
-        return "streams"
-    image = record["dynamodb"].get("NewImage") or record["dynamodb"].get("OldImage") or {}
-    return "streams" if contract.STREAM_NAME_ATTRIBUTE in image else "state"
 
 
 def _images(record: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
@@ -97,40 +85,37 @@ def _millis(created: Any) -> int:
     return int(seconds * 1000)
 
 
-def _stream_trigger(step: LoadedStep, item: StreamTriggerInput) -> tuple[int, Any] | None:
-    for index, trigger in enumerate(step.triggers):
-        if (
-            trigger.type == "stream"
-            and trigger.stream_name == item.stream_name
-            and trigger.group_id in (None, item.group_id)
-            and trigger.item_id in (None, item.id)
-        ):
-            return index, trigger
-    return None  # not this step's items: the filter criteria normally keep these away
-
-
-def _state_trigger(step: LoadedStep) -> tuple[int, Any] | None:
-    for index, trigger in enumerate(step.triggers):
-        if trigger.type == "state":
-            return index, trigger
-    return None
-
-
-def _run_record(step: LoadedStep, record: dict[str, Any], trace_id: str) -> None:
-    if table_kind(record) == "state":
-        found = _state_trigger(step)
-        if found is None:
+def _run_state(fn: HostedFunction, record: dict[str, Any], trace_id: str) -> None:
+    """The first of the step's state() triggers whose condition holds handles the change."""
+    if not fn.config.state_triggers:
+        raise LookupError(
+            f"step {fn.name!r} ({fn.step.file}) received a state table record but its function config "
+            "lists no state() trigger; redeploy so code and config match"
+        )
+    change = state_input(record)
+    for index in fn.config.state_triggers:
+        trigger = fn.trigger_at(index, "state")
+        ran, _ = run_triggered(fn, trigger, TriggerInfo(type="state", index=index), trace_id, change)
+        if ran:
             return
-        index, trigger = found
-        run_triggered(step, trigger, TriggerInfo(type="state", index=index), trace_id, state_input(record))
-        return
+
+
+def _run_stream(fn: HostedFunction, record: dict[str, Any], trace_id: str) -> None:
     item = stream_input(record)
-    matched = _stream_trigger(step, item)
-    if matched is None:
-        return
-    index, trigger = matched
-    info = TriggerInfo(type="stream", index=index, stream_name=item.stream_name)
-    run_triggered(step, trigger, info, trace_id, item)
+    for stream_name, group_id, item_id, index in fn.config.stream_triggers:
+        if stream_name == item.stream_name and group_id in (None, item.group_id) and item_id in (None, item.id):
+            trigger = fn.trigger_at(index, "stream")
+            info = TriggerInfo(type="stream", index=index, stream_name=item.stream_name)
+            run_triggered(fn, trigger, info, trace_id, item)
+            return
+    # not this step's items: the filter criteria normally keep these away
+
+
+def _run_record(fn: HostedFunction, record: dict[str, Any], trace_id: str) -> None:
+    if fn.config.table_kind(table_of(record)) == "state":
+        _run_state(fn, record, trace_id)
+    else:
+        _run_stream(fn, record, trace_id)
 
 
 def record_trace_id(record: dict[str, Any]) -> str | None:
@@ -139,14 +124,14 @@ def record_trace_id(record: dict[str, Any]) -> str | None:
     return image.get(contract.TRACE_ATTRIBUTE, {}).get("S") or None
 
 
-def handle(step: LoadedStep, event: dict[str, Any]) -> dict[str, Any]:
+def handle(fn: HostedFunction, event: dict[str, Any]) -> dict[str, Any]:
     failures: list[dict[str, str]] = []
     for record in event["Records"]:
         trace_id = record_trace_id(record) or new_id()
         try:
-            _run_record(step, record, trace_id)
+            _run_record(fn, record, trace_id)
         except Exception as error:
             sequence = str(record.get("dynamodb", {}).get("SequenceNumber"))
-            log_failure(step, trace_id, "state/stream handler failed; the record will be retried", error, sequence=sequence)
+            log_failure(fn, trace_id, "state/stream handler failed; the record will be retried", error, sequence=sequence)
             failures.append({"itemIdentifier": sequence})
     return {"batchItemFailures": failures}

@@ -1,4 +1,8 @@
-"""API Gateway proxy events (HTTP API payload 2.0, and REST v1) <-> ApiRequest / ApiResponse."""
+"""API Gateway proxy events (HTTP API payload 2.0, and REST v1) <-> ApiRequest / ApiResponse.
+
+Which http() trigger a request came through is looked up by its route key in the function's
+config (the compiler wrote each route's trigger index there), never re-derived from paths.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ import json
 
 from motia import runtime as motia_runtime
 from motia.invoke import handler_args
-from motia.routes import aws_route_path
 from motia.types import ApiRequest, ApiResponse, MotiaHttpArgs, MotiaHttpRequest, MotiaHttpResponse, TriggerInfo
 
 from lambda_runtime import contract
@@ -16,7 +19,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from lambda_runtime.loader import LoadedStep
+    from lambda_runtime.hosted import HostedFunction
 
 
 class MalformedBody(ValueError):
@@ -97,27 +100,17 @@ def method_of(event: dict[str, Any]) -> str:
     return str(http.get("method") or event.get("httpMethod") or "").upper()
 
 
-def _route_of(event: dict[str, Any]) -> str:
-    """`METHOD /path/{param}` as API Gateway matched it (v2 routeKey, v1 resource)."""
+def route_key(event: dict[str, Any]) -> str:
+    """`METHOD /path/{param}` as API Gateway matched it (v2 `routeKey`, v1 method + `resource`)."""
     if event.get("version") == "2.0" or "routeKey" in event:
         return str(event.get("routeKey") or "")
     return f"{method_of(event)} {event.get('resource') or ''}"
 
 
-def match_trigger(step: LoadedStep, event: dict[str, Any]) -> tuple[int, Any]:
-    """(index among the step's triggers, trigger) of the HTTP trigger this request matched."""
-    candidates = [(i, t) for i, t in enumerate(step.triggers) if t.type == "http"]
-    route = _route_of(event)
-    for index, trigger in candidates:
-        if f"{str(trigger.method).upper()} {aws_route_path(trigger.path)}" == route:
-            return index, trigger
-    method = method_of(event)
-    same_method = [(i, t) for i, t in candidates if str(t.method).upper() == method]
-    if len(same_method) == 1:
-        return same_method[0]
-    if len(candidates) == 1:
-        return candidates[0]
-    raise LookupError(f"step {step.name!r} has no HTTP trigger for route {route!r}")
+def match_trigger(fn: HostedFunction, event: dict[str, Any]) -> tuple[int, Any]:
+    """(index among the step's triggers, trigger) of the route this request came through."""
+    index = fn.config.route_trigger(route_key(event))
+    return index, fn.trigger_at(index, "http")
 
 
 def wants_streaming_args(handler: Any) -> bool:
@@ -234,9 +227,14 @@ def _trace_id(headers: dict[str, Any]) -> str:
     return new_id()
 
 
-def handle(step: LoadedStep, event: dict[str, Any]) -> dict[str, Any]:
-    """One request: 400 malformed JSON, 422 condition false, 500 handler error, else the reply."""
-    index, trigger = match_trigger(step, event)
+def handle(fn: HostedFunction, event: dict[str, Any]) -> dict[str, Any]:
+    """One request: 400 malformed JSON, 422 condition false, 500 handler error, else the reply.
+
+    A route the config does not list raises UnknownTrigger: API Gateway answers 500 and the
+    error is in the function's log (only a stale deployment sends one).
+    """
+    index, trigger = match_trigger(fn, event)
+    step = fn.step
     headers = _lower_headers(event)
     trace_id = _trace_id(headers)
     try:
@@ -245,7 +243,7 @@ def handle(step: LoadedStep, event: dict[str, Any]) -> dict[str, Any]:
         return reply(400, {"error": str(error)})
     input_value: Any = streaming_args(request) if wants_streaming_args(step.handler) else request
     info = TriggerInfo(type="http", index=index, path=trigger.path, method=str(trigger.method).upper())
-    ctx = make_context(step, info, trace_id, input_value)
+    ctx = make_context(fn, info, trace_id, input_value)
     token = motia_runtime.set_current_context(ctx)
     try:
         condition = trigger.condition
@@ -255,7 +253,7 @@ def handle(step: LoadedStep, event: dict[str, Any]) -> dict[str, Any]:
         return to_proxy_result(result, input_value if input_value is not request else None)
     except Exception as error:
         error_id = new_id()
-        log_failure(step, trace_id, "HTTP handler failed", error, error_id=error_id)
+        log_failure(fn, trace_id, "HTTP handler failed", error, error_id=error_id)
         return reply(500, {"error": str(error) or type(error).__name__, "error_id": error_id})
     finally:
         motia_runtime.reset_current_context(token)

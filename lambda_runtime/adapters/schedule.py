@@ -1,38 +1,58 @@
-"""EventBridge Scheduler targets (`{"motia_cron": expr}`) and scheduled rules -> cron handler."""
+"""EventBridge Scheduler targets (`{"motia_cron": expr, "motia_trigger": index}`) -> cron handler."""
 
 from __future__ import annotations
 
 from motia.types import TriggerInfo
 
-from lambda_runtime.contract import CRON_EVENT_MARKER
+from lambda_runtime.contract import CRON_EVENT_MARKER, CRON_TRIGGER_MARKER
 from lambda_runtime.invocation import log_failure, new_id, run_triggered
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from lambda_runtime.loader import LoadedStep
+    from lambda_runtime.hosted import HostedFunction
 
 
-def match_trigger(step: LoadedStep, event: dict[str, Any]) -> tuple[int, Any]:
-    """The cron trigger whose expression the schedule carries, else the step's first one."""
-    expression = event.get(CRON_EVENT_MARKER)
-    crons = [(i, t) for i, t in enumerate(step.triggers) if t.type == "cron"]
-    for index, trigger in crons:
-        if trigger.expression == expression:
-            return index, trigger
-    if not crons:
-        raise LookupError(f"step {step.name!r} has no cron trigger, but a schedule invoked it")
-    return crons[0]
+class UnknownSchedule(LookupError):
+    """A schedule input that names no cron trigger of the step."""
 
 
-def handle(step: LoadedStep, event: dict[str, Any]) -> None:
+def _by_expression(fn: HostedFunction, event: dict[str, Any]) -> int:
+    """Schedules deployed before `motia_trigger` existed carry only the expression; a scheduled
+    rule of the user's own carries neither, which is unambiguous only for a single cron trigger."""
+    crons = [i for i, t in enumerate(fn.step.triggers) if t.type == "cron"]
+    if CRON_EVENT_MARKER in event:
+        matching = [i for i in crons if fn.step.triggers[i].expression == event[CRON_EVENT_MARKER]]
+    else:
+        matching = crons if len(crons) == 1 else []
+    if not matching:
+        expressions = ", ".join(repr(fn.step.triggers[i].expression) for i in crons) or "none"
+        raise UnknownSchedule(
+            f"step {fn.name!r} ({fn.step.file}) has no cron trigger for this schedule "
+            f"(input {CRON_EVENT_MARKER}={event.get(CRON_EVENT_MARKER)!r}; its cron triggers: {expressions}); "
+            f"redeploy so each schedule passes {{{CRON_TRIGGER_MARKER!r}: <index>}}"
+        )
+    return matching[0]
+
+
+def match_trigger(fn: HostedFunction, event: dict[str, Any]) -> tuple[int, Any]:
+    """The cron trigger the schedule names by index (or, for older inputs, by expression)."""
+    index = event.get(CRON_TRIGGER_MARKER)
+    if index is None:
+        index = _by_expression(fn, event)
+    elif isinstance(index, bool) or not isinstance(index, int):
+        raise UnknownSchedule(f"step {fn.name!r}: schedule input {CRON_TRIGGER_MARKER}={index!r} is not a trigger index")
+    return index, fn.trigger_at(index, "cron")
+
+
+def handle(fn: HostedFunction, event: dict[str, Any]) -> None:
     """Runs the handler with no input; an exception propagates so the scheduler retries."""
-    index, trigger = match_trigger(step, event)
+    index, trigger = match_trigger(fn, event)
     trace_id = new_id()
     info = TriggerInfo(type="cron", index=index, expression=trigger.expression)
     try:
-        run_triggered(step, trigger, info, trace_id, None)
+        run_triggered(fn, trigger, info, trace_id, None)
     except Exception as error:
-        log_failure(step, trace_id, "cron handler failed", error, expression=trigger.expression)
+        log_failure(fn, trace_id, "cron handler failed", error, expression=trigger.expression)
         raise

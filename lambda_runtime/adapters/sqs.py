@@ -3,12 +3,13 @@
 Reports only failed records (`batchItemFailures`, the event source mapping has
 ReportBatchItemFailures). In a FIFO queue, once a record of a message group fails, the later
 records of that group are reported failed without running, so the group keeps its order.
+Which queue() trigger a record belongs to is looked up by its queue's name in the function's
+config; a record from a queue the config does not list is a failed record.
 """
 
 from __future__ import annotations
 
 import json
-import os
 
 from motia.types import TriggerInfo
 
@@ -19,7 +20,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from lambda_runtime.loader import LoadedStep
+    from lambda_runtime.hosted import HostedFunction
 
 
 class QueueMessage:
@@ -71,34 +72,9 @@ def parse_record(record: dict[str, Any]) -> QueueMessage:
     )
 
 
-def _queue_topics() -> dict[str, str]:
-    raw = os.environ.get(contract.ENV_QUEUE_TOPICS)
-    return json.loads(raw) if raw else {}
-
-
-def topic_of(message: QueueMessage, step: LoadedStep, queue_topics: dict[str, str]) -> str | None:
-    """The Motia topic: the queue's subscription (emitter env), else the motia_topic attribute."""
-    topic = queue_topics.get(message.queue_name) or message.attributes.get(contract.ATTR_TOPIC)
-    if topic:
-        return topic
-    queue_triggers = step.triggers_of("queue")
-    return queue_triggers[0].topic if len(queue_triggers) == 1 else None
-
-
-def _trigger_for(step: LoadedStep, topic: str | None) -> tuple[int, Any]:
-    for index, trigger in enumerate(step.triggers):
-        if trigger.type == "queue" and (topic is None or trigger.topic == topic):
-            return index, trigger
-    raise LookupError(
-        f"step {step.name!r} does not subscribe to topic {topic!r}; its queue triggers: "
-        f"{', '.join(repr(t.topic) for t in step.triggers_of('queue')) or 'none'}"
-    )
-
-
-def handle(step: LoadedStep, event: dict[str, Any]) -> dict[str, Any]:
+def handle(fn: HostedFunction, event: dict[str, Any]) -> dict[str, Any]:
     failures: list[dict[str, str]] = []
     failed_groups: set[str] = set()
-    queue_topics = _queue_topics()
     for record in event["Records"]:
         message = parse_record(record)
         if message.group_id is not None and message.group_id in failed_groups:
@@ -106,12 +82,12 @@ def handle(step: LoadedStep, event: dict[str, Any]) -> dict[str, Any]:
             continue
         trace_id = message.attributes.get(contract.ATTR_TRACE_ID) or new_id()
         try:
-            topic = topic_of(message, step, queue_topics)
-            index, trigger = _trigger_for(step, topic)
+            index = fn.config.queue_trigger(message.queue_name)
+            trigger = fn.trigger_at(index, "queue")
             info = TriggerInfo(type="queue", index=index, topic=trigger.topic)
-            run_triggered(step, trigger, info, trace_id, message.data)
+            run_triggered(fn, trigger, info, trace_id, message.data)
         except Exception as error:
-            log_failure(step, trace_id, "queue handler failed; the message will be retried", error, message_id=message.message_id)
+            log_failure(fn, trace_id, "queue handler failed; the message will be retried", error, message_id=message.message_id)
             failures.append({"itemIdentifier": message.message_id})
             if message.group_id is not None:
                 failed_groups.add(message.group_id)

@@ -10,7 +10,10 @@ from typing import Any, Iterator
 import pytest
 
 from lambda_runtime import aws_clients, loader
+from lambda_runtime.function_config import FunctionConfig
+from lambda_runtime.hosted import HostedFunction
 from lambda_runtime.loader import LoadedStep
+from motia.routes import aws_route_path
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 STEPS_ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "shim_steps"
@@ -32,10 +35,34 @@ def load_step(relative: str, name: str) -> LoadedStep:
     return loader.pick_step(step_module(relative), name, relative)
 
 
-@pytest.fixture(autouse=True)
-def _tables_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MOTIA_STATE_TABLE", STATE_TABLE)
-    monkeypatch.setenv("MOTIA_STREAMS_TABLE", STREAMS_TABLE)
+def queue_names(step: str, topic: str) -> tuple[str, str]:
+    """The fixture events' queue names for a subscription: standard and FIFO."""
+    name = f"shim-test-{step}-{topic.replace('.', '-')}"
+    return name, f"{name}.fifo"
+
+
+def config_for(step: LoadedStep, **overrides: Any) -> FunctionConfig:
+    """The config the compiler would write for a fixture step, with the fixture events' names."""
+    triggers = list(enumerate(step.triggers))
+    fields: dict[str, Any] = {
+        "app": "shim-test",
+        "step_file": step.file,
+        "step_name": step.name,
+        "topics": {topic: () for topic in step.enqueues},
+        "state_table": STATE_TABLE,
+        "streams_table": STREAMS_TABLE,
+        "routes": {f"{str(t.method).upper()} {aws_route_path(t.path)}": i for i, t in triggers if t.type == "http"},
+        "queues": {name: i for i, t in triggers if t.type == "queue" for name in queue_names(step.name, t.topic)},
+        "state_triggers": tuple(i for i, t in triggers if t.type == "state"),
+        "stream_triggers": tuple((t.stream_name, t.group_id, t.item_id, i) for i, t in triggers if t.type == "stream"),
+    }
+    return FunctionConfig(**{**fields, **overrides})
+
+
+def hosted(relative: str, name: str, **overrides: Any) -> HostedFunction:
+    """A fixture step hosted with the config the compiler would give it."""
+    step = load_step(relative, name)
+    return HostedFunction(step, config_for(step, **overrides))
 
 
 @pytest.fixture

@@ -1,22 +1,27 @@
-"""The entry handler end to end on moto: environment -> step -> adapters -> SNS/SQS/DynamoDB."""
+"""The entry handler end to end on moto: MOTIA_FUNCTION -> step -> adapters -> SNS/SQS/DynamoDB."""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from typing import Any, Iterator, get_args
 
 import pytest
 
+from compiler.ir import TriggerKind
 from lambda_runtime import entry
-from lambda_runtime.events import UnrecognisedEvent
+from lambda_runtime.events import EVENT_KINDS, UnrecognisedEvent
+from lambda_runtime.function_config import FunctionConfig, InvalidFunctionConfig
 from lambda_runtime.state_store import DynamoStateStore
 from lambda_runtime.stream_store import DynamoStreamStore
 from motia import runtime as motia_runtime
-from tests.lambda_runtime.conftest import STEPS_ROOT, event
+from tests.lambda_runtime.conftest import STATE_TABLE, STEPS_ROOT, STREAMS_TABLE, config_for, event, load_step, queue_names
+
+
+TOPIC_ARNS: dict[str, Any] = {}  # what the `topics` fixture created, for the function's config
 
 
 @pytest.fixture
-def topics(aws: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+def topics(aws: Any) -> Iterator[dict[str, list[str]]]:
     """order.created (standard, 2 subscriber queues) and order.fifo (FIFO, 1 queue), raw delivery."""
     sns, sqs = aws.client("sns"), aws.client("sqs")
     standard = sns.create_topic(Name="shim-order-created")["TopicArn"]
@@ -32,20 +37,23 @@ def topics(aws: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
             queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
             sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
             queues[topic].append(url)
-    monkeypatch.setenv("MOTIA_TOPIC_ARNS", json.dumps({"order.created": [standard], "order.fifo": [fifo]}))
-    monkeypatch.setenv("MOTIA_FIFO_TOPIC_ARNS", json.dumps([fifo]))
-    return queues
+    TOPIC_ARNS.update({"order.created": ((standard, False),), "order.fifo": ((fifo, True),)})
+    yield queues
+    TOPIC_ARNS.clear()
 
 
 @pytest.fixture
 def function(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Configure the function's environment for a step, as the CDK emitter does."""
+    """Set MOTIA_FUNCTION for a fixture step, as the CDK emitter does; returns its config."""
 
-    def configure(file: str, name: str) -> None:
+    def configure(file: str, name: str) -> FunctionConfig:
+        step = load_step(file, name)
+        topics = {topic: TOPIC_ARNS.get(topic, ()) for topic in step.enqueues}
+        config = config_for(step, topics=topics)
         monkeypatch.setenv("MOTIA_CODE_ROOT", str(STEPS_ROOT))
-        monkeypatch.setenv("MOTIA_STEP_FILE", file)
-        monkeypatch.setenv("MOTIA_STEP_NAME", name)
+        monkeypatch.setenv("MOTIA_FUNCTION", config.to_json())
         entry.reset()
+        return config
 
     yield configure
     entry.reset()
@@ -109,27 +117,63 @@ def test_rejects_enqueue_to_undeclared_topic_naming_step_and_topics(aws: Any, to
     assert "'Publisher'" in error and "'order.secret'" in error and "'order.created', 'order.fifo'" in error
 
 
-def test_fails_legacy_emit_record_when_declared_topic_has_no_sns_topic(aws: Any, function: Any) -> None:
-    function("steps/legacy_step.py", "LegacyAudit")
+def queue_record(step: str, topic: str) -> dict[str, Any]:
+    """The first record of sqs_raw.json, as delivered by `step`'s own queue for `topic`."""
     record = event("sqs_raw.json")["Records"][0]
+    record["eventSourceARN"] = f"arn:aws:sqs:us-east-1:123456789012:{queue_names(step, topic)[0]}"
+    return record
+
+
+def test_fails_legacy_emit_record_when_declared_topic_has_no_sns_topic(aws: Any, function: Any, capsys: Any) -> None:
+    function("steps/legacy_step.py", "LegacyAudit")
+    record = queue_record("LegacyAudit", "legacy.in")
     del record["messageAttributes"]["motia_topic"]
     result = entry.handler({"Records": [record]}, None)
     # legacy.out is declared but this test stack has no SNS topic for it: the record fails loudly
     assert result == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    assert "declares topic 'legacy.out' but its function config" in capsys.readouterr().out
 
 
 def test_queue_step_writes_state_and_streams(aws: Any, topics: Any, function: Any) -> None:
     function("steps/enqueue_step.py", "Remember")
-    record = event("sqs_raw.json")["Records"][0]
+    record = queue_record("Remember", "order.created")
     record["body"] = json.dumps({"id": "o-9", "title": "ship", "total": 3.25})
     assert entry.handler({"Records": [record]}, None) == {"batchItemFailures": []}
     assert entry.handler({"Records": [record]}, None) == {"batchItemFailures": []}
-    assert DynamoStateStore().get("orders", "o-9") == {"id": "o-9", "title": "ship", "total": 3.25}
-    assert DynamoStateStore().get("counters", "orders") == {"count": 2}
-    assert DynamoStreamStore().get("todos", "inbox", "o-9") == {"title": "ship", "done": False}
+    assert DynamoStateStore(STATE_TABLE).get("orders", "o-9") == {"id": "o-9", "title": "ship", "total": 3.25}
+    assert DynamoStateStore(STATE_TABLE).get("counters", "orders") == {"count": 2}
+    assert DynamoStreamStore(STREAMS_TABLE).get("todos", "inbox", "o-9") == {"title": "ship", "done": False}
 
 
 def test_fails_on_unrecognised_event(function: Any) -> None:
     function("steps/queue_step.py", "NoArgs")
     with pytest.raises(UnrecognisedEvent, match="keys: hello"):
         entry.handler({"hello": "world"}, None)
+
+
+def test_rejects_event_kind_without_an_adapter() -> None:
+    with pytest.raises(UnrecognisedEvent, match="no adapter for 'kinesis' events"):
+        entry.adapter("kinesis")
+
+
+def test_every_event_kind_and_trigger_type_has_an_adapter() -> None:
+    kinds = set(EVENT_KINDS)
+    assert set(entry.ADAPTERS) == kinds
+    assert set(entry.TRIGGER_EVENTS) == set(get_args(TriggerKind)) and set(entry.TRIGGER_EVENTS.values()) <= kinds
+    for kind in kinds:
+        assert callable(entry.adapter(kind))
+
+
+def test_cold_start_parses_config_installs_runtime_and_preloads_adapters(function: Any) -> None:
+    config = function("steps/multi_step.py", "Multi")
+    fn = entry.load()
+    assert fn.config == config and fn.step.name == "Multi"
+    assert motia_runtime.installed() is fn.runtime and fn.runtime.config is fn.config
+    assert entry.load() is fn  # once per container
+
+
+def test_fails_cold_start_naming_the_variable_when_config_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MOTIA_FUNCTION", raising=False)
+    entry.reset()
+    with pytest.raises(InvalidFunctionConfig, match="MOTIA_FUNCTION is not set"):
+        entry.load()

@@ -59,3 +59,31 @@ def test_shim_entry_imports_neither_boto3_nor_pydantic_nor_asyncio() -> None:
 def test_new_ids_are_uuid_shaped_and_distinct() -> None:
     first, second = new_id(), new_id()
     assert first != second and len(first) == 36 and first.count("-") == 4
+
+
+def test_each_thread_runs_awaitables_on_its_own_loop_closed_when_the_thread_ends() -> None:
+    import asyncio
+    import gc
+    import threading
+
+    from lambda_runtime.invocation import resolve
+
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    async def which_loop() -> asyncio.AbstractEventLoop:
+        await asyncio.sleep(0)
+        return asyncio.get_running_loop()
+
+    def run() -> None:
+        loops.append(resolve(which_loop()))
+        loops.append(resolve(which_loop()))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    gc.collect()
+    assert loops[0] is loops[1] and loops[2] is loops[3]  # one loop per thread, reused
+    assert loops[0] is not loops[2]
+    assert all(loop.is_closed() for loop in loops)  # no leaked self-pipe sockets

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from lambda_runtime import loader
+from lambda_runtime.function_config import FunctionConfig
 from lambda_runtime.loader import StepImportError, StepLoadError
 from tests.lambda_runtime.conftest import STEPS_ROOT, load_step
 
@@ -36,9 +37,16 @@ def test_rejects_missing_file() -> None:
         loader.import_step_file(str(STEPS_ROOT), "steps/missing.py")
 
 
-def test_fails_when_environment_lacks_step() -> None:
-    with pytest.raises(StepLoadError, match="MOTIA_STEP_FILE and MOTIA_STEP_NAME"):
-        loader.load_from_environment({})
+def test_loads_the_step_its_config_names() -> None:
+    config = FunctionConfig(step_file="steps/queue_step.py", step_name="OneArg")
+    step = loader.load_step(config, str(STEPS_ROOT))
+    assert (step.name, step.file) == ("OneArg", "steps/queue_step.py")
+
+
+def test_fails_when_config_names_a_step_the_file_lacks() -> None:
+    config = FunctionConfig(step_file="steps/queue_step.py", step_name="Gone")
+    with pytest.raises(StepLoadError, match="no step named 'Gone' \\(the function config's step name\\)"):
+        loader.load_step(config, str(STEPS_ROOT))
 
 
 def test_code_root_defaults_to_package_parent(monkeypatch: pytest.MonkeyPatch) -> None:

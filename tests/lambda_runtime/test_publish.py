@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from lambda_runtime.publish import EnqueueNotAllowed, check_declared, deduplication_id, is_fifo, topic_arns
+from lambda_runtime.publish import EnqueueNotAllowed, check_declared, deduplication_id, publish
 
 
 def test_deduplication_id_is_stable_per_message_and_distinguishes_repeats() -> None:
@@ -20,8 +22,15 @@ def test_rejects_undeclared_and_missing_topics() -> None:
         check_declared("S", None, ("a",))
 
 
-def test_topic_arns_and_fifo_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MOTIA_TOPIC_ARNS", '{"a": ["arn:1", "arn:2.fifo"], "b": "arn:3"}')
-    monkeypatch.setenv("MOTIA_FIFO_TOPIC_ARNS", '["arn:1"]')
-    assert topic_arns("a") == ["arn:1", "arn:2.fifo"] and topic_arns("b") == ["arn:3"] and topic_arns("c") == []
-    assert is_fifo("arn:1") and is_fifo("arn:2.fifo") and not is_fifo("arn:3")
+def test_publishes_to_every_arn_of_the_topic_with_fifo_ids_only_on_fifo_topics(aws: Any) -> None:
+    sns = aws.client("sns")
+    standard = sns.create_topic(Name="pub-standard")["TopicArn"]
+    fifo = sns.create_topic(Name="pub-fifo.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+    topics = {"a": ((standard, False), (fifo, True))}
+    ids = publish("S", "trace", {"topic": "a", "data": {"n": 1}}, topics, {})
+    assert len(ids) == 2  # a FIFO publish without group and deduplication ids would have failed
+
+
+def test_fails_when_the_config_has_no_sns_topic_for_a_declared_topic() -> None:
+    with pytest.raises(RuntimeError, match="declares topic 'a' but its function config \\(MOTIA_FUNCTION\\) has no SNS topic"):
+        publish("S", "trace", {"topic": "a", "data": {}}, {"a": ()}, {})

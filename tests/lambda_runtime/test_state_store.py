@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from lambda_runtime.adapters.dynamodb import state_input
-from lambda_runtime.state_store import DynamoStateStore
+from lambda_runtime.state_store import DynamoStateStore, NoTable
 from tests.lambda_runtime.conftest import STATE_TABLE
 
 
@@ -23,7 +25,7 @@ def stream_records(boto3: Any, table: str) -> list[dict[str, Any]]:
 
 
 def test_round_trips_nested_values_and_deletes(aws: Any) -> None:
-    store = DynamoStateStore()
+    store = DynamoStateStore(STATE_TABLE)
     value = {"total": 12.5, "items": [{"sku": "a", "qty": 2}], "paid": False, "note": None}
     assert store.set("orders", "o-1", value) == value
     assert store.get("orders", "o-1") == value
@@ -33,7 +35,7 @@ def test_round_trips_nested_values_and_deletes(aws: Any) -> None:
 
 
 def test_update_ops_groups_and_clear(aws: Any) -> None:
-    store = DynamoStateStore()
+    store = DynamoStateStore(STATE_TABLE)
     assert store.update("counters", "c", [{"type": "increment", "path": "n", "by": 1}]) == {"n": 1}
     assert store.update("counters", "c", [{"type": "increment", "path": "n", "by": 0.5}]) == {"n": 1.5}
     store.set("orders", "o-2", 2)
@@ -45,7 +47,7 @@ def test_update_ops_groups_and_clear(aws: Any) -> None:
 
 
 def test_writes_produce_the_stream_records_the_adapter_reads(aws: Any) -> None:
-    store = DynamoStateStore()
+    store = DynamoStateStore(STATE_TABLE)
     store.set("orders", "o-1", {"total": 1.25})
     store.update("orders", "o-1", [{"type": "set", "path": "total", "value": 2}])
     store.delete("orders", "o-1")
@@ -62,7 +64,7 @@ def test_writes_carry_the_writers_trace_id_to_the_state_trigger(aws: Any) -> Non
     from motia import FlowContext, TriggerInfo
     from motia.runtime import reset_current_context, set_current_context
 
-    store = DynamoStateStore()
+    store = DynamoStateStore(STATE_TABLE)
     store.set("orders", "outside", 1)  # no invocation in progress: no trace to carry
     token = set_current_context(FlowContext(trigger=TriggerInfo(type="http"), trace_id="trace-9"))
     try:
@@ -72,3 +74,8 @@ def test_writes_carry_the_writers_trace_id_to_the_state_trigger(aws: Any) -> Non
     finally:
         reset_current_context(token)
     assert [record_trace_id(r) for r in stream_records(aws, STATE_TABLE)] == [None, "trace-9", "trace-9", None]
+
+
+def test_fails_naming_the_missing_table_when_the_config_has_none() -> None:
+    with pytest.raises(NoTable, match="deployed without a state table"):
+        DynamoStateStore(None).get("g", "k")

@@ -12,12 +12,14 @@ from typing import Any, Iterator
 import pytest
 
 from lambda_runtime import entry, loader, local, step_import
+from lambda_runtime.hosted import HostedFunction
 from lambda_runtime.step_import import StepImportError, import_step_file, step_module_name
 from tests.compiler.projects import step_source, write_project
 from tests.conftest import FIXTURE_PROJECTS, REPO
-from tests.lambda_runtime.conftest import event
+from tests.lambda_runtime.conftest import config_for, event
 
 PROJECT = FIXTURE_PROJECTS / "relative_imports"
+SQS_EVENT_QUEUE = "shim-test-ProcessOrder-order-created"  # the queue of tests/events/sqs_raw.json
 STEP_FILES = {
     "CreateOrder": "steps/orders/create_order_step.py",
     "ShipOrder": "steps/orders/ship_order_step.py",
@@ -124,11 +126,15 @@ def test_loader_and_emulator_import_through_this_module() -> None:
 
 @pytest.fixture
 def shim(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Load a fixture step as a Lambda cold start does: MOTIA_CODE_ROOT is the project."""
+    """Load a fixture step as a Lambda cold start does, the code root being the project."""
     monkeypatch.setenv("MOTIA_CODE_ROOT", str(PROJECT))
 
-    def load(name: str) -> loader.LoadedStep:
-        return loader.load_from_environment({"MOTIA_STEP_FILE": STEP_FILES[name], "MOTIA_STEP_NAME": name})
+    def load(name: str) -> HostedFunction:
+        relative = STEP_FILES[name]
+        step = loader.pick_step(import_step_file(loader.code_root(), relative), name, relative)
+        # The fixture SQS event's queue feeds every queue trigger here.
+        queues = {SQS_EVENT_QUEUE: i for i, t in enumerate(step.triggers) if t.type == "queue"}
+        return HostedFunction(step, config_for(step, queues=queues))
 
     yield load
 

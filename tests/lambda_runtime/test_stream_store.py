@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambda_runtime.adapters.dynamodb import stream_input, table_kind
+from lambda_runtime.adapters.dynamodb import stream_input, table_of
 from lambda_runtime.stream_store import DynamoStreamStore
 from tests.lambda_runtime.conftest import STREAMS_TABLE
 from tests.lambda_runtime.test_state_store import stream_records
 
 
 def test_round_trips_items_groups_and_deletes(aws: Any) -> None:
-    store = DynamoStreamStore()
+    store = DynamoStreamStore(STREAMS_TABLE)
     store.set("todos", "inbox", "t-1", {"title": "a", "score": 0.75})
     store.set("todos", "done", "t-2", {"title": "b"})
     store.set("other", "x", "o-1", 1)
@@ -26,11 +26,11 @@ def test_round_trips_items_groups_and_deletes(aws: Any) -> None:
 
 
 def test_writes_produce_stream_trigger_inputs(aws: Any) -> None:
-    store = DynamoStreamStore()
+    store = DynamoStreamStore(STREAMS_TABLE)
     store.set("todos", "inbox", "t-1", {"title": "a"})
     store.delete("todos", "inbox", "t-1")
     records = stream_records(aws, STREAMS_TABLE)
-    assert {table_kind(r) for r in records} == {"streams"}
+    assert {table_of(r) for r in records} == {STREAMS_TABLE}
     items = [stream_input(r) for r in records]
     assert [(i.stream_name, i.group_id, i.id, i.event.type, i.event.data) for i in items] == [
         ("todos", "inbox", "t-1", "create", {"title": "a"}),

@@ -12,6 +12,7 @@ import pytest
 from compiler import ir
 from compiler.emit.stack import EMIT_ORDER, EMITTERS, NOT_EMITTED
 from compiler.synth import synthesize
+from lambda_runtime.function_config import FunctionConfig
 from tests.compiler.emit.ir_fixtures import PREFIX, every_kind, write_project
 
 aws_cdk = pytest.importorskip("aws_cdk")
@@ -71,26 +72,56 @@ def test_one_function_per_step_with_runtime_memory_timeout_and_handler(template:
     })
 
 
-def test_function_environment_follows_the_runtime_contract(template_json: dict[str, Any]) -> None:
-    fn = template_json["Resources"][logical_id(template_json, "AWS::Lambda::Function", "StepshiporderFunction")]
-    env = fn["Properties"]["Environment"]["Variables"]
-    assert env["MOTIA_STEP_FILE"] == "steps/ship_order_step.py"
-    assert env["MOTIA_STEP_NAME"] == "ship-order"
-    assert env["MOTIA_APP"] == PREFIX
-    assert env["MOTIA_QUEUE_TOPICS"] == json.dumps(
-        {f"{PREFIX}-ship-order-order-created": "order.created"}, separators=(",", ":"))
-    assert env["MOTIA_STATE_TABLE"] == {"Ref": logical_id(template_json, "AWS::DynamoDB::Table", "Tablestate")}
-    assert env["MOTIA_STREAMS_TABLE"] == {"Ref": logical_id(template_json, "AWS::DynamoDB::Table", "Tablestreams")}
+def rendered(value: Any) -> str:
+    """A template string value with each `{"Ref": id}` shown as `<id>` (Fn::Join flattened)."""
+    if isinstance(value, str):
+        return value
+    if "Ref" in value:
+        return f"<{value['Ref']}>"
+    separator, parts = value["Fn::Join"]
+    return str(separator).join(rendered(part) for part in parts)
 
 
-def test_topic_arns_in_environment_name_fifo_topics(template_json: dict[str, Any]) -> None:
-    fn = template_json["Resources"][logical_id(template_json, "AWS::Lambda::Function", "StepcreateorderFunction")]
+def function_config(template_json: dict[str, Any], fragment: str) -> FunctionConfig:
+    fn = template_json["Resources"][logical_id(template_json, "AWS::Lambda::Function", fragment)]
     env = fn["Properties"]["Environment"]["Variables"]
-    fifo_ref = {"Ref": logical_id(template_json, "AWS::SNS::Topic", "TopicFifopaymentrequested")}
-    std_ref = {"Ref": logical_id(template_json, "AWS::SNS::Topic", "Topicordercreated")}
-    assert env["MOTIA_FIFO_TOPIC_ARNS"] == {"Fn::Join": ["", ['["', fifo_ref, '"]']]}
-    assert env["MOTIA_TOPIC_ARNS"] == {"Fn::Join": ["", [
-        '{"order.created":["', std_ref, '"],"payment.requested":["', fifo_ref, '"]}']]}
+    assert set(env) == {"MOTIA_FUNCTION"}  # the whole contract in one variable
+    return FunctionConfig.from_json(rendered(env["MOTIA_FUNCTION"]))
+
+
+def test_function_environment_is_one_function_config(template_json: dict[str, Any]) -> None:
+    config = function_config(template_json, "StepshiporderFunction")
+    assert (config.step_file, config.step_name, config.app) == ("steps/ship_order_step.py", "ship-order", PREFIX)
+    assert config.queues == {f"{PREFIX}-ship-order-order-created": 0}
+    assert config.state_table == f"<{logical_id(template_json, 'AWS::DynamoDB::Table', 'Tablestate')}>"
+    assert config.streams_table == f"<{logical_id(template_json, 'AWS::DynamoDB::Table', 'Tablestreams')}>"
+
+
+def test_function_config_maps_each_trigger_to_its_index(template_json: dict[str, Any]) -> None:
+    app = every_kind(Path("/nowhere"))
+    for fn in app.functions:
+        config = function_config(template_json, "Step" + "".join(c for c in fn.name if c.isalnum()) + "Function")
+        assert config.routes == {f"{r.method} {r.path}": r.trigger_index for r in app.routes if r.function == fn.name}
+        assert config.queues == {q.queue_name: q.trigger_index for q in app.queues if q.function == fn.name}
+        assert config.state_triggers == tuple(i for t in app.state_triggers if t.function == fn.name for i in t.trigger_indexes)
+        assert config.stream_triggers == tuple(
+            (t.stream, t.group_id, t.item_id, t.trigger_index) for t in app.stream_triggers if t.function == fn.name)
+
+
+def test_function_config_topic_arns_say_which_are_fifo(template_json: dict[str, Any]) -> None:
+    config = function_config(template_json, "StepcreateorderFunction")
+    fifo_ref = logical_id(template_json, "AWS::SNS::Topic", "TopicFifopaymentrequested")
+    std_ref = logical_id(template_json, "AWS::SNS::Topic", "Topicordercreated")
+    assert config.topics == {"order.created": ((f"<{std_ref}>", False),), "payment.requested": ((f"<{fifo_ref}>", True),)}
+
+
+def test_every_function_environment_stays_far_below_lambdas_4_kb(template_json: dict[str, Any]) -> None:
+    for fn in resources(template_json, "AWS::Lambda::Function").values():
+        env = fn["Properties"]["Environment"]["Variables"]
+        # Refs resolve to ARNs of at most ~100 characters: count each as 100.
+        text = rendered(env["MOTIA_FUNCTION"])
+        size = len(text) + text.count("<") * 100
+        assert size < 1024, (fn["Properties"]["FunctionName"], size)
 
 
 def test_all_functions_share_one_code_asset(template_json: dict[str, Any]) -> None:
@@ -175,7 +206,7 @@ def test_cron_becomes_a_scheduler_schedule_with_retries_and_dlq(template_json: d
         "ScheduleExpression": "cron(0 2 * * ? *)",
         "ScheduleExpressionTimezone": "UTC",
         "Target": {
-            "Input": json.dumps({"motia_cron": "0 2 * * *"}, separators=(",", ":")),
+            "Input": json.dumps({"motia_cron": "0 2 * * *", "motia_trigger": 0}, separators=(",", ":")),
             "DeadLetterConfig": {"Arn": {"Fn::GetAtt": [dlq, "Arn"]}},
             "RetryPolicy": {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600},
         },

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from lambda_runtime.adapters import dynamodb
-from tests.lambda_runtime.conftest import event, load_step, step_module
+from tests.lambda_runtime.conftest import event, hosted, step_module
 
 MULTI = "steps/multi_step.py"
 
@@ -18,7 +20,7 @@ def seen() -> list:
 
 
 def test_state_records_become_created_updated_deleted_inputs(seen: list) -> None:
-    result = dynamodb.handle(load_step(MULTI, "Multi"), event("dynamodb_state.json"))
+    result = dynamodb.handle(hosted(MULTI, "Multi"), event("dynamodb_state.json"))
     assert result == {"batchItemFailures": []}
     assert seen == [
         ("state", "orders", "o-1", "created", None, {"total": 12.5, "qty": 3, "tags": ["a", True, None]}),
@@ -28,7 +30,7 @@ def test_state_records_become_created_updated_deleted_inputs(seen: list) -> None
 
 
 def test_stream_records_of_other_groups_are_skipped(seen: list) -> None:
-    result = dynamodb.handle(load_step(MULTI, "Multi"), event("dynamodb_streams.json"))
+    result = dynamodb.handle(hosted(MULTI, "Multi"), event("dynamodb_streams.json"))
     assert result == {"batchItemFailures": []}
     assert seen == [
         ("stream", "todos", "inbox", "t-1", "create", {"title": "write tests", "done": False}, None),
@@ -43,20 +45,36 @@ def test_stream_input_timestamp_and_dict_access() -> None:
     assert item["group_id"] == "inbox" and item["groupId"] == "inbox"
 
 
-def test_table_kind_from_key_shape_when_arn_is_unknown() -> None:
-    record = event("dynamodb_streams.json")["Records"][0]
-    record["eventSourceARN"] = "arn:aws:dynamodb:us-east-1:1:table/other/stream/x"
-    assert dynamodb.table_kind(record, {}) == "streams"
-    assert dynamodb.table_kind(event("dynamodb_state.json")["Records"][0], {}) == "state"
+def test_fails_records_from_a_table_the_config_does_not_name(seen: list, capsys: pytest.CaptureFixture[str]) -> None:
+    batch = event("dynamodb_streams.json")
+    for record in batch["Records"]:
+        record["eventSourceARN"] = "arn:aws:dynamodb:us-east-1:1:table/other/stream/x"
+    result = dynamodb.handle(hosted(MULTI, "Multi"), batch)
+    sequences = [r["dynamodb"]["SequenceNumber"] for r in batch["Records"]]
+    assert result == {"batchItemFailures": [{"itemIdentifier": s} for s in sequences]}
+    assert seen == []  # never guessed from the item's shape
+    logged = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert "table 'other'" in logged["error"] and "'shim-test-state', 'shim-test-streams'" in logged["error"]
+
+
+def test_fails_state_records_when_the_config_lists_no_state_trigger(seen: list) -> None:
+    result = dynamodb.handle(hosted(MULTI, "Multi", state_triggers=()), event("dynamodb_state.json"))
+    assert len(result["batchItemFailures"]) == 3 and seen == []
+
+
+def test_stream_trigger_comes_from_the_config_not_the_step_file(seen: list) -> None:
+    # The config no longer lists the inbox stream trigger: its records are not this function's.
+    result = dynamodb.handle(hosted(MULTI, "Multi", stream_triggers=(("todos", "done", None, 6),)), event("dynamodb_streams.json"))
+    assert result == {"batchItemFailures": []} and seen == []
 
 
 def test_fails_only_the_records_whose_handler_raised(seen: list, monkeypatch: pytest.MonkeyPatch) -> None:
-    step = load_step(MULTI, "Multi")
+    fn = hosted(MULTI, "Multi")
 
     def handler(change, ctx):
         if change.event_type == "updated":
             raise RuntimeError("cannot")
 
-    monkeypatch.setattr(step, "handler", handler)
-    result = dynamodb.handle(step, event("dynamodb_state.json"))
+    monkeypatch.setattr(fn.step, "handler", handler)
+    result = dynamodb.handle(fn, event("dynamodb_state.json"))
     assert result == {"batchItemFailures": [{"itemIdentifier": "222"}]}

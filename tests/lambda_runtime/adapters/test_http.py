@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from lambda_runtime.adapters import http
-from tests.lambda_runtime.conftest import event, load_step, step_module
+from lambda_runtime.function_config import UnknownTrigger
+from tests.lambda_runtime.conftest import event, hosted, step_module
 
 API = "steps/orders/api_step.py"
 
@@ -19,7 +20,7 @@ def body_of(result: dict[str, Any]) -> Any:
 
 
 def test_v2_request_reaches_handler_with_params_query_headers_and_json_body() -> None:
-    result = http.handle(load_step(API, "CreateOrder"), event("apigw_v2_post.json"))
+    result = http.handle(hosted(API, "CreateOrder"), event("apigw_v2_post.json"))
     assert result["statusCode"] == 201
     assert result["headers"]["x-step"] == "create-order"
     assert result["headers"]["content-type"] == "application/json"
@@ -34,7 +35,7 @@ def test_v2_request_reaches_handler_with_params_query_headers_and_json_body() ->
 
 
 def test_v1_rest_event_with_multi_value_query_and_headers() -> None:
-    result = http.handle(load_step(API, "CreateOrder"), event("apigw_v1.json"))
+    result = http.handle(hosted(API, "CreateOrder"), event("apigw_v1.json"))
     body = body_of(result)
     assert body["id"] == "order-5"
     assert body["total"] == 3
@@ -43,7 +44,7 @@ def test_v1_rest_event_with_multi_value_query_and_headers() -> None:
 
 
 def test_base64_json_body_is_decoded() -> None:
-    result = http.handle(load_step(API, "CreateOrder"), event("apigw_v2_base64.json"))
+    result = http.handle(hosted(API, "CreateOrder"), event("apigw_v2_base64.json"))
     assert body_of(result)["total"] == 4
 
 
@@ -51,13 +52,13 @@ def test_base64_binary_body_reaches_handler_as_bytes() -> None:
     raw = event("apigw_v2_base64.json")
     raw["headers"] = {"content-type": "application/octet-stream"}
     raw["body"] = base64.b64encode(b"\x00\x01\xff").decode()
-    assert body_of(http.handle(load_step(API, "CreateOrder"), raw))["body"] == "0001ff"
+    assert body_of(http.handle(hosted(API, "CreateOrder"), raw))["body"] == "0001ff"
 
 
 def test_rejects_malformed_json_with_400() -> None:
     raw = event("apigw_v2_post.json")
     raw["body"] = "{not json"
-    result = http.handle(load_step(API, "CreateOrder"), raw)
+    result = http.handle(hosted(API, "CreateOrder"), raw)
     assert result["statusCode"] == 400
     assert "not valid JSON" in body_of(result)["error"]
 
@@ -65,14 +66,14 @@ def test_rejects_malformed_json_with_400() -> None:
 def test_rejects_request_when_condition_is_false_with_422() -> None:
     raw = event("apigw_v2_post.json")
     raw["body"] = json.dumps({"blocked": True})
-    result = http.handle(load_step(API, "CreateOrder"), raw)
+    result = http.handle(hosted(API, "CreateOrder"), raw)
     assert (result["statusCode"], body_of(result)) == (422, {"error": "Request condition not met"})
 
 
 def test_fails_with_500_and_error_id_when_handler_raises(capsys: pytest.CaptureFixture[str]) -> None:
     raw = event("apigw_v2_get.json")
     raw["routeKey"] = "GET /explode"
-    result = http.handle(load_step(API, "Explode"), raw)
+    result = http.handle(hosted(API, "Explode"), raw)
     body = body_of(result)
     assert result["statusCode"] == 500
     assert set(body) == {"error", "error_id"}
@@ -85,7 +86,7 @@ def test_fails_with_500_and_error_id_when_handler_raises(capsys: pytest.CaptureF
 def test_dict_reply_with_status_code_and_text_body() -> None:
     raw = event("apigw_v2_get.json")
     raw["routeKey"] = "GET /dict"
-    result = http.handle(load_step(API, "DictReply"), raw)
+    result = http.handle(hosted(API, "DictReply"), raw)
     assert (result["statusCode"], result["body"], result["headers"]) == (202, "accepted", {"content-type": "text/plain"})
 
 
@@ -93,12 +94,12 @@ def test_zero_argument_handler_returning_none_answers_204() -> None:
     raw = event("apigw_v2_get.json")
     raw["routeKey"] = "DELETE /nothing"
     raw["requestContext"]["http"]["method"] = "DELETE"
-    result = http.handle(load_step(API, "NoContent"), raw)
+    result = http.handle(hosted(API, "NoContent"), raw)
     assert (result["statusCode"], result["body"]) == (204, "")
 
 
 def test_multi_trigger_step_gets_the_route_that_matched() -> None:
-    step = load_step("steps/multi_step.py", "Multi")
+    step = hosted("steps/multi_step.py", "Multi")
     result = http.handle(step, event("apigw_v2_get.json"))
     assert body_of(result) == {"branch": "http", "index": 0}
     raw = event("apigw_v2_get.json")
@@ -112,7 +113,7 @@ def test_streaming_handler_gets_buffered_motia_http_args() -> None:
     raw = event("apigw_v2_get.json")
     raw["routeKey"] = "GET /download/{name}"
     raw["pathParameters"] = {"name": "ann"}
-    result = http.handle(load_step("steps/stream_http_step.py", "Download"), raw)
+    result = http.handle(hosted("steps/stream_http_step.py", "Download"), raw)
     assert (result["statusCode"], result["body"]) == (200, "hello world ann")
     assert result["headers"] == {"content-type": "text/plain"}
 
@@ -123,9 +124,22 @@ def test_reply_encodes_bytes_as_base64() -> None:
     assert base64.b64decode(result["body"]) == b"\x89PNG"
 
 
-def test_fails_when_no_http_trigger_matches() -> None:
+def test_rejects_route_the_config_does_not_name() -> None:
     raw = event("apigw_v2_get.json")
-    raw["routeKey"] = "PUT /elsewhere"
-    raw["requestContext"]["http"]["method"] = "PUT"
-    with pytest.raises(LookupError, match="no HTTP trigger"):
-        http.handle(load_step("steps/multi_step.py", "Multi"), raw)
+    raw["routeKey"] = "GET /elsewhere"  # same method as the step's GET route: still no guess
+    with pytest.raises(UnknownTrigger, match=r"no HTTP trigger for route 'GET /elsewhere' \(its routes: 'GET /items/\{id\}', 'POST /items'\)"):
+        http.handle(hosted("steps/multi_step.py", "Multi"), raw)
+
+
+def test_rejects_v1_resource_the_config_does_not_name() -> None:
+    raw = event("apigw_v1.json")
+    raw["resource"] = "/orders"
+    with pytest.raises(UnknownTrigger, match="route 'POST /orders'"):
+        http.handle(hosted(API, "CreateOrder"), raw)
+
+
+def test_route_index_comes_from_the_config() -> None:
+    fn = hosted("steps/multi_step.py", "Multi", routes={"GET /v2/items/{id}": 0})
+    raw = event("apigw_v2_get.json")
+    raw["routeKey"] = "GET /v2/items/{id}"
+    assert body_of(http.handle(fn, raw)) == {"branch": "http", "index": 0}

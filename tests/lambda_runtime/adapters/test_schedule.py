@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lambda_runtime.adapters import schedule
-from tests.lambda_runtime.conftest import event, load_step, step_module
+from tests.lambda_runtime.conftest import event, hosted, step_module
 
 CRON = "steps/cron_step.py"
 
@@ -17,21 +17,43 @@ def runs() -> list:
     return log
 
 
-def test_scheduler_input_picks_the_trigger_with_its_expression(runs: list) -> None:
-    assert schedule.handle(load_step(CRON, "Ticker"), event("scheduler.json")) is None
+def test_scheduler_input_runs_the_trigger_it_names_by_index(runs: list) -> None:
+    assert schedule.handle(hosted(CRON, "Ticker"), {"motia_cron": "0 9 * * MON", "motia_trigger": 0}) is None
+    assert runs == [("tick", "*/5 * * * *", True)]  # the index decides, not the expression
+
+
+def test_input_without_trigger_index_picks_the_trigger_with_its_expression(runs: list) -> None:
+    # Schedules deployed before the index existed keep their old input until redeployed.
+    assert schedule.handle(hosted(CRON, "Ticker"), event("scheduler.json")) is None
     assert runs == [("tick", "0 9 * * MON", True)]
 
 
-def test_scheduled_rule_event_runs_first_cron_trigger_with_async_condition(runs: list) -> None:
-    schedule.handle(load_step(CRON, "Nightly"), event("scheduled_rule.json"))
+def test_rejects_old_input_whose_expression_no_trigger_has(runs: list) -> None:
+    with pytest.raises(schedule.UnknownSchedule, match=r"'\*/5 \* \* \* \*', '0 9 \* \* MON'"):
+        schedule.handle(hosted(CRON, "Ticker"), {"motia_cron": "0 0 1 * *"})
+    assert runs == []
+
+
+def test_rejects_scheduled_rule_event_when_the_step_has_several_cron_triggers(runs: list) -> None:
+    with pytest.raises(schedule.UnknownSchedule, match="no cron trigger for this schedule"):
+        schedule.handle(hosted(CRON, "Ticker"), event("scheduled_rule.json"))
+
+
+def test_rejects_trigger_index_that_is_not_a_cron_trigger() -> None:
+    with pytest.raises(LookupError, match="cron trigger #0, but the step file has a http trigger there"):
+        schedule.handle(hosted("steps/multi_step.py", "Multi"), {"motia_cron": "0 * * * *", "motia_trigger": 0})
+
+
+def test_scheduled_rule_event_runs_the_only_cron_trigger_with_async_condition(runs: list) -> None:
+    schedule.handle(hosted(CRON, "Nightly"), event("scheduled_rule.json"))
     assert runs == [("nightly", None)]
 
 
 def test_false_condition_skips(runs: list) -> None:
-    step = load_step(CRON, "Nightly")
-    step.triggers[0].condition = lambda input, ctx: False
+    fn = hosted(CRON, "Nightly")
+    fn.step.triggers[0].condition = lambda input, ctx: False
     try:
-        schedule.handle(step, event("scheduled_rule.json"))
+        schedule.handle(fn, event("scheduled_rule.json"))
     finally:
         step_module.cache_clear()  # the mutated trigger must not leak into other tests
     assert runs == []
@@ -40,10 +62,10 @@ def test_false_condition_skips(runs: list) -> None:
 def test_multi_trigger_cron_branch_takes_no_argument() -> None:
     seen = step_module("steps/multi_step.py").SEEN
     seen.clear()
-    schedule.handle(load_step("steps/multi_step.py", "Multi"), {"motia_cron": "0 * * * *"})
+    schedule.handle(hosted("steps/multi_step.py", "Multi"), {"motia_cron": "0 * * * *", "motia_trigger": 4})
     assert seen == [("cron", "0 * * * *")]
 
 
 def test_fails_when_step_has_no_cron_trigger() -> None:
-    with pytest.raises(LookupError, match="no cron trigger"):
-        schedule.handle(load_step("steps/queue_step.py", "NoArgs"), event("scheduler.json"))
+    with pytest.raises(LookupError, match="has no cron trigger for this schedule"):
+        schedule.handle(hosted("steps/queue_step.py", "NoArgs"), event("scheduler.json"))
