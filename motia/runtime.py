@@ -16,8 +16,6 @@ from contextvars import ContextVar
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Protocol
-
-    from motia.context import FlowContext
 else:  # the protocols below are for type checkers; at run time `typing` costs ~10 ms
     Protocol = object
 
@@ -52,7 +50,7 @@ class Runtime(Protocol):
     @property
     def streams(self) -> StreamStore: ...
 
-    def enqueue(self, ctx: FlowContext, message: dict[str, Any]) -> None:
+    def enqueue(self, ctx: Any, message: dict[str, Any]) -> None:
         """Publish `message` ({"topic", "data", "messageGroupId"?}) for the step of `ctx`."""
         ...
 
@@ -62,7 +60,7 @@ class RuntimeNotActive(RuntimeError):
 
 
 _runtime: Runtime | None = None
-_current_context: ContextVar[FlowContext | None] = ContextVar("motia_context", default=None)
+_current_context: ContextVar[Any] = ContextVar("motia_context", default=None)
 
 
 def install(runtime: Runtime | None) -> None:
@@ -80,12 +78,12 @@ def active() -> Runtime:
     return _runtime
 
 
-def current_context() -> FlowContext | None:
+def current_context() -> Any:
     """The FlowContext of the invocation in progress, if any."""
     return _current_context.get()
 
 
-def set_current_context(ctx: FlowContext | None) -> Any:
+def set_current_context(ctx: Any) -> Any:
     """Enter an invocation; returns a token for `reset_current_context`."""
     return _current_context.set(ctx)
 
