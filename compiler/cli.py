@@ -1,8 +1,9 @@
 """`motia`: the command line. Each subcommand lives in its own module under compiler/commands.
 
 A command module exposes `register(subparsers)`, which adds its parser and sets
-`run=<function(args) -> exit status>`. Exit status: 0 ok, 1 the project (or the cloud) has
-errors, 2 usage errors. User mistakes never end in a traceback.
+`run=<function(args) -> exit status>`; only the module of the command being run is imported.
+Exit status: 0 ok, 1 the project (or the cloud) has errors, 2 usage errors. User mistakes
+never end in a traceback.
 """
 
 from __future__ import annotations
@@ -10,19 +11,35 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import Sequence
+from typing import Iterable, NamedTuple, Sequence
 
-# Order is the order of `motia --help`.
-COMMAND_MODULES: tuple[str, ...] = (
-    "compiler.commands.plan",
-    "compiler.commands.synth",
-    "compiler.commands.dev",
-    "compiler.commands.deploy",
-    "compiler.commands.destroy",
+
+class Command(NamedTuple):
+    """A subcommand: its name, the module that registers it, and its line in `motia --help`."""
+
+    name: str
+    module: str
+    help: str
+
+
+# Order is the order of `motia --help`. The help repeats the module's own so that listing the
+# commands imports none of them (tests/compiler/test_cli.py keeps the two equal).
+COMMANDS: tuple[Command, ...] = (
+    Command("plan", "compiler.commands.plan", "show what the project compiles to (no Node, no AWS)"),
+    Command("synth", "compiler.commands.synth", "write the CloudFormation template and assets (cdk.out)"),
+    Command("dev", "compiler.commands.dev", "run the app locally on an embedded AWS emulator (moto)"),
+    Command("deploy", "compiler.commands.deploy", "deploy the project to AWS through a CloudFormation change set"),
+    Command("destroy", "compiler.commands.destroy", "delete the project's stack from AWS (tables are kept)"),
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The `motia` parser: `commands` (default: all) with their options, the rest by name and help.
+
+    Only the modules of `commands` are imported: `motia plan` must not pay for deploy's or dev's
+    imports (boto3, the emulator), nor `motia --help` for any of them.
+    """
+    wanted = None if commands is None else set(commands)
     parser = argparse.ArgumentParser(
         prog="motia",
         description=(
@@ -31,13 +48,24 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    for command in COMMANDS:
+        if wanted is None or command.name in wanted:
+            importlib.import_module(command.module).register(subparsers)
+        else:
+            subparsers.add_parser(command.name, help=command.help)
     return parser
 
 
+def parser_for(argv: Sequence[str] | None) -> argparse.ArgumentParser:
+    """The parser for this command line: only the command it names is imported in full."""
+    args = sys.argv[1:] if argv is None else argv
+    # `motia` takes no options of its own before the command, so the command is the first word.
+    named = next((arg for arg in args if not arg.startswith("-")), None)
+    return build_parser([named] if named else [])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = parser_for(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()

@@ -3,6 +3,9 @@
 Importing this package is cheap by design (no pydantic, no boto3): it runs at every Lambda
 cold start. `step()` and the trigger constructors only record configuration; the compiler
 validates it, and the host (Lambda shim, `motia dev`) provides state, streams and enqueue.
+
+Layers (a module imports only from layers before it): _model, aliases, invoke, routes, runtime,
+schema < log, state_manager, streams, types < context, definition, guards, record_aliases, triggers < config.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ if TYPE_CHECKING:
 # Each public name and the module that defines it. Loaded on first use (PEP 562), so a step
 # file pays only for what it imports: the cold start is the budget (DESIGN.md 4).
 _EXPORTS: dict[str, str] = {
-    "ApiMiddleware": "motia.aliases",
+    "ApiMiddleware": "motia.record_aliases",
     "ApiRequest": "motia.types",
     "ApiResponse": "motia.types",
     "ApiRouteMethod": "motia.aliases",
@@ -50,7 +53,7 @@ _EXPORTS: dict[str, str] = {
     "StreamTrigger": "motia.types",
     "StreamTriggerInput": "motia.types",
     "TriggerCondition": "motia.aliases",
-    "TriggerConfig": "motia.aliases",
+    "TriggerConfig": "motia.record_aliases",
     "TriggerInfo": "motia.types",
     "TriggerInput": "motia.aliases",
     "api": "motia.triggers",

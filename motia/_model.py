@@ -144,10 +144,6 @@ class Record:
         return isinstance(key, str) and self.get(key, _MISSING) is not _MISSING
 
 
-def is_record(value: Any) -> bool:
-    return isinstance(value, Record)
-
-
 def fields_of(value: Record) -> dict[str, Any]:
     """A record's fields and values, in order (what `dataclasses.asdict` gives, one level deep)."""
     return {name: getattr(value, name) for name in value._fields}
