@@ -9,16 +9,13 @@ from compiler import ir
 from compiler.build import ParsedStep, build_application
 from compiler.config_schema import parse_step_config
 from compiler.discover import discover_step_files
+from compiler.errors import ProjectNotFound
 from compiler.load import LoadedStep, load_steps
 from compiler.validate import validate
 from motia.config import plain_config
 
 DEFAULT_STAGE = "dev"
 _SEVERITY_ORDER = {"error": 0, "warning": 1}
-
-
-class ProjectNotFound(ValueError):
-    """The app directory does not exist (a usage error, not a project error)."""
 
 
 def resolve_include_files(

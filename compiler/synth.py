@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from compiler.code_asset import build_code_asset
+from compiler.errors import ResourceLimitError
 from compiler.ir import Application
 
 if TYPE_CHECKING:
@@ -42,10 +43,6 @@ JSII_QUIET_ENV: dict[str, str] = {
     "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": ",".join(str(v) for v in range(14, 40)),
     "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
 }
-
-
-class ResourceLimitError(RuntimeError):
-    """The stack would exceed CloudFormation's resources-per-stack quota."""
 
 
 @dataclass(frozen=True)

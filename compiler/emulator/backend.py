@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from compiler.errors import MotoMissing
+
 Mode = Literal["inprocess", "server"]
 REGION = "us-east-1"
 
@@ -25,10 +27,6 @@ BASE_ENVIRONMENT = {
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
 CLEARED = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
-
-
-class MotoMissing(RuntimeError):
-    """moto (with its server extra) is not installed."""
 
 
 def _require_moto(mode: Mode) -> None:

@@ -25,13 +25,10 @@ from typing import Any, Iterator
 from compiler.emulator.backend import REGION, MotoBackend
 from compiler.emulator.events import ACCOUNT_ID
 from compiler.emulator.filters import parse_filters
+from compiler.errors import DeployError
 from compiler.ir import Application
 
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
-
-
-class DeployError(RuntimeError):
-    """The template did not deploy into moto (the message names the resource and reason)."""
 
 
 @dataclass(frozen=True)

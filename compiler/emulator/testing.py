@@ -25,14 +25,11 @@ from typing import Any, Iterator
 
 from compiler.emulator.app import Emulator, EmulatorOptions
 from compiler.emulator.backend import Mode
+from compiler.errors import ProjectError
 from compiler.ir import Application
 
 _assemblies: dict[tuple[str, str], tuple[Application, Path]] = {}
 _tmp_root: tempfile.TemporaryDirectory[str] | None = None
-
-
-class ProjectError(RuntimeError):
-    """The project does not compile; the message lists every diagnostic."""
 
 
 def compile_and_synth(app_dir: str | Path, stage: str = "dev") -> tuple[Application, Path]:
