@@ -9,8 +9,7 @@
 
 `running_app` compiles, synthesizes (once per project per test session) and starts the
 emulator on a free port with schedules off (fire them with `emu.fire_cron(step)`); it stops
-everything, threads and sockets, when the block ends. The `motia_app` pytest fixture of
-`compiler.emulator.pytest_plugin` wraps it.
+everything, threads and sockets, when the block ends.
 """
 
 from __future__ import annotations
