@@ -70,8 +70,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
+    from compiler.errors import MotiaError, report
+
     try:
         return int(args.run(args))
+    except MotiaError as error:
+        # One place turns every user-fixable error into its line and exit status.
+        status = report(args.command, error)
+        if getattr(args, "uses_jsii", False):
+            from compiler.commands.common import finish
+
+            return finish(status)  # errors too end without jsii's exit wait
+        return status
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from compiler.errors import AssetError
 from compiler.ir import Application
 
 __all__ = [
@@ -51,10 +52,6 @@ REQUIREMENTS_FILE = "requirements.txt"
 ENV_PIP = "MOTIA_PIP"  # a command prefix replacing `python -m pip` (tests, offline mirrors)
 ENV_CACHE_DIR = "MOTIA_CACHE_DIR"
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
-
-
-class AssetError(RuntimeError):
-    """The code asset cannot be built; the message names the file or command and the fix."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from compiler import ir
 from compiler.build import build_application
 from compiler.config_schema import parse_step_config
 from compiler.discover import discover_step_files
+from compiler.errors import ProjectNotFound
 from compiler.load import LoadedStep, load_steps
 from compiler.resolve import ParsedStep, resolve_project
 from compiler.validate import validate
@@ -20,10 +21,6 @@ from motia.config import plain_config
 
 DEFAULT_STAGE = "dev"
 _SEVERITY_ORDER = {"error": 0, "warning": 1}
-
-
-class ProjectNotFound(ValueError):
-    """The app directory does not exist (a usage error, not a project error)."""
 
 
 def resolve_include_files(

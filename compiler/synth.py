@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from compiler.code_asset import build_code_asset
+from compiler.errors import ResourceLimitError
 from compiler.ir import Application
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ __all__ = [
     "count_resources",
     "resource_limit_message",
     "synthesize",
+    "synthesize_into",
 ]
 
 MAX_RESOURCES_PER_STACK = 500  # CloudFormation quota, not adjustable
@@ -42,10 +44,6 @@ JSII_QUIET_ENV: dict[str, str] = {
     "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": ",".join(str(v) for v in range(14, 40)),
     "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
 }
-
-
-class ResourceLimitError(RuntimeError):
-    """The stack would exceed CloudFormation's resources-per-stack quota."""
 
 
 @dataclass(frozen=True)
@@ -135,18 +133,35 @@ def synthesize(
     if out_dir.exists():
         # Stale assets of an earlier synth would be published by `motia deploy` otherwise.
         shutil.rmtree(out_dir)
+    try:
+        return synthesize_into(new_app(out_dir, validate), app, cache_root=cache_root, pip_command=pip_command)
+    except ResourceLimitError:
+        shutil.rmtree(out_dir, ignore_errors=True)  # never leave an assembly CloudFormation would reject
+        raise
+
+
+def synthesize_into(
+    cdk_app: App,
+    app: Application,
+    *,
+    cache_root: Path | None = None,
+    pip_command: Sequence[str] | None = None,
+) -> SynthResult:
+    """Synthesize `app` into a CDK app made by `new_app` (`motia synth`'s, or `cdk synth`'s),
+    with every check; over the resource limit the template is removed and the error raised."""
+    if app.errors:
+        raise ValueError(f"{len(app.errors)} compile errors: synthesize only a compiled app")
     with tempfile.TemporaryDirectory(prefix="motia-asset-") as tmp:
         code_dir = build_code_asset(app, Path(tmp) / "code", cache_root=cache_root,
                                     pip_command=pip_command)
-        cdk_app = new_app(out_dir, validate)
         stack = add_application_stack(cdk_app, app, code_dir)
-        cdk_app.synth()
+        out_dir = Path(cdk_app.synth().directory)
         template_path = out_dir / stack.template_file
     counts = count_resources(json.loads(template_path.read_text()))
     # Checked on the template itself: exact, whatever the emitters add per step.
     try:
         check_resource_limit(app.prefix, counts)
     except ResourceLimitError:
-        shutil.rmtree(out_dir)  # never leave an assembly CloudFormation would reject
+        template_path.unlink()  # nothing left for `cdk deploy` to send CloudFormation
         raise
     return SynthResult(out_dir, app.prefix, template_path, counts)

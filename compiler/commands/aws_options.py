@@ -6,10 +6,12 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Callable, TextIO
 
+from compiler.errors import UsageError
+
 if TYPE_CHECKING:  # boto3 costs ~0.3 s to import; `motia plan` builds this parser too
     from compiler.deploy.aws import AwsTarget
 
-__all__ = ["add_aws_options", "confirm_from_terminal", "no_terminal_message", "target_from_args"]
+__all__ = ["add_aws_options", "confirm_from_terminal", "require_terminal", "target_from_args"]
 
 
 def add_aws_options(parser: argparse.ArgumentParser) -> None:
@@ -37,9 +39,10 @@ def target_from_args(args: argparse.Namespace) -> AwsTarget:
     return AwsTarget(region=args.region, endpoint_url=args.endpoint_url, profile=args.profile)
 
 
-def no_terminal_message(command: str) -> str:
-    return (f"motia {command}: not asking for confirmation without a terminal; "
-            f"pass --yes to {command} without asking")
+def require_terminal(command: str) -> None:
+    """A usage error unless stdin is a terminal to ask on (CI must pass --yes)."""
+    if not sys.stdin.isatty():
+        raise UsageError(f"not asking for confirmation without a terminal; pass --yes to {command} without asking")
 
 
 def confirm_from_terminal(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> Callable[[str], bool]:

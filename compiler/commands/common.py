@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TextIO
 
 from compiler import ir
-from compiler.pipeline import DEFAULT_STAGE, ProjectNotFound, compile_project
+from compiler.errors import ProjectError, ProjectNotFound
+from compiler.pipeline import DEFAULT_STAGE, compile_project
 from compiler.report import format_diagnostics
 
 
@@ -27,28 +28,29 @@ def add_project_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def compile_or_exit(args: argparse.Namespace) -> ir.Application | int:
-    """The compiled app; or an exit status after reporting a usage error (2)."""
-    try:
-        return compile_project(args.app_dir, stage=args.stage, app_name=args.app_name)
-    except ProjectNotFound as error:
-        print(f"motia: {error}; pass --app-dir with your project folder", file=sys.stderr)
-        return 2
+def project_dir(args: argparse.Namespace) -> Path:
+    """The --app-dir folder; `ProjectNotFound` (usage, 2) when it does not exist."""
+    app_dir: Path = args.app_dir
+    if not app_dir.is_dir():
+        raise ProjectNotFound(f"app directory {str(app_dir)!r} does not exist; pass --app-dir with your project folder")
+    return app_dir
 
 
-def compile_and_report(args: argparse.Namespace, command: str, when_errors: str) -> ir.Application | int:
-    """Compile and print every diagnostic; the app, or the exit status (1 errors, 2 usage).
+def compile_or_exit(args: argparse.Namespace) -> ir.Application:
+    """The compiled app, errors included; `ProjectNotFound` when --app-dir is not a folder."""
+    return compile_project(project_dir(args), stage=args.stage, app_name=args.app_name)
 
-    Warnings go to stdout with the command's output; errors to stderr, followed by
-    `motia <command>: <when_errors>` so the user knows what did not happen.
+
+def compile_and_report(args: argparse.Namespace, when_errors: str) -> ir.Application:
+    """Compile and print every diagnostic; the app, or `ProjectError(when_errors)` when it has errors.
+
+    Warnings go to stdout with the command's output; errors to stderr, and the CLI follows
+    them with `motia <command>: <when_errors>` so the user knows what did not happen.
     """
     app = compile_or_exit(args)
-    if isinstance(app, int):
-        return app
     print_diagnostics(app, sys.stderr if app.errors else sys.stdout)
     if app.errors:
-        print(f"motia {command}: {when_errors}", file=sys.stderr)
-        return 1
+        raise ProjectError(when_errors)
     return app
 
 

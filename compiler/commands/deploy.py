@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Callable
 
-from compiler.code_asset import AssetError
 from compiler.commands.aws_options import (
     add_aws_options,
     confirm_from_terminal,
-    no_terminal_message,
+    require_terminal,
     target_from_args,
 )
 from compiler.commands.common import add_project_options, compile_and_report, finish
-from compiler.deploy.assembly import AssemblyError, StackArtifact, read_stack_artifact
+from compiler.deploy.assembly import StackArtifact, read_stack_artifact
 from compiler.deploy.freshness import assembly_is_current, fingerprint, record_fingerprint
-from compiler.synth import ResourceLimitError, synthesize
+from compiler.synth import synthesize
 
 ASSEMBLY_DIR = "cdk.out"
 
@@ -52,19 +50,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--assembly", type=Path, default=None, metavar="DIR",
         help="deploy this existing cloud assembly (from motia synth or cdk synth) instead of compiling",
     )
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, uses_jsii=True)  # see common.finish
 
 
-def _error(message: str) -> int:
-    print(f"motia deploy: {message}", file=sys.stderr)
-    return 1
-
-
-def synthesized_artifact(args: argparse.Namespace, emit: Callable[[str], None]) -> StackArtifact | int:
+def synthesized_artifact(args: argparse.Namespace, emit: Callable[[str], None]) -> StackArtifact:
     """The project's assembly: reused when its inputs did not change, else synthesized now."""
-    app = compile_and_report(args, "deploy", "the project has errors; nothing was deployed")
-    if isinstance(app, int):
-        return app
+    app = compile_and_report(args, "the project has errors; nothing was deployed")
     out = args.out or Path(app.root) / ASSEMBLY_DIR
     expected = fingerprint(app)
     if assembly_is_current(out, expected):
@@ -77,28 +68,21 @@ def synthesized_artifact(args: argparse.Namespace, emit: Callable[[str], None]) 
 
 
 def deploy_command(args: argparse.Namespace, emit: Callable[[str], None] | None = None) -> int:
-    """The whole command; the exit status. Leaves the jsii process running (see `run`)."""
+    """The whole command; the exit status, or a `MotiaError`. Leaves the jsii process running (see `run`)."""
     # boto3 only now: every command module is imported to build `motia --help`.
-    from compiler.deploy.aws import DeployError, account_id, connect
+    from compiler.deploy.aws import account_id, connect
     from compiler.deploy.flow import DeployOptions, deploy_artifact
 
     emit = emit or (lambda line: print(line, flush=True))
     asks = not args.yes and not args.no_execute
-    if asks and not sys.stdin.isatty():
-        print(no_terminal_message("deploy"), file=sys.stderr)
-        return 2
-    try:
-        # Credentials and region first: a mistake there is found before seconds of synthesis.
-        clients = connect(target_from_args(args))
-        account_id(clients)
-        artifact = (read_stack_artifact(args.assembly) if args.assembly
-                    else synthesized_artifact(args, emit))
-        if isinstance(artifact, int):
-            return artifact
-        confirm = confirm_from_terminal() if asks else (lambda _question: True)
-        return deploy_artifact(clients, artifact, emit, DeployOptions(execute=not args.no_execute, confirm=confirm))
-    except (DeployError, AssemblyError, AssetError, ResourceLimitError) as error:
-        return _error(str(error))
+    if asks:
+        require_terminal("deploy")
+    # Credentials and region first: a mistake there is found before seconds of synthesis.
+    clients = connect(target_from_args(args))
+    account_id(clients)
+    artifact = read_stack_artifact(args.assembly) if args.assembly else synthesized_artifact(args, emit)
+    confirm = confirm_from_terminal() if asks else (lambda _question: True)
+    return deploy_artifact(clients, artifact, emit, DeployOptions(execute=not args.no_execute, confirm=confirm))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Callable
 
 from compiler.commands.aws_options import (
     add_aws_options,
     confirm_from_terminal,
-    no_terminal_message,
+    require_terminal,
     target_from_args,
 )
-from compiler.commands.common import add_project_options
+from compiler.commands.common import add_project_options, project_dir
 from compiler.naming import app_prefix
 
 
@@ -43,26 +42,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def destroy_command(args: argparse.Namespace, emit: Callable[[str], None] | None = None) -> int:
-    """The whole command; the exit status."""
+    """The whole command; the exit status, or a `MotiaError`."""
     # boto3 only now: every command module is imported to build `motia --help`.
-    from compiler.deploy.aws import DeployError, account_id, connect
+    from compiler.deploy.aws import account_id, connect
     from compiler.deploy.teardown import DestroyOptions, destroy_stack
 
     emit = emit or (lambda line: print(line, flush=True))
-    if not args.yes and not sys.stdin.isatty():
-        print(no_terminal_message("destroy"), file=sys.stderr)
-        return 2
-    if not args.app_dir.is_dir():
-        print(f"motia destroy: app directory {str(args.app_dir)!r} does not exist; pass --app-dir", file=sys.stderr)
-        return 2
+    if not args.yes:
+        require_terminal("destroy")
     # The stack name needs only the app name and stage: no compile, so a broken project can be destroyed.
-    stack_name = app_prefix(args.app_name or args.app_dir.resolve().name, args.stage)
-    try:
-        clients = connect(target_from_args(args))
-        account_id(clients)
-        confirm = (lambda _question: True) if args.yes else confirm_from_terminal()
-        return destroy_stack(clients, stack_name, emit,
-                             DestroyOptions(confirm=confirm, discard_dead_letters=args.discard_dead_letters))
-    except DeployError as error:
-        print(f"motia destroy: {error}", file=sys.stderr)
-        return 1
+    stack_name = app_prefix(args.app_name or project_dir(args).resolve().name, args.stage)
+    clients = connect(target_from_args(args))
+    account_id(clients)
+    confirm = (lambda _question: True) if args.yes else confirm_from_terminal()
+    return destroy_stack(clients, stack_name, emit,
+                         DestroyOptions(confirm=confirm, discard_dead_letters=args.discard_dead_letters))

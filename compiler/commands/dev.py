@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -39,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--smoke", action="store_true",
                         help="send a scripted request through the whole flow of examples/orders, "
                              "print what happened at each step, and exit")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, uses_jsii=True)  # see common.finish
 
 
 def _print_routes(app: ir.Application, url: str) -> None:
@@ -68,13 +67,8 @@ def _wait_for_interrupt() -> None:
 
 
 def dev_command(args: argparse.Namespace) -> int:
-    app = compile_and_report(args, "dev", "fix the errors above first")
-    if isinstance(app, int):
-        return app
+    app = compile_and_report(args, "fix the errors above first")
     from compiler.emulator.app import Emulator, EmulatorOptions
-    from compiler.emulator.backend import MotoMissing
-    from compiler.emulator.deploy import DeployError
-    from compiler.emulator.http_server import PortInUse
     from compiler.synth import synthesize
 
     with tempfile.TemporaryDirectory(prefix="motia-dev-") as tmp:
@@ -83,14 +77,7 @@ def dev_command(args: argparse.Namespace) -> int:
         port = 0 if args.smoke else args.port
         emulator = Emulator(app, Path(tmp) / "cdk.out", EmulatorOptions(port=port, run_schedules=not args.smoke),
                             on_delivery=_print_delivery)
-        try:
-            emulator.start()
-        except PortInUse as error:
-            print(f"motia dev: {error}", file=sys.stderr)
-            return 2
-        except (MotoMissing, DeployError) as error:
-            print(f"motia dev: {error}", file=sys.stderr)
-            return 1
+        emulator.start()  # a taken port, a missing moto, a failed deploy: MotiaErrors for the CLI
         if args.smoke:
             from compiler.emulator.smoke import run_smoke
 

@@ -33,28 +33,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--validate", action="store_true",
         help="also run the AWS CDK's built-in CloudFormation validator (adds 4-8 s)",
     )
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, uses_jsii=True)  # see common.finish
 
 
 def synth_command(args: argparse.Namespace) -> int:
     """Compile, report, synthesize; the exit status. Leaves the jsii process running."""
-    app = compile_and_report(args, "synth", "nothing written; fix the errors above")
-    if isinstance(app, int):
-        return app
+    app = compile_and_report(args, "nothing written; fix the errors above")
     return write_assembly(app, args.out, validate=args.validate)
 
 
 def write_assembly(app: ir.Application, out: Path, *, validate: bool) -> int:
     # Imported here: loading aws_cdk starts Node, which `motia --help` must not pay for.
-    from compiler.code_asset import AssetError
-    from compiler.synth import ResourceLimitError, synthesize
+    from compiler.synth import synthesize
     from compiler.synth_text import render_synth_summary
 
-    try:
-        result = synthesize(app, out, validate=validate)
-    except (AssetError, ResourceLimitError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    result = synthesize(app, out, validate=validate)
     sys.stdout.write(render_synth_summary(app, result))
     return 0
 

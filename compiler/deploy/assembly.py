@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from compiler.errors import AssemblyError
+
 __all__ = [
     "AssemblyError",
     "Environment",
@@ -33,10 +35,6 @@ STACK_ARTIFACT = "aws:cloudformation:stack"
 ASSET_ARTIFACT = "cdk:asset-manifest"
 Packaging = Literal["file", "zip"]
 _PLACEHOLDER = re.compile(r"\$\{AWS::(AccountId|Region|Partition|URLSuffix)\}")
-
-
-class AssemblyError(ValueError):
-    """The cloud assembly is missing, malformed, or asks for something we cannot publish."""
 
 
 @dataclass(frozen=True)

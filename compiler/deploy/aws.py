@@ -18,6 +18,7 @@ from botocore.parsers import ResponseParserError
 from botocore.config import Config
 
 from compiler.deploy.assembly import Environment
+from compiler.errors import DeployError
 
 __all__ = ["AwsTarget", "Clients", "DeployError", "aws_errors", "connect", "describe_aws_error", "region_problem"]
 
@@ -29,10 +30,6 @@ _REJECTED = {"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDo
 _EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
 _CREDENTIALS_FIX = ("set AWS_PROFILE (configured with `aws configure` or `aws sso login`), "
                     "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
-
-
-class DeployError(RuntimeError):
-    """A deploy cannot go on; the message is one line a user can act on."""
 
 
 @dataclass(frozen=True)

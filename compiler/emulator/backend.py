@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+from compiler.errors import MotoMissing
+
+if TYPE_CHECKING:
+    from compiler.deploy.aws import Clients
 
 Mode = Literal["inprocess", "server"]
 REGION = "us-east-1"
@@ -25,10 +30,6 @@ BASE_ENVIRONMENT = {
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
 CLEARED = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
-
-
-class MotoMissing(RuntimeError):
-    """moto (with its server extra) is not installed."""
 
 
 def _require_moto(mode: Mode) -> None:
@@ -98,3 +99,10 @@ class MotoBackend:
         import boto3
 
         return boto3.client(service, region_name=REGION, endpoint_url=self.endpoint_url)
+
+    def deploy_clients(self) -> Clients:
+        """The deployer's clients (`compiler.deploy`), talking to this moto."""
+        from compiler.deploy.aws import AwsTarget, Clients
+
+        return Clients(AwsTarget(REGION, self.endpoint_url), REGION, self.client("cloudformation"),
+                       self.client("s3"), self.client("sts"), self.client("sqs"), self.client("dynamodb"))

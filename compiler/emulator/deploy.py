@@ -1,5 +1,8 @@
 """Deploy the synthesized template into moto, then fill in and take back what moto gets wrong.
 
+The assets are published and failures explained by `compiler.deploy`, the deployer of
+`motia deploy`, against moto's clients; only what is specific to moto is here:
+
 - the code asset is uploaded where the template points (the CDK asset bucket), so the
   template deploys unchanged through moto's CloudFormation: the emulator proves it;
 - moto's CloudFormation reports `AWS::SNS::Subscription` CREATE_COMPLETE without creating it:
@@ -12,26 +15,22 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import warnings
 from contextlib import contextmanager
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from compiler.emulator.backend import REGION, MotoBackend
-from compiler.emulator.events import ACCOUNT_ID
+from compiler.deploy.assembly import plan_uploads, read_stack_artifact
+from compiler.deploy.aws import Clients, DeployError, account_id, aws_errors
+from compiler.deploy.events import first_failure, is_success
+from compiler.deploy.publish import publish_assets
+from compiler.deploy.stack import CAPABILITIES, watch_stack
+from compiler.emulator.backend import MotoBackend
 from compiler.emulator.filters import parse_filters
 from compiler.ir import Application
-
-CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
-
-
-class DeployError(RuntimeError):
-    """The template did not deploy into moto (the message names the resource and reason)."""
 
 
 @dataclass(frozen=True)
@@ -81,67 +80,27 @@ class Deployment:
                 return site
         raise KeyError(function_name)
 
-    def function_of_step(self, step: str) -> FunctionSite:
-        for site in self.functions:
-            if site.step == step:
-                return site
-        raise KeyError(step)
 
+def create_stack(clients: Clients, stack_name: str, template: dict[str, Any]) -> dict[str, str]:
+    """Create the stack from the (transformed) template; returns {logical id: physical id}.
 
-def zip_directory(directory: Path) -> bytes:
-    """The directory as a zip with sorted entries (what the CDK uploads for a zip asset)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(directory.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                archive.write(path, path.relative_to(directory).as_posix())
-    return buffer.getvalue()
-
-
-def _substitute(text: str) -> str:
-    return (text.replace("${AWS::AccountId}", ACCOUNT_ID).replace("${AWS::Region}", REGION)
-            .replace("${AWS::Partition}", "aws"))
-
-
-def publish_assets(backend: MotoBackend, assembly_dir: Path, stack_name: str) -> int:
-    """Upload the assembly's file assets to their destinations; returns how many."""
-    manifest = json.loads((assembly_dir / f"{stack_name}.assets.json").read_text())
-    s3 = backend.client("s3")
-    buckets: set[str] = set()
-    count = 0
-    for asset in manifest.get("files", {}).values():
-        source = assembly_dir / asset["source"]["path"]
-        body = zip_directory(source) if asset["source"].get("packaging") == "zip" else source.read_bytes()
-        for destination in asset["destinations"].values():
-            bucket = _substitute(destination["bucketName"])
-            if bucket not in buckets:
-                s3.create_bucket(Bucket=bucket)
-                buckets.add(bucket)
-            s3.put_object(Bucket=bucket, Key=_substitute(destination["objectKey"]), Body=body)
-            count += 1
-    return count
-
-
-def _failed_reason(cfn: Any, stack_name: str) -> str:
-    events = cfn.describe_stack_events(StackName=stack_name).get("StackEvents", [])
-    for event in reversed(events):
-        if event.get("ResourceStatus", "").endswith("FAILED"):
-            return f"{event.get('LogicalResourceId')} ({event.get('ResourceType')}): {event.get('ResourceStatusReason')}"
-    return "no failed resource reported"
-
-
-def create_stack(backend: MotoBackend, stack_name: str, template: dict[str, Any]) -> dict[str, str]:
-    """Create the stack from the template; returns {logical id: physical id}."""
-    cfn = backend.client("cloudformation")
+    Inline, not through a change set: the template differs from the assembly's, moto creates
+    synchronously, and there is nothing to review."""
+    cfn = clients.cloudformation
     try:
-        cfn.create_stack(StackName=stack_name, TemplateBody=json.dumps(template), Capabilities=CAPABILITIES)
+        created = cfn.create_stack(StackName=stack_name, TemplateBody=json.dumps(template),
+                                   Capabilities=list(CAPABILITIES))
     except Exception as error:  # moto raises botocore ClientError or its own parse errors
         raise DeployError(f"moto's CloudFormation rejected the template of {stack_name}: {error}") from None
-    status = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]["StackStatus"]
-    if status != "CREATE_COMPLETE":
-        raise DeployError(f"stack {stack_name} ended {status}: {_failed_reason(cfn, stack_name)}")
-    pages = cfn.get_paginator("list_stack_resources").paginate(StackName=stack_name)
-    return {r["LogicalResourceId"]: r.get("PhysicalResourceId", "") for page in pages for r in page["StackResourceSummaries"]}
+    settled = watch_stack(clients, created["StackId"], set(), 0, lambda _line: None)
+    if not is_success(settled.status):
+        failure = first_failure(settled.events)
+        reason = failure.line() if failure else (settled.status_reason or "no failed resource reported")
+        raise DeployError(f"stack {stack_name} ended {settled.status}: {reason}")
+    with aws_errors(clients.target, clients.region):
+        pages = cfn.get_paginator("list_stack_resources").paginate(StackName=stack_name)
+        return {r["LogicalResourceId"]: r.get("PhysicalResourceId", "")
+                for page in pages for r in page["StackResourceSummaries"]}
 
 
 def _template_resources(template: dict[str, Any], resource_type: str) -> list[str]:
@@ -276,25 +235,17 @@ def deploy(backend: MotoBackend, app: Application, assembly_dir: Path, stack_nam
 
 
 def _deploy(backend: MotoBackend, app: Application, assembly_dir: Path, stack_name: str) -> Deployment:
-    template_path = assembly_dir / f"{stack_name}.template.json"
-    if not template_path.is_file():
-        raise DeployError(f"no template {template_path}; synthesize the app first")
-    publish_assets(backend, assembly_dir, stack_name)
-    template = json.loads(template_path.read_text())
+    artifact = read_stack_artifact(assembly_dir, stack_name)
+    if not artifact.template_path.is_file():
+        raise DeployError(f"no template {artifact.template_path}; synthesize the app first")
+    clients = backend.deploy_clients()
+    # The same uploads `motia deploy` makes, to the buckets the template names.
+    publish_assets(clients, plan_uploads(artifact, clients.env(account_id(clients))))
+    template = json.loads(artifact.template_path.read_text())
     deployable, mappings = without_event_source_mappings(template)
-    physical = create_stack(backend, stack_name, deployable)
+    physical = create_stack(clients, stack_name, deployable)
     functions = read_functions(backend, app, physical, template)
     sources = event_sources(backend, mappings, physical, template)
     subscriptions = subscribe_queues(backend, app)
     return Deployment(stack_name, functions, sources, subscriptions)
-
-
-def code_root_of(assembly_dir: Path, stack_name: str) -> Path:
-    """The code asset directory in the assembly (what every function's Code points at)."""
-    manifest = json.loads((assembly_dir / f"{stack_name}.assets.json").read_text())
-    for asset in manifest.get("files", {}).values():
-        if asset["source"].get("packaging") == "zip":
-            return assembly_dir / asset["source"]["path"]
-    raise DeployError(f"{stack_name}.assets.json has no code asset")
-
 

@@ -16,14 +16,11 @@ from typing import Any
 from compiler.emulator.events import HttpReply, HttpRequest, error_reply, http_event, http_reply
 from compiler.emulator.invoker import Delivery, Invoker
 from compiler.emulator.routing import match_route
+from compiler.errors import PortInUse
 from compiler.ir import Application
 from lambda_runtime.invocation import new_id
 
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
-
-
-class PortInUse(RuntimeError):
-    """The requested port is taken."""
 
 
 class _Server(ThreadingHTTPServer):

@@ -64,7 +64,3 @@ def match_route(routes: tuple[Route, ...], method: str, path: str) -> RouteMatch
     _, route, params = max(candidates, key=lambda c: c[0])
     return RouteMatch(route, params)
 
-
-def allowed_methods(routes: tuple[Route, ...], path: str) -> tuple[str, ...]:
-    """Methods that do have a route for `path` (for the 404 text a developer reads)."""
-    return tuple(sorted({r.method for r in routes if _match_path(r.path, path) is not None}))

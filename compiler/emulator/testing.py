@@ -9,8 +9,7 @@
 
 `running_app` compiles, synthesizes (once per project per test session) and starts the
 emulator on a free port with schedules off (fire them with `emu.fire_cron(step)`); it stops
-everything, threads and sockets, when the block ends. The `motia_app` pytest fixture of
-`compiler.emulator.pytest_plugin` wraps it.
+everything, threads and sockets, when the block ends.
 """
 
 from __future__ import annotations
@@ -25,14 +24,11 @@ from typing import Any, Iterator
 
 from compiler.emulator.app import Emulator, EmulatorOptions
 from compiler.emulator.backend import Mode
+from compiler.errors import ProjectError
 from compiler.ir import Application
 
 _assemblies: dict[tuple[str, str], tuple[Application, Path]] = {}
 _tmp_root: tempfile.TemporaryDirectory[str] | None = None
-
-
-class ProjectError(RuntimeError):
-    """The project does not compile; the message lists every diagnostic."""
 
 
 def compile_and_synth(app_dir: str | Path, stage: str = "dev") -> tuple[Application, Path]:

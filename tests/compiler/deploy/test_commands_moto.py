@@ -25,6 +25,7 @@ from compiler import ir
 from compiler.cli import build_parser
 from compiler.commands.deploy import deploy_command
 from compiler.commands.destroy import destroy_command
+from compiler.errors import MotiaError, report
 from compiler.pipeline import compile_project
 from tests.compiler.deploy.assembly_fixtures import write_assembly
 
@@ -115,10 +116,15 @@ def endpoint(aws_env: None) -> Iterator[str]:
 
 
 def run(command: str, args: list[str]) -> tuple[int, list[str]]:
+    """The command's exit status and output, its errors reported as `motia` reports them
+    (not through `main`, whose jsii exit handler would end the test process)."""
     output: list[str] = []
     parsed = build_parser().parse_args([command, *args])
     main = deploy_command if command == "deploy" else destroy_command
-    return main(parsed, output.append), output
+    try:
+        return main(parsed, output.append), output
+    except MotiaError as error:
+        return report(command, error), output
 
 
 @pytest.fixture(scope="module")
