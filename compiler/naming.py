@@ -19,6 +19,7 @@ HASH_LENGTH = 8
 LAMBDA_NAME_LIMIT = 64
 SQS_NAME_LIMIT = 80
 SNS_NAME_LIMIT = 256
+SNS_DISPLAY_NAME_LIMIT = 100
 SCHEDULE_NAME_LIMIT = 64
 DYNAMODB_NAME_LIMIT = 255
 
@@ -63,6 +64,11 @@ def function_name(prefix: str, step: str) -> str:
 
 def topic_name(prefix: str, topic: str, fifo: bool) -> str:
     return bounded_name(prefix, topic, limit=SNS_NAME_LIMIT, suffix=".fifo" if fifo else "")
+
+
+def topic_display_name(topic: str) -> str:
+    """The Motia topic name as the SNS display name, which AWS caps at 100 characters."""
+    return topic[:SNS_DISPLAY_NAME_LIMIT]
 
 
 def queue_name(prefix: str, topic: str, step: str, fifo: bool) -> str:

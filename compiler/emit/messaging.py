@@ -7,6 +7,7 @@ from aws_cdk import Duration, aws_iam as iam, aws_sns as sns, aws_sqs as sqs
 
 from constructs import Construct
 
+from compiler import naming
 from compiler.emit.parts import StackParts, construct_id
 from compiler.ir import QueueSubscription, Topic
 
@@ -24,7 +25,7 @@ def emit_topic(parts: StackParts, topic: Topic) -> None:
         parts.stack,
         topic_id(topic.name, topic.fifo),
         topic_name=topic.sns_name,
-        display_name=topic.name,
+        display_name=naming.topic_display_name(topic.name),
         fifo=topic.fifo or None,
         # Publishers may omit a deduplication id; the message body then deduplicates.
         content_based_deduplication=True if topic.fifo else None,

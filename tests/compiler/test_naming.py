@@ -56,3 +56,9 @@ def test_app_prefix_is_a_valid_stack_name(app: str, stage: str, expected: str) -
 def test_app_prefix_of_a_long_name_is_shortened_with_a_hash() -> None:
     prefix = naming.app_prefix("a" * 200, "dev")
     assert len(prefix) == naming.STACK_NAME_LIMIT and prefix != naming.app_prefix("a" * 201, "dev")
+
+
+def test_topic_display_name_fits_sns_limit_for_long_topic_names() -> None:
+    """SNS refuses a display name over 100 characters; a long Motia topic name must still synth."""
+    assert naming.topic_display_name("order.created") == "order.created"
+    assert len(naming.topic_display_name("t" * 150)) == naming.SNS_DISPLAY_NAME_LIMIT
