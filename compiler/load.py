@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from compiler.ir import Diagnostic
-from lambda_runtime.step_import import import_step_file
+from lambda_runtime.step_import import ProjectImports, import_step_file, top_level_names
 from motia.config import step_definitions, step_name
 from motia.definition import StepBuilder, StepDefinition
 from motia.streams import Stream
@@ -32,58 +29,6 @@ class LoadResult:
     steps: tuple[LoadedStep, ...]
     streams: tuple[str, ...]  # names of Stream(...) objects the step modules hold
     diagnostics: tuple[Diagnostic, ...]
-
-
-def _lies_under(module: ModuleType | None, prefix: str) -> bool:
-    """Whether a module was loaded from below `prefix` (a namespace package: any of its paths)."""
-    file = getattr(module, "__file__", None)
-    if isinstance(file, str):
-        return file.startswith(prefix)
-    paths = getattr(module, "__path__", None)
-    return paths is not None and any(isinstance(p, str) and p.startswith(prefix) for p in list(paths))
-
-
-def _hide(names: set[str]) -> dict[str, ModuleType]:
-    """Take modules named `names` (and their submodules) out of sys.modules; returns them.
-
-    Step modules are named by their path (`steps.orders.api_step`), so another project's
-    `steps` package imported earlier in this process (the emulator, tests) would otherwise
-    resolve this project's relative imports against its own directories.
-    """
-    hidden = {n: m for n, m in sys.modules.items() if n.partition(".")[0] in names}
-    for name in hidden:
-        del sys.modules[name]
-    return hidden
-
-
-@contextlib.contextmanager
-def _project_imports(root: str, top_names: set[str]) -> Iterator[None]:
-    """Step files import siblings and project packages the way Motia runs them: root on sys.path.
-
-    The project's own modules (`lib`, `steps.helpers`) are forgotten afterwards, so compiling
-    another project in the same process (tests, `motia dev`) never sees stale ones. Only the
-    entries added or replaced while loading are checked, by a string prefix: no file system
-    call per module.
-    """
-    hidden = _hide(top_names)
-    before = dict(sys.modules)
-    added = root not in sys.path
-    if added:
-        sys.path.insert(0, root)
-    try:
-        yield
-    finally:
-        # Decide before deleting or unpathing anything: a namespace package recomputes its
-        # path from its parent package and sys.path when read.
-        prefix = os.path.join(root, "")
-        loaded = [n for n, m in list(sys.modules.items()) if before.get(n) is not m and _lies_under(m, prefix)]
-        for name in loaded:
-            del sys.modules[name]
-        if added:
-            with contextlib.suppress(ValueError):
-                sys.path.remove(root)
-        for name, module in hidden.items():
-            sys.modules.setdefault(name, module)
 
 
 def _failure_line(error: BaseException, path: str) -> int | None:
@@ -137,8 +82,8 @@ def load_steps(app_dir: Path, files: tuple[Path, ...]) -> LoadResult:
     streams: set[str] = set()
     root = os.path.abspath(app_dir)
     relatives = [p.as_posix() for p in files]
-    top_names = {r.split("/", 1)[0] for r in relatives if "/" in r}
-    with _project_imports(root, top_names):
+    top_names = top_level_names(relatives)
+    with ProjectImports(root, top_names):
         for relative in relatives:
             try:
                 module = import_step_file(root, relative)

@@ -29,6 +29,7 @@ from lambda_runtime import contract
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import ModuleType
+    from typing import Iterable
 
 FALLBACK_PREFIX = "_motia_step_"
 
@@ -101,3 +102,67 @@ def import_step_file(root: str, relative: str) -> ModuleType:
             del sys.modules[name]
         raise
     return module
+
+
+def top_level_names(relatives: Iterable[str]) -> set[str]:
+    """The top-level package names step files live in (`steps` for `steps/a_step.py`)."""
+    return {relative.split("/", 1)[0] for relative in relatives if "/" in relative}
+
+
+def _lies_under(module: ModuleType | None, prefix: str) -> bool:
+    """Whether a module was loaded from below `prefix` (a namespace package: any of its paths)."""
+    file = getattr(module, "__file__", None)
+    if isinstance(file, str):
+        return file.startswith(prefix)
+    paths = getattr(module, "__path__", None)
+    return paths is not None and any(isinstance(p, str) and p.startswith(prefix) for p in list(paths))
+
+
+class ProjectImports:
+    """One project's modules in this process, between `enter()` and `exit()` (or `with`).
+
+    Step modules are named by their path (`steps.orders.api_step`), so another project's
+    `steps` package imported earlier in this process (tests, the emulator after the compiler)
+    would resolve this project's relative imports against its own directories: `enter` sets
+    modules of the same top-level names aside and puts the root on sys.path; `exit` forgets
+    every module loaded from below the root since (checked by a string prefix: no file system
+    call per module), takes the root off sys.path if it put it there, and puts back what it set
+    aside. On Lambda there is one project per process and none of this is needed.
+    """
+
+    def __init__(self, root: str, top_names: set[str]) -> None:
+        self.root = os.path.abspath(root)
+        self.top_names = set(top_names)
+        self._hidden: dict[str, ModuleType] = {}
+        self._before: dict[str, ModuleType] = {}
+        self._added_path = False
+
+    def enter(self) -> ProjectImports:
+        self._hidden = {n: m for n, m in sys.modules.items() if n.partition(".")[0] in self.top_names}
+        for name in self._hidden:
+            del sys.modules[name]
+        self._before = dict(sys.modules)
+        self._added_path = self.root not in sys.path
+        if self._added_path:
+            sys.path.insert(0, self.root)
+        return self
+
+    def exit(self) -> None:
+        # Decide before deleting or unpathing anything: a namespace package recomputes its
+        # path from its parent package and sys.path when read.
+        prefix = os.path.join(self.root, "")
+        before = self._before
+        loaded = [n for n, m in list(sys.modules.items()) if before.get(n) is not m and _lies_under(m, prefix)]
+        for name in loaded:
+            del sys.modules[name]
+        if self._added_path and self.root in sys.path:
+            sys.path.remove(self.root)
+        for name, module in self._hidden.items():
+            sys.modules.setdefault(name, module)
+        self._hidden, self._before, self._added_path = {}, {}, False
+
+    def __enter__(self) -> ProjectImports:
+        return self.enter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.exit()

@@ -19,6 +19,7 @@ from compiler.emulator.streams import StreamReader
 from compiler.ir import Application
 from compiler.report import plural
 from lambda_runtime import local
+from lambda_runtime.step_import import ProjectImports, top_level_names
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Emulator:
         self.readers: list[StreamReader] = []
         self.scheduler: Scheduler | None = None
         self._started = False
+        self._imports: ProjectImports | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -96,6 +98,8 @@ class Emulator:
         environments = {site.function_name: site.env for site in self.deployment.functions}
         # Step files run from the project itself, with the developer's installed packages: the
         # code asset holds Linux wheels for Lambda's Python. The asset is uploaded regardless.
+        # This project's `steps` package, not one another emulator or compile left in this process.
+        self._imports = ProjectImports(self.app.root, top_level_names(fn.file for fn in self.app.functions)).enter()
         functions = local.load_functions(environments, self.app.root)
         local.start_session()
         self.invoker = Invoker(self.deployment, functions, self._on_delivery)
@@ -133,6 +137,9 @@ class Emulator:
             report = self.report()
         finally:
             local.end_session()
+            if self._imports is not None:
+                self._imports.exit()
+                self._imports = None
             self.backend.stop()
         return report
 

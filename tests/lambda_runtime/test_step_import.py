@@ -161,3 +161,38 @@ def test_importer_loads_nothing_costly_on_the_cold_path() -> None:
     )
     result = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def two_projects_with_one_helper_name(tmp_path: Path) -> tuple[Path, Path]:
+    """Projects `a` and `b`, each with `steps/util.py` of its own and a step importing it relatively."""
+    for name in ("a", "b"):
+        write_project(tmp_path / name, {
+            "steps/util.py": f"VALUE = {name!r}\n",
+            "steps/x_step.py": "from .util import VALUE\n",
+        })
+    return tmp_path / "a", tmp_path / "b"
+
+
+def test_project_imports_keep_two_projects_apart_in_one_process(tmp_path: Path) -> None:
+    """The emulator and the compiler host one project after another in the same process."""
+    a, b = two_projects_with_one_helper_name(tmp_path)
+    with step_import.ProjectImports(str(a), {"steps"}):
+        assert import_step_file(str(a), "steps/x_step.py").VALUE == "a"
+    with step_import.ProjectImports(str(b), {"steps"}):
+        assert import_step_file(str(b), "steps/x_step.py").VALUE == "b"
+
+
+def test_project_imports_forget_the_project_and_restore_what_they_set_aside(tmp_path: Path) -> None:
+    a, b = two_projects_with_one_helper_name(tmp_path)
+    outer = step_import.ProjectImports(str(a), {"steps"}).enter()
+    first = import_step_file(str(a), "steps/x_step.py")
+    with step_import.ProjectImports(str(b), {"steps"}):
+        assert import_step_file(str(b), "steps/x_step.py").VALUE == "b"
+        assert str(b) in sys.path
+    assert sys.modules["steps.x_step"] is first and str(b) not in sys.path
+    outer.exit()
+    assert "steps.x_step" not in sys.modules and "steps.util" not in sys.modules and str(a) not in sys.path
+
+
+def test_top_level_names_are_the_step_files_first_directories() -> None:
+    assert step_import.top_level_names(["steps/a_step.py", "src/b/c_step.py", "d_step.py"]) == {"steps", "src"}
