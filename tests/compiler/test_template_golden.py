@@ -17,11 +17,14 @@ from compiler.pipeline import compile_project
 from compiler.synth import SynthResult, synthesize
 from tests.conftest import EXAMPLES, FIXTURE_PROJECTS, GOLDEN, REPO, check_golden
 
+EMULATOR_PROJECTS = FIXTURE_PROJECTS.parent / "emulator"
 # Every fixture project that compiles without errors, and the example.
 PROJECTS = {
     "orders": EXAMPLES / "orders",
     "generations": FIXTURE_PROJECTS / "generations",
     "relative_imports": FIXTURE_PROJECTS / "relative_imports",
+    "emulator_flows": EMULATOR_PROJECTS / "flows",
+    "emulator_slow": EMULATOR_PROJECTS / "slow",
 }
 STAGE = "ci"  # the stage the other synth tests use; it reaches names, tags and the description
 THIS_FILE = "tests/compiler/test_template_golden.py"
@@ -89,8 +92,10 @@ def test_normalised_template_holds_no_asset_hash_or_machine_path(synthesized: tu
 
 
 def test_every_fixture_project_that_compiles_has_a_template_golden() -> None:
-    compiling = {p.name for p in FIXTURE_PROJECTS.iterdir() if p.is_dir() and not compile_project(p).errors}
-    assert compiling - set(PROJECTS) == set(), "add the project to PROJECTS and run with --update-golden"
+    folders = [*FIXTURE_PROJECTS.iterdir(), *EMULATOR_PROJECTS.iterdir()]
+    compiling = {p.resolve() for p in folders if p.is_dir() and not compile_project(p).errors}
+    covered = {p.resolve() for p in PROJECTS.values()}
+    assert compiling - covered == set(), "add the project to PROJECTS and run with --update-golden"
 
 
 def test_normalising_replaces_hashes_and_paths_inside_strings_and_keys() -> None:
