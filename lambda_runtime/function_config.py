@@ -35,6 +35,9 @@ _FIELDS = (
     "app", "step_file", "step_name", "topics", "state_table", "streams_table",
     "routes", "queues", "state_triggers", "stream_triggers",
 )
+# The fields mapping an event's source to the step's trigger index (compiler.trigger_kinds
+# names one per kind whose event does not carry the index itself).
+TRIGGER_MAPS = ("routes", "queues", "state_triggers", "stream_triggers")
 _REDEPLOY = "redeploy the stack so the function's environment matches this shim"
 
 

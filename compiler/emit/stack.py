@@ -9,38 +9,22 @@ from aws_cdk import Stack, Tags, aws_lambda as lambda_
 from constructs import Construct
 
 from compiler.emit.functions import emit_function
-from compiler.emit.http import emit_route
-from compiler.emit.messaging import emit_queue, emit_topic
+from compiler.emit.messaging import emit_topic
 from compiler.emit.outputs import emit_outputs
 from compiler.emit.parts import StackParts
-from compiler.emit.schedules import emit_schedule
-from compiler.emit.table_triggers import emit_state_trigger, emit_stream_trigger
 from compiler.emit.tables import emit_table
-from compiler.ir import (
-    Application,
-    Diagnostic,
-    Function,
-    QueueSubscription,
-    Route,
-    Schedule,
-    StateTrigger,
-    StreamTrigger,
-    Table,
-    Topic,
-)
+from compiler.ir import Application, Diagnostic, Function, Table, Topic
+from compiler.trigger_kinds import KINDS, RESOURCE_FIELDS, resolve_reference
 
 Emitter = Callable[[StackParts, Any], None]
 
-# Explicit, so a new IR type cannot be skipped silently (tests check the coverage).
+# The shared resources, then each trigger kind's emitter from the registry (tests check that
+# every IR type is covered, so a new one cannot be skipped silently).
 EMITTERS: dict[type, Emitter] = {
     Table: emit_table,
     Topic: emit_topic,
     Function: emit_function,
-    Route: emit_route,
-    QueueSubscription: emit_queue,
-    Schedule: emit_schedule,
-    StateTrigger: emit_state_trigger,
-    StreamTrigger: emit_stream_trigger,
+    **{kind.ir_type: resolve_reference(kind.emitter) for kind in KINDS},
 }
 
 # IR types that produce no resource of their own, and why.
@@ -50,10 +34,7 @@ NOT_EMITTED: dict[type, str] = {
 }
 
 # Application fields in dependency order: a row only references rows emitted before it.
-EMIT_ORDER: tuple[str, ...] = (
-    "tables", "topics", "functions", "routes", "queues", "schedules",
-    "state_triggers", "stream_triggers",
-)
+EMIT_ORDER: tuple[str, ...] = (*RESOURCE_FIELDS, *(kind.ir_field for kind in KINDS))
 
 TAG_APP = "motia:app"
 TAG_STAGE = "motia:stage"

@@ -160,6 +160,11 @@ class Emulator:
     def deliveries(self) -> tuple[Delivery, ...]:
         return self.invoker.deliveries if self.invoker else ()
 
+    @property
+    def workers(self) -> tuple[object, ...]:
+        """Every thread that delivers events: the HTTP API, scheduler, queue pollers, stream readers."""
+        return tuple(w for w in (self.http, self.scheduler, *self.pollers, *self.readers) if w is not None)
+
     def report(self) -> ShutdownReport:
         depths = tuple(p.depth() for p in self.pollers)
         dead = {p.source.queue_name: tuple(_body(m) for m in p.dead_letters()) for p in self.pollers if p.depth().dead_lettered}

@@ -59,6 +59,14 @@ def test_fifo_order_per_group_holds_under_failures(flows: Client) -> None:
     assert flows.wait_until(lambda: flows.state("ordered", f"{run}-g2") == [1, 2, 3, 4, 5], timeout=10)
 
 
+def test_the_emulator_runs_the_worker_of_every_trigger_kind(flows: Client) -> None:
+    from compiler.trigger_kinds import KINDS, resolve_reference
+
+    kinds_in_fixture = {kind for fn in flows.app.functions for kind in fn.triggers}
+    assert kinds_in_fixture == {kind.name for kind in KINDS}  # the fixture exercises every kind
+    assert {type(w) for w in flows.workers} == {resolve_reference(kind.emulator_worker) for kind in KINDS}
+
+
 def test_cron_step_fires_on_demand(flows: Client) -> None:
     before = _count(flows, "ticks", "tick")
     delivery = flows.fire_cron("Tick")

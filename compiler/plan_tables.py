@@ -1,0 +1,73 @@
+"""The tables of `motia plan`, one per resource kind; `compiler.plan_text` lays them out.
+
+Each trigger kind's table is named by its entry in `compiler.trigger_kinds`.
+"""
+
+from __future__ import annotations
+
+from compiler import ir
+from compiler.report import table
+
+
+def functions_table(app: ir.Application) -> list[str]:
+    rows = [
+        (f.name, f.function_name, f"{f.memory_mb} MB", f"{f.timeout_s} s", ", ".join(f.triggers) or "-", f.file)
+        for f in app.functions
+    ]
+    lines = table(("step", "function", "memory", "timeout", "triggers", "file"), rows)
+    for f in app.functions:
+        if f.memory_reason:
+            lines.append(f"    {f.name}: memory {f.memory_reason}")
+    return lines
+
+
+def topics_table(app: ir.Application) -> list[str]:
+    rows = [
+        (t.name, "fifo" if t.fifo else "standard", t.sns_name, ", ".join(t.publishers) or "-",
+         ", ".join(t.subscribers) or "-")
+        for t in app.topics
+    ]
+    return table(("topic", "type", "sns topic", "publishers", "subscribers"), rows)
+
+
+def tables_table(app: ir.Application) -> list[str]:
+    rows = [(t.kind, t.table_name, f"{t.partition_key} / {t.sort_key}") for t in app.tables]
+    lines = table(("table", "dynamodb name", "keys"), rows)
+    if app.streams:
+        lines.append(f"    streams: {', '.join(app.streams)}")
+    return lines
+
+
+def routes_table(app: ir.Application) -> list[str]:
+    return table(("method", "path", "step"), [(r.method, r.path, r.function) for r in app.routes])
+
+
+def queues_table(app: ir.Application) -> list[str]:
+    rows = [
+        (q.topic, q.function, q.queue_name, "fifo" if q.fifo else "standard", q.max_receive_count,
+         f"{q.visibility_timeout_s} s", f"{q.delay_s} s", q.dlq_name)
+        for q in app.queues
+    ]
+    return table(("topic", "step", "queue", "type", "attempts", "visibility", "delay", "dead-letter queue"), rows)
+
+
+def schedules_table(app: ir.Application) -> list[str]:
+    rows = [(s.function, s.source, s.expression, s.timezone, s.schedule_name) for s in app.schedules]
+    return table(("step", "motia cron", "aws expression", "zone", "schedule"), rows)
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def state_triggers_table(app: ir.Application) -> list[str]:
+    rows = [(t.function, len(t.trigger_indexes), _yes_no(t.has_condition)) for t in app.state_triggers]
+    return table(("step", "triggers", "condition"), rows)
+
+
+def stream_triggers_table(app: ir.Application) -> list[str]:
+    rows = [
+        (t.function, t.stream, t.group_id or "any", t.item_id or "any", _yes_no(t.has_condition))
+        for t in app.stream_triggers
+    ]
+    return table(("step", "stream", "group", "item", "condition"), rows)
