@@ -54,7 +54,7 @@ def _missing_module_hint(root: str, name: str) -> str:
     )
 
 
-def _import_diagnostic(root: str, relative: str, error: BaseException) -> Diagnostic:
+def import_diagnostic(root: str, relative: str, error: BaseException) -> Diagnostic:
     line = _failure_line(error, os.path.join(root, *relative.split("/")))
     if isinstance(error, SyntaxError):
         message = f"syntax error: {error.msg}"
@@ -88,7 +88,7 @@ def load_steps(app_dir: Path, files: tuple[Path, ...]) -> LoadResult:
             try:
                 module = import_step_file(root, relative)
             except (Exception, SystemExit) as error:  # a user's file: anything may be raised
-                diagnostics.append(_import_diagnostic(root, relative, error))
+                diagnostics.append(import_diagnostic(root, relative, error))
                 continue
             streams.update(v.stream_name for v in vars(module).values() if isinstance(v, Stream))
             definitions = step_definitions(module)

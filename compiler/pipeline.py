@@ -1,6 +1,6 @@
 """compile_project: a project directory in, the application model (with every diagnostic) out.
 
-discover -> load -> parse -> resolve -> validate -> build: every rule runs on the resolved
+discover -> load (stream files, then step files) -> parse -> resolve -> validate -> build: every rule runs on the resolved
 steps before the build, and a step with any error is left out of the model.
 """
 
@@ -12,9 +12,10 @@ from pathlib import Path
 from compiler import ir
 from compiler.build import build_application
 from compiler.config_schema import parse_step_config
-from compiler.discover import discover_step_files
+from compiler.discover import discover_step_files, discover_stream_files
 from compiler.errors import ProjectNotFound
 from compiler.load import LoadedStep, load_steps
+from compiler.load_streams import load_stream_files
 from compiler.resolve import ParsedStep, resolve_project
 from compiler.validate import validate
 from motia.config import plain_config
@@ -80,6 +81,8 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
             "error", "", "", f"no step files found in {app_dir}",
             "step files are named *_step.py (or *.step.py) under steps/ or src/",
         ))
+    stream_files = load_stream_files(app_dir, discover_stream_files(app_dir))
+    diagnostics.extend(stream_files.diagnostics)
     loaded = load_steps(app_dir, files)
     diagnostics.extend(loaded.diagnostics)
     parsed: list[ParsedStep] = []
@@ -91,6 +94,7 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
     project = resolve_project(parsed, app=app_name or app_dir.name, stage=stage)
     diagnostics.extend(validate(project))
     app = build_application(
-        project.without(failed_steps(diagnostics)), root=str(app_dir), declared_streams=loaded.streams
+        project.without(failed_steps(diagnostics)), root=str(app_dir),
+        declared_streams=(*loaded.streams, *stream_files.names),
     )
     return dataclasses.replace(app, diagnostics=_sorted(diagnostics))

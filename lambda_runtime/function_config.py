@@ -8,6 +8,7 @@ it instead of guessing. Short keys, because a function's whole environment is li
     f   step file, POSIX, under the code root n   step name
     t   {motia topic: [[sns arn, 1 if FIFO else 0], ...]}   (every declared topic is a key)
     ts  state table name                     tm  streams table name
+    st  [stream name, ...]: the project's streams, which `ctx.streams` names
     h   {API Gateway route key ("POST /orders/{id}"): trigger index}
     q   {SQS queue name: trigger index}
     s   [trigger index of each state() trigger]
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 1
 _FIELDS = (
-    "app", "step_file", "step_name", "topics", "state_table", "streams_table",
+    "app", "step_file", "step_name", "topics", "state_table", "streams_table", "streams",
     "routes", "queues", "state_triggers", "stream_triggers",
 )
 # The fields mapping an event's source to the step's trigger index (compiler.trigger_kinds
@@ -91,6 +92,13 @@ def _topics(data: dict[str, Any]) -> dict[str, tuple[tuple[str, bool], ...]]:
     return topics
 
 
+def _names(data: dict[str, Any], key: str, what: str) -> tuple[str, ...]:
+    raw = data.get(key) or []
+    if not isinstance(raw, list) or not all(isinstance(n, str) and n for n in raw):
+        raise _fail(f"{what} ({key!r}) must be a list of names", raw)
+    return tuple(raw)
+
+
 def _stream_triggers(data: dict[str, Any]) -> tuple[StreamTriggerEntry, ...]:
     raw = data.get("m") or []
     if not isinstance(raw, list):
@@ -117,6 +125,7 @@ class FunctionConfig:
     topics: Mapping[str, tuple[tuple[str, bool], ...]]
     state_table: str | None
     streams_table: str | None
+    streams: tuple[str, ...]
     routes: Mapping[str, int]
     queues: Mapping[str, int]
     state_triggers: tuple[int, ...]
@@ -131,6 +140,7 @@ class FunctionConfig:
         topics: Mapping[str, tuple[tuple[str, bool], ...]] | None = None,
         state_table: str | None = None,
         streams_table: str | None = None,
+        streams: tuple[str, ...] = (),
         routes: Mapping[str, int] | None = None,
         queues: Mapping[str, int] | None = None,
         state_triggers: tuple[int, ...] = (),
@@ -145,6 +155,7 @@ class FunctionConfig:
             "topics": MappingProxyType({k: tuple((str(a), bool(f)) for a, f in v) for k, v in (topics or {}).items()}),
             "state_table": state_table or None,
             "streams_table": streams_table or None,
+            "streams": tuple(streams),
             "routes": MappingProxyType(dict(routes or {})),
             "queues": MappingProxyType(dict(queues or {})),
             "state_triggers": tuple(state_triggers),
@@ -176,6 +187,8 @@ class FunctionConfig:
             plain["ts"] = self.state_table
         if self.streams_table:
             plain["tm"] = self.streams_table
+        if self.streams:
+            plain["st"] = list(self.streams)
         if self.routes:
             plain["h"] = dict(sorted(self.routes.items()))
         if self.queues:
@@ -210,6 +223,7 @@ class FunctionConfig:
             topics=_topics(data),
             state_table=_text(data, "ts", "the state table", required=False),
             streams_table=_text(data, "tm", "the streams table", required=False),
+            streams=_names(data, "st", "streams"),
             routes=_index_map(data, "h", "route"),
             queues=_index_map(data, "q", "queue"),
             state_triggers=tuple(_index(i, "a state trigger index") for i in raw_state),

@@ -6,6 +6,8 @@ process and invokes them from many threads at once. Nothing in it changes per in
 
 from __future__ import annotations
 
+from motia.streams import StreamsByName
+
 from lambda_runtime.aws_runtime import AwsRuntime
 
 TYPE_CHECKING = False
@@ -23,12 +25,15 @@ class TriggerMismatch(LookupError):
 class HostedFunction:
     """The loaded step, its FunctionConfig and the AwsRuntime built from that config."""
 
-    __slots__ = ("step", "config", "runtime")
+    __slots__ = ("step", "config", "runtime", "streams")
 
     def __init__(self, step: LoadedStep, config: FunctionConfig, runtime: AwsRuntime | None = None) -> None:
         self.step = step
         self.config = config
         self.runtime = runtime if runtime is not None else AwsRuntime(config)
+        # `ctx.streams` of every invocation: Stream objects hold only a name (each call uses
+        # the runtime of the invocation in progress), so one set serves all invocations.
+        self.streams = StreamsByName(config.streams)
 
     @property
     def name(self) -> str:

@@ -90,6 +90,7 @@ def make_context(fn: HostedFunction, trigger: TriggerInfo, trace_id: str, input_
     logger = Logger(step=fn.name, trace_id=trace_id, min_level=level)
     return FlowContext(
         trigger=trigger, trace_id=trace_id, logger=logger, input_value=input_value, step_name=fn.name, runtime=fn.runtime,
+        streams=fn.streams,
     )
 
 

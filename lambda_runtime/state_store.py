@@ -78,15 +78,21 @@ def delete_value(table: str, key: dict[str, Any]) -> Any:
     return value_of(old)
 
 
+def change_result(old_value: Any, new_value: Any) -> dict[str, Any]:
+    """What Motia's engine answers to a set or an update."""
+    return {"old_value": old_value, "new_value": new_value}
+
+
 def update_value(
     table: str, key: dict[str, Any], change: Callable[[Any], Any], extra: dict[str, Any] | None = None
-) -> Any:
+) -> dict[str, Any]:
     """Read-modify-write with an optimistic version check, so concurrent updates never lose writes."""
     ddb = client("dynamodb")
     for _ in range(MAX_UPDATE_ATTEMPTS):
         item = get_item(table, key)
         version = int(item[VERSION]["N"]) if item and VERSION in item else 0
-        new_value = change(value_of(item))
+        old_value = value_of(item)
+        new_value = change(old_value)
         new_item = {
             **key, VALUE: encode(new_value), VERSION: {"N": str(version + 1)}, **trace_attribute(), **(extra or {}),
         }
@@ -100,7 +106,7 @@ def update_value(
                 params["ConditionExpression"] = f"attribute_not_exists({VERSION})"
         try:
             ddb.put_item(**params)
-            return new_value
+            return change_result(old_value, new_value)
         except ddb.exceptions.ConditionalCheckFailedException:
             continue
     raise ConcurrentUpdate(f"update of {key} in {table} lost {MAX_UPDATE_ATTEMPTS} races with other writers")
@@ -123,11 +129,10 @@ class DynamoStateStore:
     def get(self, group_id: str, key: str) -> Any | None:
         return value_of(get_item(self.table, self._key(group_id, key)))
 
-    def set(self, group_id: str, key: str, value: Any) -> Any:
-        put_value(self.table, self._key(group_id, key), value)
-        return value
+    def set(self, group_id: str, key: str, value: Any) -> dict[str, Any]:
+        return change_result(put_value(self.table, self._key(group_id, key), value), value)
 
-    def update(self, group_id: str, key: str, ops: builtins.list[dict[str, Any]]) -> Any:
+    def update(self, group_id: str, key: str, ops: builtins.list[dict[str, Any]]) -> dict[str, Any]:
         return update_value(self.table, self._key(group_id, key), lambda current: apply_ops(current, ops))
 
     def delete(self, group_id: str, key: str) -> Any | None:

@@ -8,6 +8,7 @@ from lambda_runtime import contract
 from lambda_runtime.state_store import (
     PK,
     SK,
+    change_result,
     delete_value,
     get_item,
     pages,
@@ -51,11 +52,11 @@ class DynamoStreamStore:
     def get(self, stream: str, group_id: str, item_id: str) -> Any | None:
         return value_of(get_item(self.table, self._key(stream, group_id, item_id)))
 
-    def set(self, stream: str, group_id: str, item_id: str, data: Any) -> Any:
-        put_value(self.table, self._key(stream, group_id, item_id), data, self._names(stream, group_id))
-        return data
+    def set(self, stream: str, group_id: str, item_id: str, data: Any) -> dict[str, Any]:
+        old = put_value(self.table, self._key(stream, group_id, item_id), data, self._names(stream, group_id))
+        return change_result(old, data)
 
-    def update(self, stream: str, group_id: str, item_id: str, ops: builtins.list[dict[str, Any]]) -> Any:
+    def update(self, stream: str, group_id: str, item_id: str, ops: builtins.list[dict[str, Any]]) -> dict[str, Any]:
         key = self._key(stream, group_id, item_id)
         return update_value(self.table, key, lambda current: apply_ops(current, ops), self._names(stream, group_id))
 

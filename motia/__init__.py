@@ -4,7 +4,7 @@ Importing this package is cheap by design (no pydantic, no boto3): it runs at ev
 cold start. `step()` and the trigger constructors only record configuration; the compiler
 validates it, and the host (Lambda shim, `motia dev`) provides state, streams and enqueue.
 
-Layers (a module imports only from layers before it): _model, aliases, invoke, routes, runtime,
+Layers (a module imports only from layers before it): _model, aliases, either_way, invoke, routes, runtime,
 schema < log, state_manager, streams, types < context, definition, guards, record_aliases, triggers < config.
 """
 

@@ -33,7 +33,7 @@ class FlowContext(Subscriptable[P]):
         enqueue: Callable[[Any], Any] | None = None,
         state: Any = None,
         logger: Any = None,
-        streams: dict[str, Stream[Any]] | None = None,
+        streams: Any = None,  # a StreamsByName from hosts; users' tests may pass a dict
         input_value: Any = None,
         step_name: str = "",
         runtime: _runtime.Runtime | None = None,

@@ -34,6 +34,7 @@ def function_config(parts: StackParts, fn: Function) -> FunctionConfig:
         topics=topic_arns(parts, fn),
         state_table=parts.tables["state"].table_name if "state" in parts.tables else None,
         streams_table=parts.tables["streams"].table_name if "streams" in parts.tables else None,
+        streams=app.streams,
         routes={f"{r.method} {r.path}": r.trigger_index for r in app.routes if r.function == fn.name},
         queues={q.queue_name: q.trigger_index for q in app.queues if q.function == fn.name},
         state_triggers=tuple(i for t in state_triggers for i in t.trigger_indexes),

@@ -15,6 +15,7 @@ FULL = FunctionConfig(
     topics={"order.created": (("arn:aws:sns:us-east-1:1:oc", False), ("arn:aws:sns:us-east-1:1:oc.fifo", True))},
     state_table="shop-dev-state",
     streams_table="shop-dev-streams",
+    streams=("chat-messages", "todos"),
     routes={"POST /orders/{id}": 0, "GET /orders": 2},
     queues={"shop-dev-CreateOrder-order-paid": 1},
     state_triggers=(3, 5),
@@ -26,7 +27,7 @@ def test_round_trips_through_compact_json_with_short_keys() -> None:
     text = FULL.to_json()
     assert FunctionConfig.from_json(text) == FULL
     assert " " not in text.replace("POST /", "").replace("GET /", "")
-    assert set(json.loads(text)) == {"v", "a", "f", "n", "t", "ts", "tm", "h", "q", "s", "m"}
+    assert set(json.loads(text)) == {"v", "a", "f", "n", "t", "ts", "tm", "st", "h", "q", "s", "m"}
     assert json.loads(text)["m"] == [["todos", "inbox", "", 4], ["todos", "", "", 6]]  # no nulls: CDK drops them
 
 
@@ -72,6 +73,7 @@ def test_rejects_unknown_route_queue_and_table_naming_what_it_knows() -> None:
     ('{"n": "A", "f": "a.py", "s": 3}', "state triggers \\('s'\\) must be a list"),
     ('{"n": "A", "f": "a.py", "m": [["todos", 1, "", 0]]}', "the group and item ids of stream trigger 'todos'"),
     ('{"n": "A", "f": "a.py", "m": [["todos", "", 0]]}', "a stream trigger must be"),
+    ('{"n": "A", "f": "a.py", "st": "todos"}', "streams \\('st'\\) must be a list of names"),
     ('{"n": "A", "f": "a.py", "ts": 5}', "the state table \\('ts'\\) must be a non-empty string"),
 ])
 def test_rejects_malformed_config_naming_the_variable_and_the_problem(text: str, message: str) -> None:

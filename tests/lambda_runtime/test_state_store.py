@@ -27,8 +27,10 @@ def stream_records(boto3: Any, table: str) -> list[dict[str, Any]]:
 def test_round_trips_nested_values_and_deletes(aws: Any) -> None:
     store = DynamoStateStore(STATE_TABLE)
     value = {"total": 12.5, "items": [{"sku": "a", "qty": 2}], "paid": False, "note": None}
-    assert store.set("orders", "o-1", value) == value
+    assert store.set("orders", "o-1", value) == {"old_value": None, "new_value": value}
     assert store.get("orders", "o-1") == value
+    assert store.set("orders", "o-1", 2) == {"old_value": value, "new_value": 2}
+    store.set("orders", "o-1", value)
     assert store.delete("orders", "o-1") == value
     assert store.get("orders", "o-1") is None
     assert store.delete("orders", "o-1") is None
@@ -36,8 +38,12 @@ def test_round_trips_nested_values_and_deletes(aws: Any) -> None:
 
 def test_update_ops_groups_and_clear(aws: Any) -> None:
     store = DynamoStateStore(STATE_TABLE)
-    assert store.update("counters", "c", [{"type": "increment", "path": "n", "by": 1}]) == {"n": 1}
-    assert store.update("counters", "c", [{"type": "increment", "path": "n", "by": 0.5}]) == {"n": 1.5}
+    assert store.update("counters", "c", [{"type": "increment", "path": "n", "by": 1}]) == {
+        "old_value": None, "new_value": {"n": 1}
+    }
+    assert store.update("counters", "c", [{"type": "increment", "path": "n", "by": 0.5}]) == {
+        "old_value": {"n": 1}, "new_value": {"n": 1.5}
+    }
     store.set("orders", "o-2", 2)
     store.set("orders", "o-1", 1)
     assert sorted(store.list("orders")) == [1, 2]

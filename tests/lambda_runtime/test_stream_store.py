@@ -19,7 +19,7 @@ def test_round_trips_items_groups_and_deletes(aws: Any) -> None:
     assert store.list("todos", "inbox") == [{"title": "a", "score": 0.75}]
     assert store.list_groups("todos") == ["done", "inbox"]
     assert store.update("todos", "inbox", "t-1", [{"type": "set", "path": "done", "value": True}]) == {
-        "title": "a", "score": 0.75, "done": True
+        "old_value": {"title": "a", "score": 0.75}, "new_value": {"title": "a", "score": 0.75, "done": True}
     }
     assert store.delete("todos", "done", "t-2") == {"title": "b"}
     assert store.list_groups("todos") == ["inbox"]

@@ -1,0 +1,78 @@
+"""Stream config files (`*_stream.py`), found and imported as Motia's CLI does.
+
+A stream file declares one stream: `config = StreamConfig(name=..., schema=..., on_join=...)`
+(or a `Stream(...)` built from one). Its name joins the project's streams, so every step
+reaches it as `ctx.streams.<name>`; its realtime hooks belong to the WebSocket API.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from compiler.ir import Diagnostic
+from compiler.load import import_diagnostic
+from lambda_runtime.step_import import ProjectImports, import_step_file, top_level_names
+from motia.streams import Stream, StreamConfig
+
+@dataclass(frozen=True)
+class StreamFile:
+    file: str  # project-relative, POSIX
+    config: StreamConfig
+
+
+@dataclass(frozen=True)
+class StreamFiles:
+    streams: tuple[StreamFile, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(sorted({s.config.name for s in self.streams}))
+
+
+def _configs_of(module: object) -> list[StreamConfig]:
+    """The module's `config` when it is a StreamConfig, else every StreamConfig or Stream it holds."""
+    values = vars(module)
+    config = values.get("config")
+    if isinstance(config, StreamConfig):
+        return [config]
+    found = {id(v): v for v in values.values() if isinstance(v, StreamConfig)}
+    found.update({id(v.config): v.config for v in values.values() if isinstance(v, Stream)})
+    return list(found.values())
+
+
+def _checked(relative: str, config: StreamConfig) -> Diagnostic | None:
+    if not isinstance(config.name, str) or not config.name.strip():
+        return Diagnostic("error", relative, "", f"StreamConfig name must be a non-empty string, got {config.name!r}",
+                          "give the stream a name: StreamConfig(name='todos', ...)")
+    return None
+
+
+def load_stream_files(app_dir: Path, files: tuple[Path, ...]) -> StreamFiles:
+    """Import each stream file; a failing import or a file declaring no stream is reported."""
+    root = os.path.abspath(app_dir)
+    relatives = [p.as_posix() for p in files]
+    streams: list[StreamFile] = []
+    diagnostics: list[Diagnostic] = []
+    with ProjectImports(root, top_level_names(relatives)):
+        for relative in relatives:
+            try:
+                module = import_step_file(root, relative)
+            except (Exception, SystemExit) as error:  # a user's file: anything may be raised
+                diagnostics.append(import_diagnostic(root, relative, error))
+                continue
+            configs = _configs_of(module)
+            if not configs:
+                diagnostics.append(Diagnostic(
+                    "warning", relative, "", "no stream found in this stream file",
+                    "declare it as `config = StreamConfig(name='...', schema=...)`, or rename the file",
+                ))
+            for config in configs:
+                problem = _checked(relative, config)
+                if problem is not None:
+                    diagnostics.append(problem)
+                else:
+                    streams.append(StreamFile(relative, config))
+    return StreamFiles(tuple(streams), tuple(diagnostics))
