@@ -120,6 +120,7 @@ def compiler_fingerprint() -> str:
     """The compiler's sources (emitters, naming, synth settings) and the CDK versions.
 
     All of `compiler/`, not only what emits: a file that turns out to matter cannot be forgotten.
+    Computed once a process: the compiler running is the one loaded at start, edits or not.
     """
     digest = hashlib.sha256(sources_fingerprint(Path(__file__).resolve().parent).encode())
     for name in CDK_DISTRIBUTIONS:
