@@ -14,7 +14,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from compiler.code_asset import build_code_asset
 from compiler.errors import ResourceLimitError
@@ -22,6 +22,8 @@ from compiler.ir import Application
 
 if TYPE_CHECKING:
     from aws_cdk import App, Stack
+
+    from compiler.assembly_cache import CachedAssembly
 
 __all__ = [
     "MAX_RESOURCES_PER_STACK",
@@ -32,6 +34,7 @@ __all__ = [
     "count_resources",
     "resource_limit_message",
     "synthesize",
+    "synthesize_cached",
     "synthesize_into",
 ]
 
@@ -54,6 +57,7 @@ class SynthResult:
     stack_name: str
     template_path: Path
     resource_counts: tuple[tuple[str, int], ...]  # (CloudFormation type, count), sorted by type
+    reused: bool = False  # taken from the assembly cache: no synth ran
 
     @property
     def total_resources(self) -> int:
@@ -126,6 +130,7 @@ def synthesize(
     validate: bool = False,
     cache_root: Path | None = None,
     pip_command: Sequence[str] | None = None,
+    bytecode_python: Sequence[str] | None = None,
 ) -> SynthResult:
     """Write the cloud assembly of `app` (no errors allowed) into `out_dir`, replacing it."""
     if app.errors:
@@ -134,7 +139,8 @@ def synthesize(
         # Stale assets of an earlier synth would be published by `motia deploy` otherwise.
         shutil.rmtree(out_dir)
     try:
-        return synthesize_into(new_app(out_dir, validate), app, cache_root=cache_root, pip_command=pip_command)
+        return synthesize_into(new_app(out_dir, validate), app, cache_root=cache_root,
+                               pip_command=pip_command, bytecode_python=bytecode_python)
     except ResourceLimitError:
         shutil.rmtree(out_dir, ignore_errors=True)  # never leave an assembly CloudFormation would reject
         raise
@@ -146,6 +152,7 @@ def synthesize_into(
     *,
     cache_root: Path | None = None,
     pip_command: Sequence[str] | None = None,
+    bytecode_python: Sequence[str] | None = None,
 ) -> SynthResult:
     """Synthesize `app` into a CDK app made by `new_app` (`motia synth`'s, or `cdk synth`'s),
     with every check; over the resource limit the template is removed and the error raised."""
@@ -153,7 +160,7 @@ def synthesize_into(
         raise ValueError(f"{len(app.errors)} compile errors: synthesize only a compiled app")
     with tempfile.TemporaryDirectory(prefix="motia-asset-") as tmp:
         code_dir = build_code_asset(app, Path(tmp) / "code", cache_root=cache_root,
-                                    pip_command=pip_command)
+                                    pip_command=pip_command, bytecode_python=bytecode_python)
         stack = add_application_stack(cdk_app, app, code_dir)
         out_dir = Path(cdk_app.synth().directory)
         template_path = out_dir / stack.template_file
@@ -165,3 +172,52 @@ def synthesize_into(
         template_path.unlink()  # nothing left for `cdk deploy` to send CloudFormation
         raise
     return SynthResult(out_dir, app.prefix, template_path, counts)
+
+
+def synthesize_cached(
+    app: Application,
+    out_dir: Path,
+    *,
+    validate: bool = False,
+    cache_root: Path | None = None,
+    pip_command: Sequence[str] | None = None,
+    bytecode_python: Sequence[str] | None = None,
+    link: bool = False,
+    on_synth: Callable[[], None] | None = None,
+) -> SynthResult:
+    """`synthesize`, reusing the assembly of an identical earlier synth (`compiler.assembly_cache`).
+
+    On a hit the cached assembly is put at `out_dir` without starting Node or importing
+    aws_cdk (`reused` is True); on a miss it is synthesized, stored, then put there. `link`
+    hard-links the files instead of copying them: for readers only, such as the emulator.
+    `cache_root` holds both the requirements cache and the assemblies; `on_synth` is called
+    before a fresh synth starts (a progress line: it takes seconds).
+    """
+    from compiler import assembly_cache
+
+    if app.errors:
+        raise ValueError(f"{len(app.errors)} compile errors: synthesize only a compiled app")
+    root = assembly_cache.assemblies_root(cache_root)
+    key = assembly_cache.assembly_key(app, validate=validate, bytecode_python=bytecode_python)
+    entry = assembly_cache.lookup(root, key)
+    if entry is not None:
+        try:
+            return _result_at(entry, assembly_cache.restore(entry, out_dir, link=link), reused=True)
+        except OSError:
+            pass  # pruned by another process while we copied: synthesize afresh below
+    if on_synth is not None:
+        on_synth()
+    staging = assembly_cache.new_staging_dir(root)
+    try:
+        fresh = synthesize(app, staging / assembly_cache.ASSEMBLY_DIR, validate=validate,
+                           cache_root=cache_root, pip_command=pip_command, bytecode_python=bytecode_python)
+        entry = assembly_cache.commit(root, key, staging, fresh.stack_name,
+                                      fresh.template_path.relative_to(fresh.out_dir).as_posix(),
+                                      fresh.resource_counts)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already when the commit renamed it
+    return _result_at(entry, assembly_cache.restore(entry, out_dir, link=link), reused=False)
+
+
+def _result_at(entry: CachedAssembly, out_dir: Path, *, reused: bool) -> SynthResult:
+    return SynthResult(out_dir, entry.stack_name, out_dir / entry.template_file, entry.resource_counts, reused)

@@ -38,6 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--smoke", action="store_true",
                         help="send a scripted request through the whole flow of examples/orders, "
                              "print what happened at each step, and exit")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="synthesize afresh instead of reusing the cached assembly of an "
+                             "unchanged project")
     parser.set_defaults(run=run, uses_jsii=True)  # see common.finish
 
 
@@ -66,16 +69,32 @@ def _wait_for_interrupt() -> None:
         signal.signal(signal.SIGTERM, previous)
 
 
+def synthesize_with_cache(app: ir.Application, out: Path) -> None:
+    """The assembly at `out`, reused when the project is unchanged, with a line saying which."""
+    from compiler.synth import synthesize_cached
+
+    result = synthesize_cached(app, out, link=True,  # the emulator only reads the assembly
+                               on_synth=lambda: print("synthesizing...", flush=True))
+    if result.reused:
+        print(f"assembly of {app.prefix} reused from the cache: the project is unchanged (no synth)",
+              flush=True)
+
+
 def dev_command(args: argparse.Namespace) -> int:
     app = compile_and_report(args, "fix the errors above first")
     from compiler.emulator.app import Emulator, EmulatorOptions
     from compiler.synth import synthesize
 
     with tempfile.TemporaryDirectory(prefix="motia-dev-") as tmp:
-        print("synthesizing and deploying into moto...", flush=True)
-        synthesize(app, Path(tmp) / "cdk.out")
+        out = Path(tmp) / "cdk.out"
+        if args.no_cache:
+            print("synthesizing...", flush=True)
+            synthesize(app, out)
+        else:
+            synthesize_with_cache(app, out)
+        print("deploying into moto...", flush=True)
         port = 0 if args.smoke else args.port
-        emulator = Emulator(app, Path(tmp) / "cdk.out", EmulatorOptions(port=port, run_schedules=not args.smoke),
+        emulator = Emulator(app, out, EmulatorOptions(port=port, run_schedules=not args.smoke),
                             on_delivery=_print_delivery)
         emulator.start()  # a taken port, a missing moto, a failed deploy: MotiaErrors for the CLI
         if args.smoke:

@@ -20,7 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Compile the project and write the AWS CDK cloud assembly: the CloudFormation "
             "template of the stack <app>-<stage> and the Lambda code asset (step files, "
             "include_files, the runtime, and requirements.txt installed as manylinux wheels). "
-            "Prints the resources by type, the HTTP routes and every warning. Exit status: "
+            "Prints the resources by type, the HTTP routes and every warning. An unchanged "
+            "project's assembly is copied from the user cache instead of synthesized again "
+            "(--no-cache synthesizes afresh). Exit status: "
             "0 written, 1 the project has errors (nothing written), 2 usage error."
         ),
     )
@@ -33,21 +35,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--validate", action="store_true",
         help="also run the AWS CDK's built-in CloudFormation validator (adds 4-8 s)",
     )
+    parser.add_argument(
+        "--no-cache", action="store_true",
+        help="synthesize afresh instead of copying the cached assembly of an unchanged project",
+    )
     parser.set_defaults(run=run, uses_jsii=True)  # see common.finish
 
 
 def synth_command(args: argparse.Namespace) -> int:
     """Compile, report, synthesize; the exit status. Leaves the jsii process running."""
     app = compile_and_report(args, "nothing written; fix the errors above")
-    return write_assembly(app, args.out, validate=args.validate)
+    return write_assembly(app, args.out, validate=args.validate, use_cache=not args.no_cache)
 
 
-def write_assembly(app: ir.Application, out: Path, *, validate: bool) -> int:
+def write_assembly(app: ir.Application, out: Path, *, validate: bool, use_cache: bool = False) -> int:
     # Imported here: loading aws_cdk starts Node, which `motia --help` must not pay for.
-    from compiler.synth import synthesize
+    from compiler.synth import synthesize, synthesize_cached
     from compiler.synth_text import render_synth_summary
 
-    result = synthesize(app, out, validate=validate)
+    if not use_cache:
+        result = synthesize(app, out, validate=validate)
+    else:
+        # A copy, not links: the directory is the user's, tools may write into it.
+        result = synthesize_cached(app, out, validate=validate, link=False)
+        if result.reused:
+            print(f"{app.prefix} is unchanged since its last synth: copied the cached assembly "
+                  "(no synth; --no-cache synthesizes afresh)")
     sys.stdout.write(render_synth_summary(app, result))
     return 0
 

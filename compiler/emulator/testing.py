@@ -7,7 +7,8 @@
             status, body = emu.post_json("/orders", {"amount": 5})
             assert emu.wait_idle()
 
-`running_app` compiles, synthesizes (once per project per test session) and starts the
+`running_app` compiles, synthesizes (once per project per test session, and not at all
+when the assembly cache holds the project's unchanged assembly) and starts the
 emulator on a free port with schedules off (fire them with `emu.fire_cron(step)`); it stops
 everything, threads and sockets, when the block ends.
 """
@@ -32,13 +33,14 @@ _tmp_root: tempfile.TemporaryDirectory[str] | None = None
 
 
 def compile_and_synth(app_dir: str | Path, stage: str = "dev") -> tuple[Application, Path]:
-    """The compiled app and its cloud assembly, cached for the life of the process."""
+    """The compiled app and its cloud assembly, kept for the life of the process; the
+    assembly comes from the user's assembly cache when the project has not changed."""
     global _tmp_root
     key = (str(Path(app_dir).resolve()), stage)
     if key not in _assemblies:
         from compiler.pipeline import compile_project
         from compiler.report import format_diagnostics
-        from compiler.synth import synthesize
+        from compiler.synth import synthesize_cached
 
         app = compile_project(Path(app_dir), stage=stage)
         if app.errors:
@@ -46,7 +48,7 @@ def compile_and_synth(app_dir: str | Path, stage: str = "dev") -> tuple[Applicat
         if _tmp_root is None:
             _tmp_root = tempfile.TemporaryDirectory(prefix="motia-emulator-")
         out = Path(_tmp_root.name) / f"{len(_assemblies)}-{app.prefix}"
-        synthesize(app, out)
+        synthesize_cached(app, out, link=True)  # the emulator only reads the assembly
         _assemblies[key] = (app, out)
     return _assemblies[key]
 

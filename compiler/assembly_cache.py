@@ -1,0 +1,270 @@
+"""A content-addressed cache of synthesized cloud assemblies, so an unchanged project
+starts `motia dev` and `running_app` without Node or aws_cdk (DESIGN.md 5: seconds a synth).
+
+The key hashes everything that reaches the assembly: the model (IR JSON: stage, names,
+every setting), the bytes of every file the code asset takes from the project and from our
+runtime packages, the compiler's own sources with the aws-cdk-lib version, and the synth
+options. Contents, never mtimes. Layout, under the user cache (`default_cache_root()`):
+
+  assemblies/<key>/cdk.out/        the assembly, as `synthesize` wrote it
+  assemblies/<key>/entry.json      what synth reported, and every file's size (written last)
+
+An entry is built in a hidden staging dir and renamed into place, so readers never see a
+partial one; an entry whose files do not match its `entry.json` is removed and rebuilt.
+No aws_cdk here: a hit must not start Node.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from compiler.code_asset import (
+    REQUIREMENTS_FILE,
+    RUNTIME_PACKAGES,
+    _IGNORED,
+    _package_dir,
+    _python_candidates,
+    default_cache_root,
+    project_files,
+)
+from compiler.ir import Application
+from compiler.ir_json import application_to_json
+
+if TYPE_CHECKING:
+    from _hashlib import HASH as Hash
+
+__all__ = [
+    "ASSEMBLY_DIR",
+    "CachedAssembly",
+    "MAX_ENTRIES",
+    "assembly_key",
+    "assemblies_root",
+    "commit",
+    "compiler_fingerprint",
+    "lookup",
+    "new_staging_dir",
+    "prune",
+    "restore",
+    "sources_fingerprint",
+]
+
+CACHE_FORMAT = "1"  # bump when the entry layout or the key's ingredients change
+MAX_ENTRIES = 20  # a few projects x stages; each entry holds a full code asset
+ASSEMBLY_DIR = "cdk.out"
+ENTRY_FILE = "entry.json"
+STAGING_PREFIX = ".staging-"
+STALE_STAGING_SECONDS = 3600  # a staging dir this old belongs to a synth that died
+# Versions of what turns constructs into a template: an upgrade must miss the cache.
+CDK_DISTRIBUTIONS: tuple[str, ...] = ("aws-cdk-lib", "constructs")
+
+
+@dataclass(frozen=True)
+class CachedAssembly:
+    """A complete cache entry: its assembly directory and what synth reported of it."""
+
+    assembly_dir: Path
+    stack_name: str
+    template_file: str  # relative to assembly_dir
+    resource_counts: tuple[tuple[str, int], ...]
+
+
+def assemblies_root(cache_root: Path | None = None) -> Path:
+    return (cache_root or default_cache_root()) / "assemblies"
+
+
+def _tree_files(root: Path) -> list[tuple[str, Path]]:
+    """(POSIX relative path, path) of every file `shutil.copytree(root, ignore=_IGNORED)`
+    copies, sorted: the runtime packages exactly as the asset takes them."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        ignored = _IGNORED(dirpath, [*dirnames, *filenames])
+        dirnames[:] = [d for d in dirnames if d not in ignored]
+        for name in filenames:
+            if name not in ignored:
+                path = Path(dirpath, name)
+                found.append((path.relative_to(root).as_posix(), path))
+    return sorted(found)
+
+
+def _add_file(digest: Hash, label: str, path: Path) -> None:
+    # Length-prefixed fields: no two different inputs feed the hash the same bytes.
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = None  # synth fails on a missing file anyway; the key just must not crash
+    for part in (label.encode(), b"-" if data is None else data):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+
+
+def sources_fingerprint(root: Path) -> str:
+    """The hash of every file under `root` but bytecode: names and contents."""
+    digest = hashlib.sha256()
+    for relative, path in _tree_files(root):
+        _add_file(digest, relative, path)
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def compiler_fingerprint() -> str:
+    """The compiler's sources (emitters, naming, synth settings) and the CDK versions.
+
+    All of `compiler/`, not only what emits: a file that turns out to matter cannot be forgotten.
+    Computed once a process: the compiler running is the one loaded at start, edits or not.
+    """
+    digest = hashlib.sha256(sources_fingerprint(Path(__file__).resolve().parent).encode())
+    for name in CDK_DISTRIBUTIONS:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"{name}=={version}\n".encode())
+    return digest.hexdigest()
+
+
+def bytecode_option(bytecode_python: Sequence[str] | None) -> str:
+    """The bytecode interpreter as the key sees it. None (find one) is keyed by the
+    candidates `find_lambda_python` would probe: probing runs each, ~0.2 s a key."""
+    if bytecode_python is not None:
+        return "given:" + json.dumps(list(bytecode_python))
+    return "auto:" + json.dumps([os.path.realpath(c) for c in _python_candidates()])
+
+
+def assembly_key(
+    app: Application, *, validate: bool = False, bytecode_python: Sequence[str] | None = None
+) -> str:
+    """The hash of everything that reaches the assembly of `app` (see the module docstring)."""
+    digest = hashlib.sha256()
+    digest.update(f"format {CACHE_FORMAT}\ncompiler {compiler_fingerprint()}\n".encode())
+    digest.update(f"validate {validate}\nbytecode {bytecode_option(bytecode_python)}\n".encode())
+    digest.update(application_to_json(app).encode())
+    root = Path(app.root)
+    for item in project_files(app):
+        _add_file(digest, "project/" + item.dest, item.source)
+    if (root / REQUIREMENTS_FILE).is_file():
+        _add_file(digest, "requirements", root / REQUIREMENTS_FILE)
+    for name in RUNTIME_PACKAGES:
+        for relative, path in _tree_files(_package_dir(name)):
+            _add_file(digest, f"{name}/{relative}", path)
+    return digest.hexdigest()[:32]
+
+
+def _file_sizes(assembly_dir: Path) -> dict[str, int]:
+    return {p.relative_to(assembly_dir).as_posix(): p.stat().st_size
+            for p in sorted(assembly_dir.rglob("*")) if p.is_file()}
+
+
+def _read_entry(entry_dir: Path) -> CachedAssembly | None:
+    """The entry if it is whole: its record readable and every recorded file there, same size."""
+    assembly_dir = entry_dir / ASSEMBLY_DIR
+    try:
+        record = json.loads((entry_dir / ENTRY_FILE).read_text())
+        if record["format"] != CACHE_FORMAT:
+            return None
+        for relative, size in record["files"].items():
+            if (assembly_dir / relative).stat().st_size != size:
+                return None
+        counts = tuple((str(kind), int(n)) for kind, n in record["resource_counts"])
+        entry = CachedAssembly(assembly_dir, str(record["stack_name"]), str(record["template_file"]), counts)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return entry if entry.template_file in record["files"] else None
+
+
+def lookup(root: Path, key: str) -> CachedAssembly | None:
+    """The whole entry for `key`, marked as just used; None on a miss. A broken entry is
+    removed so the next commit can take its place."""
+    entry_dir = root / key
+    if not entry_dir.is_dir():
+        return None
+    entry = _read_entry(entry_dir)
+    if entry is None:
+        shutil.rmtree(entry_dir, ignore_errors=True)
+        return None
+    try:
+        os.utime(entry_dir)  # pruning keeps the most recently used entries
+    except OSError:
+        pass
+    return entry
+
+
+def new_staging_dir(root: Path) -> Path:
+    """A fresh hidden directory under `root` to synthesize an entry into (same file system
+    as the entries, so `commit` renames instead of copying)."""
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+
+
+def commit(root: Path, key: str, staging: Path, stack_name: str, template_file: str,
+           resource_counts: tuple[tuple[str, int], ...]) -> CachedAssembly:
+    """Record `staging/cdk.out` as the entry for `key` and rename it into place; the entry.
+
+    A concurrent writer of the same key may win the rename: its entry is the same, ours is
+    dropped. Older entries beyond MAX_ENTRIES are pruned afterwards.
+    """
+    record = {
+        "format": CACHE_FORMAT,
+        "stack_name": stack_name,
+        "template_file": template_file,
+        "resource_counts": [list(pair) for pair in resource_counts],
+        "files": _file_sizes(staging / ASSEMBLY_DIR),
+    }
+    (staging / ENTRY_FILE).write_text(json.dumps(record, indent=1, sort_keys=True))
+    try:
+        staging.rename(root / key)
+    except OSError:  # the key exists: another process committed it first
+        shutil.rmtree(staging, ignore_errors=True)
+    prune(root)
+    entry = _read_entry(root / key)
+    if entry is None:  # the winner's entry vanished (pruned, removed by hand) meanwhile
+        raise FileNotFoundError(f"assembly cache entry {root / key} disappeared while being written")
+    return entry
+
+
+def prune(root: Path, keep: int = MAX_ENTRIES) -> None:
+    """Remove all but the `keep` most recently used entries, and staging dirs left by dead synths."""
+    try:
+        children = list(root.iterdir())
+    except OSError:
+        return
+    now = time.time()
+    entries: list[tuple[float, Path]] = []
+    for child in children:
+        try:
+            mtime = child.stat().st_mtime
+        except OSError:
+            continue  # removed by a concurrent prune
+        if child.name.startswith(STAGING_PREFIX):
+            if now - mtime > STALE_STAGING_SECONDS:
+                shutil.rmtree(child, ignore_errors=True)
+        elif child.is_dir():
+            entries.append((mtime, child))
+    for _, stale in sorted(entries, reverse=True)[keep:]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def restore(entry: CachedAssembly, out_dir: Path, *, link: bool) -> Path:
+    """Put the entry's assembly at `out_dir` (replaced). `link` hard-links the files: instant,
+    and safe for readers such as the emulator; a copy for a directory the user owns."""
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(entry.assembly_dir, out_dir, copy_function=_link_or_copy if link else shutil.copy2)
+    return out_dir
+
+
+def _link_or_copy(source: str, dest: str) -> None:
+    try:
+        os.link(source, dest)
+    except OSError:  # another file system, or links not allowed
+        shutil.copy2(source, dest)
