@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Sequence
 from compiler.code_asset import (
     REQUIREMENTS_FILE,
     RUNTIME_PACKAGES,
-    _IGNORED,
-    _package_dir,
-    _python_candidates,
+    IGNORED_IN_ASSET,
+    package_dir,
+    python_candidates,
     default_cache_root,
     project_files,
 )
@@ -83,11 +83,11 @@ def assemblies_root(cache_root: Path | None = None) -> Path:
 
 
 def _tree_files(root: Path) -> list[tuple[str, Path]]:
-    """(POSIX relative path, path) of every file `shutil.copytree(root, ignore=_IGNORED)`
+    """(POSIX relative path, path) of every file `shutil.copytree(root, ignore=IGNORED_IN_ASSET)`
     copies, sorted: the runtime packages exactly as the asset takes them."""
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        ignored = _IGNORED(dirpath, [*dirnames, *filenames])
+        ignored = IGNORED_IN_ASSET(dirpath, [*dirnames, *filenames])
         dirnames[:] = [d for d in dirnames if d not in ignored]
         for name in filenames:
             if name not in ignored:
@@ -137,7 +137,7 @@ def bytecode_option(bytecode_python: Sequence[str] | None) -> str:
     candidates `find_lambda_python` would probe: probing runs each, ~0.2 s a key."""
     if bytecode_python is not None:
         return "given:" + json.dumps(list(bytecode_python))
-    return "auto:" + json.dumps([os.path.realpath(c) for c in _python_candidates()])
+    return "auto:" + json.dumps([os.path.realpath(c) for c in python_candidates()])
 
 
 def assembly_key(
@@ -154,7 +154,7 @@ def assembly_key(
     if (root / REQUIREMENTS_FILE).is_file():
         _add_file(digest, "requirements", root / REQUIREMENTS_FILE)
     for name in RUNTIME_PACKAGES:
-        for relative, path in _tree_files(_package_dir(name)):
+        for relative, path in _tree_files(package_dir(name)):
             _add_file(digest, f"{name}/{relative}", path)
     return digest.hexdigest()[:32]
 

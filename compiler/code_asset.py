@@ -51,7 +51,7 @@ RUNTIME_PACKAGES: tuple[str, ...] = ("lambda_runtime", "motia")
 REQUIREMENTS_FILE = "requirements.txt"
 ENV_PIP = "MOTIA_PIP"  # a command prefix replacing `python -m pip` (tests, offline mirrors)
 ENV_CACHE_DIR = "MOTIA_CACHE_DIR"
-_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
+IGNORED_IN_ASSET = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def vendor_requirements(
     return target
 
 
-def _package_dir(name: str) -> Path:
+def package_dir(name: str) -> Path:
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         raise AssetError(f"package {name!r} not found next to the compiler; reinstall motia-aws")
@@ -167,7 +167,7 @@ ENV_LAMBDA_PYTHON = "MOTIA_LAMBDA_PYTHON"  # an interpreter of Lambda's Python v
 LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks a function's code
 
 
-def _python_candidates() -> list[str]:
+def python_candidates() -> list[str]:
     found = [os.environ.get(ENV_LAMBDA_PYTHON, ""), shutil.which("python3.12") or ""]
     # pyenv installs versions it does not put on PATH (its shim then refuses to run them).
     pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
@@ -189,7 +189,7 @@ def _version_of(python: str) -> str:
 def find_lambda_python() -> tuple[str, ...]:
     """A Python 3.12 on this machine (env MOTIA_LAMBDA_PYTHON, PATH, or pyenv), or ()."""
     wanted = "%d.%d" % LAMBDA_PYTHON_VERSION
-    for candidate in _python_candidates():
+    for candidate in python_candidates():
         if _version_of(candidate) == wanted:
             return (candidate,)
     return ()
@@ -234,7 +234,7 @@ def build_code_asset(
     # Our packages last: a project pinning the upstream `motia` package must still run ours.
     for name in RUNTIME_PACKAGES:
         shutil.rmtree(dest / name, ignore_errors=True)
-        shutil.copytree(_package_dir(name), dest / name, ignore=_IGNORED)
+        shutil.copytree(package_dir(name), dest / name, ignore=IGNORED_IN_ASSET)
     for item in project_files(app):
         if not item.source.is_file():
             raise AssetError(f"{item.dest}: file not found under {root}; "
