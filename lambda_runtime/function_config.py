@@ -9,6 +9,7 @@ it instead of guessing. Short keys, because a function's whole environment is li
     t   {motia topic: [[sns arn, 1 if FIFO else 0], ...]}   (every declared topic is a key)
     ts  state table name                     tm  streams table name
     st  [stream name, ...]: the project's streams, which `ctx.streams` names
+    fq  {"state"|"streams": SQS queue URL}: where a failed state/stream trigger record goes
     h   {API Gateway route key ("POST /orders/{id}"): trigger index}
     q   {SQS queue name: trigger index}
     s   [trigger index of each state() trigger]
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 1
 _FIELDS = (
     "app", "step_file", "step_name", "topics", "state_table", "streams_table", "streams",
-    "routes", "queues", "state_triggers", "stream_triggers",
+    "failure_queues", "routes", "queues", "state_triggers", "stream_triggers",
 )
 # The fields mapping an event's source to the step's trigger index (compiler.trigger_kinds
 # names one per kind whose event does not carry the index itself).
@@ -99,6 +100,13 @@ def _names(data: dict[str, Any], key: str, what: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
+def _failure_queues(data: dict[str, Any]) -> dict[str, str]:
+    raw = data.get("fq") or {}
+    if not isinstance(raw, dict) or not all(k in ("state", "streams") and isinstance(v, str) and v for k, v in raw.items()):
+        raise _fail("failure queues ('fq') must map 'state' / 'streams' to queue URLs", raw)
+    return dict(raw)
+
+
 def _stream_triggers(data: dict[str, Any]) -> tuple[StreamTriggerEntry, ...]:
     raw = data.get("m") or []
     if not isinstance(raw, list):
@@ -126,6 +134,7 @@ class FunctionConfig:
     state_table: str | None
     streams_table: str | None
     streams: tuple[str, ...]
+    failure_queues: Mapping[str, str]
     routes: Mapping[str, int]
     queues: Mapping[str, int]
     state_triggers: tuple[int, ...]
@@ -141,6 +150,7 @@ class FunctionConfig:
         state_table: str | None = None,
         streams_table: str | None = None,
         streams: tuple[str, ...] = (),
+        failure_queues: Mapping[str, str] | None = None,
         routes: Mapping[str, int] | None = None,
         queues: Mapping[str, int] | None = None,
         state_triggers: tuple[int, ...] = (),
@@ -156,6 +166,7 @@ class FunctionConfig:
             "state_table": state_table or None,
             "streams_table": streams_table or None,
             "streams": tuple(streams),
+            "failure_queues": MappingProxyType(dict(failure_queues or {})),
             "routes": MappingProxyType(dict(routes or {})),
             "queues": MappingProxyType(dict(queues or {})),
             "state_triggers": tuple(state_triggers),
@@ -189,6 +200,8 @@ class FunctionConfig:
             plain["tm"] = self.streams_table
         if self.streams:
             plain["st"] = list(self.streams)
+        if self.failure_queues:
+            plain["fq"] = dict(sorted(self.failure_queues.items()))
         if self.routes:
             plain["h"] = dict(sorted(self.routes.items()))
         if self.queues:
@@ -224,6 +237,7 @@ class FunctionConfig:
             state_table=_text(data, "ts", "the state table", required=False),
             streams_table=_text(data, "tm", "the streams table", required=False),
             streams=_names(data, "st", "streams"),
+            failure_queues=_failure_queues(data),
             routes=_index_map(data, "h", "route"),
             queues=_index_map(data, "q", "queue"),
             state_triggers=tuple(_index(i, "a state trigger index") for i in raw_state),

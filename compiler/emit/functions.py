@@ -7,7 +7,7 @@ from aws_cdk import Duration, RemovalPolicy, Stack, aws_iam as iam, aws_lambda a
 from aws_cdk import aws_logs as logs
 
 from compiler.emit.parts import StackParts
-from compiler.ir import Function
+from compiler.ir import Function, TableKind
 from lambda_runtime import contract
 from lambda_runtime.function_config import FunctionConfig
 
@@ -23,6 +23,22 @@ def topic_arns(parts: StackParts, fn: Function) -> dict[str, tuple[tuple[str, bo
     }
 
 
+def trigger_tables(parts: StackParts, fn: Function) -> tuple[TableKind, ...]:
+    """The tables whose DynamoDB stream triggers `fn`."""
+    app = parts.app
+    tables: list[TableKind] = []
+    if any(t.function == fn.name for t in app.state_triggers):
+        tables.append("state")
+    if any(t.function == fn.name for t in app.stream_triggers):
+        tables.append("streams")
+    return tuple(tables)
+
+
+def failure_queue_urls(parts: StackParts, fn: Function) -> dict[str, str]:
+    """{"state"|"streams": queue URL token} for each table whose stream triggers `fn`."""
+    return {table: parts.failure_queue(fn.name, table).queue_url for table in trigger_tables(parts, fn)}
+
+
 def function_config(parts: StackParts, fn: Function) -> FunctionConfig:
     """The function's whole contract with the shim; ARNs and table names are still CDK tokens."""
     app = parts.app
@@ -35,6 +51,7 @@ def function_config(parts: StackParts, fn: Function) -> FunctionConfig:
         state_table=parts.tables["state"].table_name if "state" in parts.tables else None,
         streams_table=parts.tables["streams"].table_name if "streams" in parts.tables else None,
         streams=app.streams,
+        failure_queues=failure_queue_urls(parts, fn),
         routes={f"{r.method} {r.path}": r.trigger_index for r in app.routes if r.function == fn.name},
         queues={q.queue_name: q.trigger_index for q in app.queues if q.function == fn.name},
         state_triggers=tuple(i for t in state_triggers for i in t.trigger_indexes),
@@ -80,4 +97,6 @@ def emit_function(parts: StackParts, fn: Function) -> None:
             parts.topic(topic.name, topic.fifo).grant_publish(function)
     for kind in sorted(parts.tables):
         parts.tables[kind].grant_read_write_data(function)
+    for table in trigger_tables(parts, fn):
+        parts.failure_queue(fn.name, table).grant_send_messages(function)
     parts.functions[fn.name] = function

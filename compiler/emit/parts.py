@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from aws_cdk import Stack, aws_apigatewayv2 as apigw, aws_dynamodb as dynamodb
+from aws_cdk import Duration, Stack, aws_apigatewayv2 as apigw, aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam, aws_lambda as lambda_, aws_sns as sns, aws_sqs as sqs
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 from constructs import Construct
@@ -18,6 +18,7 @@ from constructs import Construct
 from compiler.ir import Application, TableKind
 
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.:@+=-]")
+FAILURE_RETENTION = Duration.days(14)  # SQS's longest: time to inspect a failed record
 
 
 def construct_id(kind: str, name: str) -> str:
@@ -44,12 +45,28 @@ class StackParts:
     integrations: dict[str, HttpLambdaIntegration] = field(default_factory=dict)
     schedule_roles: dict[str, iam.Role] = field(default_factory=dict)
     schedule_dlqs: dict[str, sqs.Queue] = field(default_factory=dict)
+    failure_queues: dict[tuple[str, TableKind], sqs.Queue] = field(default_factory=dict)  # (step, table)
 
     def step_scope(self, step: str) -> Construct:
         """The construct holding every resource of one step (created on first use)."""
         if step not in self.step_scopes:
             self.step_scopes[step] = Construct(self.stack, construct_id("Step", step))
         return self.step_scopes[step]
+
+    def failure_queue(self, step: str, table: TableKind) -> sqs.Queue:
+        """Where `step`'s failed state or stream trigger records go (created on first use).
+
+        The shim sends a failed handler's record there itself (Motia does not retry it), and
+        Lambda sends the metadata of records the shim could not process after its retries.
+        """
+        key = (step, table)
+        if key not in self.failure_queues:
+            self.failure_queues[key] = sqs.Queue(
+                self.step_scope(step), f"{'State' if table == 'state' else 'Stream'}TriggerFailures",
+                retention_period=FAILURE_RETENTION,
+                encryption=sqs.QueueEncryption.SQS_MANAGED,
+            )
+        return self.failure_queues[key]
 
     def function(self, step: str) -> lambda_.Function:
         return self.functions[step]

@@ -1,7 +1,10 @@
 """State and stream triggers (DESIGN.md 3): DynamoDB stream event sources on the two tables.
 
-Both report batch item failures, bisect a failing batch, retry a bounded number of times and
-then send the record's metadata to the trigger's own on-failure queue. Stream triggers carry
+A handler that fails is not retried, as under Motia: the shim sends the record and the error
+to the step's failure queue for that table and reports success. Records the shim itself could
+not process (a config mismatch, the failure queue unreachable) are reported as batch item
+failures: the mapping bisects, retries a bounded number of times, then sends the records'
+metadata to the same failure queue. Stream triggers carry
 Lambda filter criteria on the item keys, so a handler is invoked only for its own stream
 (and group / item when the trigger names them).
 
@@ -13,17 +16,16 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from aws_cdk import Duration, Fn, aws_dynamodb as dynamodb, aws_iam as iam
-from aws_cdk import aws_lambda as lambda_, aws_sqs as sqs
+from aws_cdk import Fn, aws_dynamodb as dynamodb, aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk.aws_lambda_event_sources import SqsDlq
 
 from compiler.emit.parts import StackParts, construct_id
-from compiler.ir import StateTrigger, StreamTrigger
+from compiler.ir import StateTrigger, StreamTrigger, TableKind
 from lambda_runtime import contract
 
 RETRY_ATTEMPTS = 3
 BATCH_SIZE = 10
-DLQ_RETENTION = Duration.days(14)
 # Lambda reads the stream with these; ListStreams is scoped to this table's streams.
 STREAM_READ_ACTIONS = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
 
@@ -57,19 +59,14 @@ def grant_stream_read(table: dynamodb.Table, function: lambda_.Function) -> None
 
 
 def add_table_trigger(
-    parts: StackParts, step: str, table: dynamodb.Table, mapping_id: str,
+    parts: StackParts, step: str, table: TableKind, mapping_id: str,
     filters: list[Mapping[str, Any]] | None = None,
 ) -> None:
-    scope = parts.step_scope(step)
     function = parts.function(step)
-    on_failure = sqs.Queue(
-        scope, f"{mapping_id}-FailureQueue",
-        retention_period=DLQ_RETENTION,
-        encryption=sqs.QueueEncryption.SQS_MANAGED,
-    )
+    on_failure = parts.failure_queue(step, table)
     function.add_event_source_mapping(
         mapping_id,
-        event_source_arn=table.table_stream_arn,
+        event_source_arn=parts.tables[table].table_stream_arn,
         # Triggers react to changes made after deployment, not to the table's history.
         starting_position=lambda_.StartingPosition.LATEST,
         batch_size=BATCH_SIZE,
@@ -79,15 +76,15 @@ def add_table_trigger(
         on_failure=SqsDlq(on_failure),  # grants send on this queue only
         filters=filters,
     )
-    grant_stream_read(table, function)
+    grant_stream_read(parts.tables[table], function)
 
 
 def emit_state_trigger(parts: StackParts, trigger: StateTrigger) -> None:
-    add_table_trigger(parts, trigger.function, parts.tables["state"], "StateTrigger")
+    add_table_trigger(parts, trigger.function, "state", "StateTrigger")
 
 
 def emit_stream_trigger(parts: StackParts, trigger: StreamTrigger) -> None:
     add_table_trigger(
-        parts, trigger.function, parts.tables["streams"], stream_trigger_id(trigger),
+        parts, trigger.function, "streams", stream_trigger_id(trigger),
         [lambda_.FilterCriteria.filter(stream_key_filter(trigger))],
     )

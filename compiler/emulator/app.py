@@ -13,12 +13,14 @@ from compiler.emulator.backend import Mode, MotoBackend
 from compiler.emulator.deploy import Deployment, deploy
 from compiler.emulator.http_server import HttpApi
 from compiler.emulator.invoker import Delivery, Invoker
+from compiler.emulator.peek import peek_messages
 from compiler.emulator.queues import QueueDepth, QueuePoller
 from compiler.emulator.scheduler import Scheduler
 from compiler.emulator.streams import StreamReader
 from compiler.ir import Application
 from compiler.report import plural
 from lambda_runtime import local
+from lambda_runtime.function_config import FunctionConfig
 from lambda_runtime.step_import import ProjectImports, top_level_names
 
 
@@ -177,6 +179,14 @@ class Emulator:
     def dead_letters(self, step: str, topic: str | None = None) -> list[Any]:
         """Bodies in the DLQ of `step`'s subscription (to `topic`, when it has several)."""
         return [_body(m) for p in self._pollers_of(step, topic) for m in p.dead_letters()]
+
+    def trigger_failures(self, step: str) -> list[dict[str, Any]]:
+        """Records `step`'s state and stream handlers failed on (not retried, as in Motia)."""
+        assert self.deployment is not None, "start() the emulator first"
+        site = self.deployment.function(self.app.function(step).function_name)
+        config = FunctionConfig.from_environment(site.env, site.function_name)
+        sqs = self.backend.client("sqs")
+        return [json.loads(m["Body"]) for url in config.failure_queues.values() for m in peek_messages(sqs, url)]
 
     def _pollers_of(self, step: str, topic: str | None) -> list[QueuePoller]:
         names = {q.queue_name for q in self.app.queues if q.function == step and (topic is None or q.topic == topic)}

@@ -3,8 +3,10 @@
 Which table a record comes from is read from its eventSourceARN and looked up in the
 function's config (a record from any other table is a failed record); which trigger it is for
 comes from the config's trigger map too. Values are decoded from DynamoDB JSON without boto3.
-Failed records are reported by sequence number (`batchItemFailures`); the event source mapping
-bisects and retries.
+A handler that fails is logged and not retried, as under Motia: its record goes to the step's
+failure queue (`lambda_runtime.trigger_failures`). A record the shim itself cannot process, or
+cannot hand to the failure queue, is reported by sequence number (`batchItemFailures`): the
+event source mapping bisects and retries it, then sends its metadata to the same queue.
 """
 
 from __future__ import annotations
@@ -14,12 +16,25 @@ from motia.types import StateTriggerInput, StreamEvent, StreamTriggerInput, Trig
 from lambda_runtime import contract
 from lambda_runtime.ddb_json import decode, decode_item
 from lambda_runtime.invocation import log_failure, new_id, run_triggered
+from lambda_runtime.trigger_failures import send_failed_record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from lambda_runtime.hosted import HostedFunction
+
+class HandlerFailed(Exception):
+    """The step's condition or handler raised (the cause); the record is not retried."""
+
+
+def _run_user_code(fn: HostedFunction, trigger: Any, info: TriggerInfo, trace_id: str, value: Any) -> bool:
+    try:
+        ran, _ = run_triggered(fn, trigger, info, trace_id, value)
+    except Exception as error:
+        raise HandlerFailed(str(error)) from error
+    return ran
+
 
 STATE_EVENT_TYPES = {"INSERT": "created", "MODIFY": "updated", "REMOVE": "deleted"}
 STREAM_EVENT_TYPES = {"INSERT": "create", "MODIFY": "update", "REMOVE": "delete"}
@@ -95,8 +110,7 @@ def _run_state(fn: HostedFunction, record: dict[str, Any], trace_id: str) -> Non
     change = state_input(record)
     for index in fn.config.state_triggers:
         trigger = fn.trigger_at(index, "state")
-        ran, _ = run_triggered(fn, trigger, TriggerInfo(type="state", index=index), trace_id, change)
-        if ran:
+        if _run_user_code(fn, trigger, TriggerInfo(type="state", index=index), trace_id, change):
             return
 
 
@@ -106,16 +120,23 @@ def _run_stream(fn: HostedFunction, record: dict[str, Any], trace_id: str) -> No
         if stream_name == item.stream_name and group_id in (None, item.group_id) and item_id in (None, item.id):
             trigger = fn.trigger_at(index, "stream")
             info = TriggerInfo(type="stream", index=index, stream_name=item.stream_name)
-            run_triggered(fn, trigger, info, trace_id, item)
+            _run_user_code(fn, trigger, info, trace_id, item)
             return
     # not this step's items: the filter criteria normally keep these away
 
 
 def _run_record(fn: HostedFunction, record: dict[str, Any], trace_id: str) -> None:
-    if fn.config.table_kind(table_of(record)) == "state":
-        _run_state(fn, record, trace_id)
-    else:
-        _run_stream(fn, record, trace_id)
+    table = fn.config.table_kind(table_of(record))
+    try:
+        if table == "state":
+            _run_state(fn, record, trace_id)
+        else:
+            _run_stream(fn, record, trace_id)
+    except HandlerFailed as failed:
+        error = failed.__cause__ or failed
+        queue_url = send_failed_record(fn, table, record, error, trace_id)
+        log_failure(fn, trace_id, f"{table} trigger handler failed; not retried (as in Motia), the record is in "
+                    "the step's failure queue", error, failure_queue=queue_url)
 
 
 def record_trace_id(record: dict[str, Any]) -> str | None:
@@ -132,6 +153,6 @@ def handle(fn: HostedFunction, event: dict[str, Any]) -> dict[str, Any]:
             _run_record(fn, record, trace_id)
         except Exception as error:
             sequence = str(record.get("dynamodb", {}).get("SequenceNumber"))
-            log_failure(fn, trace_id, "state/stream handler failed; the record will be retried", error, sequence=sequence)
+            log_failure(fn, trace_id, "could not process the state/stream record; it will be retried", error, sequence=sequence)
             failures.append({"itemIdentifier": sequence})
     return {"batchItemFailures": failures}

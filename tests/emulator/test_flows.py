@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -85,6 +86,16 @@ def test_state_change_fires_state_trigger_with_old_and_new(flows: Client) -> Non
         {"id": key, "event": "created", "old": None, "new": {"v": 1}},
         {"id": key, "event": "updated", "old": {"v": 1}, "new": {"v": 2}},
     ]
+
+
+def test_a_failing_state_handler_runs_once_and_its_record_is_kept(flows: Client) -> None:
+    key = _job()
+    flows.request("PUT", f"/watched/{key}", {"explode": True})
+    assert flows.wait_idle()
+    assert _count(flows, "explosions", key) == 1  # not retried, as under Motia
+    [failure] = [f for f in flows.trigger_failures("Watcher") if key in json.dumps(f["record"])]
+    assert failure["step"] == "Watcher" and failure["error"]["message"] == f"watched item {key} exploded"
+    assert failure["record"]["eventName"] == "INSERT"
 
 
 def test_stream_change_fires_only_matching_stream_triggers(flows: Client) -> None:

@@ -108,6 +108,19 @@ def test_function_config_maps_each_trigger_to_its_index(template_json: dict[str,
             (t.stream, t.group_id, t.item_id, t.trigger_index) for t in app.stream_triggers if t.function == fn.name)
 
 
+def test_a_table_trigger_step_may_send_its_failed_records_to_its_failure_queue_only(template_json: dict[str, Any]) -> None:
+    failures = logical_id(template_json, "AWS::SQS::Queue", "StepauditstateStateTriggerFailures")
+    config = function_config(template_json, "StepauditstateFunction")
+    assert config.failure_queues == {"state": f"<{failures}>"}
+    policy = next(
+        p for p in resources(template_json, "AWS::IAM::Policy").values()
+        if any("StepauditstateRole" in r["Ref"] for r in p["Properties"]["Roles"])
+    )
+    sends = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if "sqs:SendMessage" in s["Action"]]
+    assert sends and all(s["Resource"] == {"Fn::GetAtt": [failures, "Arn"]} for s in sends)
+    assert function_config(template_json, "StepshiporderFunction").failure_queues == {}
+
+
 def test_function_config_topic_arns_say_which_are_fifo(template_json: dict[str, Any]) -> None:
     config = function_config(template_json, "StepcreateorderFunction")
     fifo_ref = logical_id(template_json, "AWS::SNS::Topic", "TopicFifopaymentrequested")
@@ -227,7 +240,7 @@ def test_state_and_streams_tables(template: Template) -> None:
 
 def test_state_trigger_bisects_retries_and_sends_failures_to_its_queue(template_json: dict[str, Any], template: Template) -> None:
     table = logical_id(template_json, "AWS::DynamoDB::Table", "Tablestate")
-    failures = logical_id(template_json, "AWS::SQS::Queue", "StepauditstateStateTriggerFailureQueue")
+    failures = logical_id(template_json, "AWS::SQS::Queue", "StepauditstateStateTriggerFailures")
     template.has_resource_properties("AWS::Lambda::EventSourceMapping", {
         "EventSourceArn": {"Fn::GetAtt": [table, "StreamArn"]},
         "FunctionResponseTypes": ["ReportBatchItemFailures"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -68,13 +69,28 @@ def test_stream_trigger_comes_from_the_config_not_the_step_file(seen: list) -> N
     assert result == {"batchItemFailures": []} and seen == []
 
 
-def test_fails_only_the_records_whose_handler_raised(seen: list, monkeypatch: pytest.MonkeyPatch) -> None:
-    fn = hosted(MULTI, "Multi")
+def _fail_updates(change: Any, ctx: Any) -> None:
+    if change.event_type == "updated":
+        raise RuntimeError("cannot")
 
-    def handler(change, ctx):
-        if change.event_type == "updated":
-            raise RuntimeError("cannot")
 
-    monkeypatch.setattr(fn.step, "handler", handler)
+def test_a_failing_handler_is_not_retried_and_its_record_lands_in_the_failure_queue(
+    seen: list, monkeypatch: pytest.MonkeyPatch, aws: Any, capsys: pytest.CaptureFixture[str],
+) -> None:
+    queue_url = aws.client("sqs").create_queue(QueueName="multi-state-failures")["QueueUrl"]
+    fn = hosted(MULTI, "Multi", failure_queues={"state": queue_url})
+    monkeypatch.setattr(fn.step, "handler", _fail_updates)
+    result = dynamodb.handle(fn, event("dynamodb_state.json"))
+    assert result == {"batchItemFailures": []}  # Motia logs a failed state handler and moves on
+    [message] = aws.client("sqs").receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
+    body = json.loads(message["Body"])
+    assert body["step"] == "Multi" and body["error"] == {"type": "RuntimeError", "message": "cannot"}
+    assert body["record"]["dynamodb"]["SequenceNumber"] == "222" and body["traceId"]
+    assert "not retried" in capsys.readouterr().out
+
+
+def test_fails_the_record_for_a_retry_when_its_failure_cannot_be_kept(seen: list, monkeypatch: pytest.MonkeyPatch) -> None:
+    fn = hosted(MULTI, "Multi")  # deployed without a failure queue: the record must not be dropped
+    monkeypatch.setattr(fn.step, "handler", _fail_updates)
     result = dynamodb.handle(fn, event("dynamodb_state.json"))
     assert result == {"batchItemFailures": [{"itemIdentifier": "222"}]}
