@@ -196,8 +196,41 @@ class MotiaHttpArgs(Record, Subscriptable[P]):
         return self.request.method
 
 
-class StateTriggerInput(Record):
-    """A state change: `input.group_id` or `input["group_id"]` (also `input["groupId"]`)."""
+class EngineKeys(Record):
+    """A trigger input that also reads as the dict Motia's engine (1.0.4) hands to handlers.
+
+    `input.group_id` (the attributes, as before 1.0.4) and `input["scope"]` (the engine's keys)
+    both work; keys the engine does not have fall back to the attributes (`input["group_id"]`).
+    """
+
+    def engine_view(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def __getitem__(self, key: str) -> Any:
+        view = self.engine_view()
+        if key in view:
+            return view[key]
+        return super().__getitem__(key)
+
+    def keys(self) -> Any:
+        return self.engine_view().keys()
+
+    def items(self) -> Any:
+        return self.engine_view().items()
+
+    def values(self) -> Any:
+        return self.engine_view().values()
+
+    def __iter__(self) -> Any:
+        return iter(self.engine_view())
+
+    def __len__(self) -> int:
+        return len(self.engine_view())
+
+
+class StateTriggerInput(EngineKeys):
+    """A state change: `input.group_id`, or as the engine sends it, `input["scope"]`,
+    `input["key"]`, `input["event_type"] == "state:created"`, `input["new_value"]`."""
 
     group_id: str
     item_id: str
@@ -206,14 +239,21 @@ class StateTriggerInput(Record):
     event_type: StateEventType = "updated"
     type: str = "state"
 
+    def engine_view(self) -> dict[str, Any]:
+        return {
+            "type": "state", "event_type": f"state:{self.event_type}", "scope": self.group_id,
+            "key": self.item_id, "old_value": self.old_value, "new_value": self.new_value,
+        }
+
 
 class StreamEvent(Record):
     type: str
     data: Any = None
 
 
-class StreamTriggerInput(Record):
-    """A stream item change, with attribute and dict access."""
+class StreamTriggerInput(EngineKeys):
+    """A stream item change: attributes, or the engine's keys (`input["streamName"]`,
+    `input["groupId"]`, `input["id"]`, `input["timestamp"]`, `input["event"]["data"]`)."""
 
     stream_name: str
     group_id: str
@@ -222,3 +262,9 @@ class StreamTriggerInput(Record):
     timestamp: int = 0
     old_value: Any | None = None
     type: str = "stream"
+
+    def engine_view(self) -> dict[str, Any]:
+        return {
+            "type": "stream", "timestamp": self.timestamp, "streamName": self.stream_name,
+            "groupId": self.group_id, "id": self.id, "event": self.event,
+        }

@@ -110,3 +110,18 @@ def test_rejects_a_stream_name_the_project_does_not_declare() -> None:
         streams["x"]
     with pytest.raises(AttributeError, match="read-only"):
         streams.todos = None  # type: ignore[misc]
+
+
+def test_trigger_inputs_read_as_attributes_and_as_the_engines_dict() -> None:
+    from motia import StateTriggerInput, StreamEvent, StreamTriggerInput
+
+    change = StateTriggerInput(group_id="orders", item_id="o1", old_value=None, new_value={"n": 1}, event_type="created")
+    assert change.group_id == "orders" and change.event_type == "created"  # before 1.0.4
+    assert (change["scope"], change["key"], change["event_type"], change["new_value"]) == ("orders", "o1", "state:created", {"n": 1})
+    assert change.get("type") == "state" and change["groupId"] == "orders" and dict(change.items())["key"] == "o1"
+    assert set(change.keys()) == {"type", "event_type", "scope", "key", "old_value", "new_value"}
+
+    item = StreamTriggerInput(stream_name="todos", group_id="inbox", id="t1", event=StreamEvent(type="create", data={"x": 1}), timestamp=5)
+    assert (item["streamName"], item["groupId"], item["id"], item["timestamp"]) == ("todos", "inbox", "t1", 5)
+    assert item["event"]["type"] == "create" and item["event"]["data"] == {"x": 1} and item.stream_name == "todos"
+    assert "streamName" in item and item.get("nothing", 0) == 0
