@@ -1,29 +1,44 @@
-"""Cold-start and per-invocation costs of the Lambda shim (issue 4), over fresh processes.
+"""What the Lambda shim costs, measured as Lambda runs it: cold start and each HTTP invocation.
 
-Prints, as medians over N fresh interpreters:
-  1. a trivial step file's own import (in the Lambda layout: no pydantic, no boto3) vs `python -c pass`;
-  2. the shim entry + that step (what a cold start imports) vs importing the step alone;
-  3. the HTTP adapter's per-invocation overhead vs calling the handler directly.
-Targets: step import <= 30 ms over bare Python, the shim adds <= 15 ms, < 50 us per invocation.
-Run: .venv/bin/python bench/coldstart.py [N]
+The layout is the code asset's (`compiler/code_asset.py`): `motia/`, `lambda_runtime/` and a
+one-step project, with bytecode compiled by Lambda's Python (3.12) the way the asset ships it
+(unchecked-hash .pyc), imported by that Python with `json` already loaded (Lambda's runtime
+client imports it before our handler module). Two figures, medians over fresh processes with
+the variants interleaved (A, B, A, B, ...) so that machine noise falls on both alike:
+
+  cold start   import the step file and call its handler directly   (A)
+               vs `import lambda_runtime.entry` (which loads the step) + `entry.handler(event)` (B)
+               target: the shim adds <= 5 ms
+  per call     a loop of direct handler calls vs `entry.handler(event)` in one warm process
+               target: the shim adds <= 30 us per HTTP invocation
+
+`--compare DIR` measures another checkout's `motia/` + `lambda_runtime/` in the same run
+(e.g. `--compare /work/main`), interleaved with this one, for before/after figures.
+Run: .venv/bin/python bench/coldstart.py [--rounds N] [--compare DIR ...] [--python PY312]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from compiler.code_asset import RUNTIME_PACKAGES, compile_bytecode, find_lambda_python  # noqa: E402
 from lambda_runtime.function_config import FunctionConfig  # noqa: E402
 
+COLD_START_TARGET_MS = 5.0
+PER_CALL_TARGET_US = 30.0
+
+STEP_FILE = "steps/hello_step.py"
 STEP = '''
 from motia import step, http, ApiRequest, ApiResponse, FlowContext
 
@@ -40,94 +55,156 @@ EVENT = {
     "routeKey": "GET /hello/{id}",
     "rawPath": "/hello/1",
     "rawQueryString": "",
-    "headers": {"accept": "application/json", "host": "example.com"},
+    "headers": {"accept": "application/json", "host": "example.com", "user-agent": "bench", "x-forwarded-for": "1.2.3.4"},
     "requestContext": {"http": {"method": "GET", "path": "/hello/1"}, "routeKey": "GET /hello/{id}", "stage": "$default"},
     "pathParameters": {"id": "1"},
     "isBase64Encoded": False,
 }
 
-PER_CALL = '''
-import json, sys, time
-from lambda_runtime import entry
-event = json.loads(sys.argv[1])
-step = entry.load().step
-from motia import ApiRequest, FlowContext, TriggerInfo
-ctx = FlowContext(trigger=TriggerInfo(type="http"), trace_id="t")
-request = ApiRequest(path_params={"id": "1"})
-n = 20000
-def direct():
-    coro = step.handler(request, ctx)
+# Each program runs in a fresh Python 3.12 in the asset directory and prints one JSON value.
+# `json` first: Lambda's runtime client has imported it before it imports our handler module.
+_DRIVE = '''
+def drive(coroutine):
     try:
-        coro.send(None)
+        coroutine.send(None)
     except StopIteration as done:
         return done.value
-for f in (direct, lambda: entry.handler(event, None)):
-    f()
-best = {}
-for name, f in (("direct", direct), ("shim", lambda: entry.handler(event, None))):
-    runs = []
-    for _ in range(5):
-        t = time.perf_counter()
-        for _ in range(n):
-            f()
-        runs.append((time.perf_counter() - t) / n * 1e6)
-    best[name] = min(runs)
-print(json.dumps(best))
+    raise RuntimeError("the handler suspended")
 '''
 
+COLD_STEP = '''
+import json, time
+start, cpu = time.perf_counter(), time.process_time()
+import importlib
+module = importlib.import_module("steps.hello_step")
+from motia import ApiRequest, FlowContext, TriggerInfo
+DRIVE
+response = drive(module.handler(ApiRequest(path_params={"id": "1"}), FlowContext(trigger=TriggerInfo(type="http"), trace_id="t")))
+elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+assert response.status == 200, response
+print(json.dumps([elapsed * 1000, cpu * 1000]))
+'''.replace("DRIVE", _DRIVE)
 
-def run(code: str, env: dict[str, str], cwd: str) -> float:
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd, check=True)
-    return (time.perf_counter() - start) * 1000
+COLD_SHIM = '''
+import json, time
+event = EVENT
+start, cpu = time.perf_counter(), time.process_time()
+from lambda_runtime import entry
+response = entry.handler(event, None)
+elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+assert response["statusCode"] == 200, response
+print(json.dumps([elapsed * 1000, cpu * 1000]))
+'''
+
+PER_CALL = '''
+import json, time
+from lambda_runtime import entry
+event = EVENT
+step = entry.load().step
+from motia import ApiRequest, FlowContext, TriggerInfo
+DRIVE
+ctx = FlowContext(trigger=TriggerInfo(type="http"), trace_id="t")
+request = ApiRequest(path_params={"id": "1"})
+def direct():
+    return drive(step.handler(request, ctx))
+def shim():
+    return entry.handler(event, None)
+assert shim()["statusCode"] == 200 and direct().status == 200
+n, runs = 5000, {"direct": [], "shim": [], "direct cpu": [], "shim cpu": []}
+for _ in range(15):  # interleaved here too
+    for name, call in (("direct", direct), ("shim", shim)):
+        start, cpu = time.perf_counter(), time.process_time()
+        for _ in range(n):
+            call()
+        runs[name].append((time.perf_counter() - start) / n * 1e6)
+        runs[name + " cpu"].append((time.process_time() - cpu) / n * 1e6)
+print(json.dumps(runs))
+'''.replace("DRIVE", _DRIVE)
 
 
-def median_ms(code: str, env: dict[str, str], cwd: str, n: int) -> float:
-    samples = []
-    for _ in range(n):
-        samples.append(run(code, env, cwd))
-    return statistics.median(samples)
+def build_asset(source: Path, dest: Path, python: tuple[str, ...], config: str) -> dict[str, str]:
+    """The code asset's layout for the bench step, with `source`'s packages; returns its env."""
+    dest.mkdir(parents=True)
+    for name in RUNTIME_PACKAGES:
+        shutil.copytree(source / name, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    step = dest / STEP_FILE
+    step.parent.mkdir(parents=True)
+    step.write_text(STEP)
+    compile_bytecode(dest, python)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "MOTIA_"))}
+    # The asset is read-only on Lambda: nothing may compile and write bytecode at run time.
+    return {**env, "PYTHONDONTWRITEBYTECODE": "1", "MOTIA_FUNCTION": config}
+
+
+def run_json(python: tuple[str, ...], program: str, asset: Path, env: dict[str, str]) -> object:
+    code = program.replace("EVENT", repr(EVENT))
+    out = subprocess.run([*python, "-c", code], cwd=asset, env=env, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 30
-    with tempfile.TemporaryDirectory() as project:
-        steps = Path(project, "steps")
-        steps.mkdir()
-        (steps / "hello_step.py").write_text(STEP)
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "PYTHONDONTWRITEBYTECODE": "",
-            "MOTIA_CODE_ROOT": project,
-            # What the emitter writes: the function's whole config in one variable.
-            "MOTIA_FUNCTION": FunctionConfig(
-                app="bench-dev", step_file="steps/hello_step.py", step_name="Hello", routes={"GET /hello/{id}": 0},
-            ).to_json(),
-        }
-        import_step = (
-            "import importlib.util, sys; sys.path.insert(0, '.');"
-            "s = importlib.util.spec_from_file_location('hello', 'steps/hello_step.py');"
-            "m = importlib.util.module_from_spec(s); s.loader.exec_module(m)"
-        )
-        check = "import sys, lambda_runtime.entry; assert not {'boto3', 'pydantic'} & set(sys.modules), 'heavy import'"
-        for code in ("pass", import_step, "import lambda_runtime.entry", check):  # warm bytecode caches
-            run(code, env, project)
-        bare = median_ms("pass", env, project, n)
-        step_only = median_ms(import_step, env, project, n)
-        shim = median_ms("import lambda_runtime.entry", env, project, n)
-        out = subprocess.run(
-            [sys.executable, "-c", PER_CALL, json.dumps(EVENT)], env=env, cwd=project, check=True, capture_output=True, text=True
-        )
-        per_call = json.loads(out.stdout)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=40, help="fresh processes per cold-start variant")
+    parser.add_argument("--calls-processes", type=int, default=3, help="fresh processes for the per-call loop")
+    parser.add_argument("--compare", type=Path, action="append", default=[], help="another checkout to measure")
+    parser.add_argument("--python", help="Lambda's Python (3.12); default: found like the code asset finds it")
+    args = parser.parse_args()
+    python = (args.python,) if args.python else find_lambda_python()
+    if not python:
+        raise SystemExit("no Python 3.12 found (Lambda's); pass --python or set MOTIA_LAMBDA_PYTHON")
+    config = FunctionConfig(
+        app="bench-dev", step_file=STEP_FILE, step_name="Hello", routes={"GET /hello/{id}": 0},
+    ).to_json()
+    sources = [ROOT, *args.compare]
+    version = subprocess.run([*python, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True)
 
-    print(f"fresh processes: {n} each, medians; python {sys.version.split()[0]}")
-    print(f"  bare `python -c pass`                  {bare:7.1f} ms")
-    print(f"  import trivial step file               {step_only:7.1f} ms  (+{step_only - bare:.1f} ms over bare, target <= 30)  x{step_only / bare:.2f}")
-    print(f"  shim entry + step (cold start)         {shim:7.1f} ms  (+{shim - step_only:.1f} ms over the step alone, target <= 15)  x{shim / step_only:.2f}")
-    overhead = per_call["shim"] - per_call["direct"]
-    print(f"  per HTTP invocation: handler directly  {per_call['direct']:7.2f} us")
-    print(f"  per HTTP invocation: through the shim  {per_call['shim']:7.2f} us  (+{overhead:.2f} us overhead, target < 50)")
+    with tempfile.TemporaryDirectory() as tmp:
+        assets = [(source, Path(tmp, f"asset{i}")) for i, source in enumerate(sources)]
+        envs = {asset: build_asset(source, asset, python, config) for source, asset in assets}
+        cold: dict[tuple[Path, str], list[list[float]]] = {(a, v): [] for _, a in assets for v in ("step", "shim")}
+        for program in (COLD_STEP, COLD_SHIM):  # warm the file system cache
+            for _, asset in assets:
+                run_json(python, program, asset, envs[asset])
+        variants = [(asset, program, variant) for _, asset in assets for program, variant in ((COLD_STEP, "step"), (COLD_SHIM, "shim"))]
+        for round_ in range(args.rounds):
+            # A B A B ..., then the other way round: whatever favours a position favours each variant alike.
+            for asset, program, variant in variants if round_ % 2 == 0 else reversed(variants):
+                cold[asset, variant].append(run_json(python, program, asset, envs[asset]))  # type: ignore[arg-type]
+        calls: dict[Path, list[dict[str, list[float]]]] = {asset: [] for _, asset in assets}
+        for _ in range(args.calls_processes):
+            for _, asset in assets:
+                calls[asset].append(run_json(python, PER_CALL, asset, envs[asset]))  # type: ignore[arg-type]
+
+    print(f"python {version.stdout.strip()}, code-asset bytecode, json preloaded; {args.rounds} fresh processes per "
+          "cold-start variant, interleaved; medians, wall clock [CPU time: steadier on a busy machine]; "
+          "'adds' is the median of the differences between neighbouring runs")
+    for source, asset in assets:
+        step, shim = cold[asset, "step"], cold[asset, "shim"]
+        print(f"{source}:")
+        print(f"  cold start: step file + handler {median(step, 0):6.2f} ms [{median(step, 1):5.2f}], "
+              f"through the shim {median(shim, 0):6.2f} ms [{median(shim, 1):5.2f}]: the shim adds "
+              f"{paired(shim, step, 0):5.2f} ms [{paired(shim, step, 1):5.2f}] (target <= {COLD_START_TARGET_MS:g})")
+        loops = calls[asset]
+        direct = {k: [us for loop in loops for us in loop[k]] for k in ("direct", "direct cpu")}
+        through = {k: [us for loop in loops for us in loop[k]] for k in ("shim", "shim cpu")}
+        print(f"  per HTTP call: handler {statistics.median(direct['direct']):6.2f} us "
+              f"[{statistics.median(direct['direct cpu']):5.2f}], through the shim "
+              f"{statistics.median(through['shim']):6.2f} us [{statistics.median(through['shim cpu']):5.2f}]: "
+              f"the shim adds {paired_flat(through['shim'], direct['direct']):5.2f} us "
+              f"[{paired_flat(through['shim cpu'], direct['direct cpu']):5.2f}] (target <= {PER_CALL_TARGET_US:g})")
+
+
+def median(runs: list[list[float]], column: int) -> float:
+    return statistics.median(run[column] for run in runs)
+
+
+def paired(b: list[list[float]], a: list[list[float]], column: int) -> float:
+    """Median of b - a over runs made side by side: a slower spell of the machine hits both."""
+    return statistics.median(y[column] - x[column] for x, y in zip(a, b))
+
+
+def paired_flat(b: list[float], a: list[float]) -> float:
+    return statistics.median(y - x for x, y in zip(a, b))
 
 
 if __name__ == "__main__":

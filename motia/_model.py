@@ -75,6 +75,9 @@ class Record:
 
     _fields: tuple[str, ...] = ()
     _defaults: dict[str, Any] = {}
+    _field_names: frozenset[str] = frozenset()
+    _plain_defaults: dict[str, Any] = {}
+    _factories: tuple[tuple[str, Callable[[], Any]], ...] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -85,27 +88,27 @@ class Record:
                     fields.append(name)
         cls._fields = tuple(fields)
         cls._defaults = {n: cls.__dict__[n] if n in cls.__dict__ else getattr(cls, n) for n in fields if hasattr(cls, n)}
+        # Split once here: the shim builds records on every invocation, and a field-by-field
+        # loop in __init__ cost more than the rest of an HTTP request's handling.
+        cls._field_names = frozenset(fields)
+        cls._plain_defaults = {n: d for n, d in cls._defaults.items() if not isinstance(d, Factory)}
+        cls._factories = tuple((n, d.make) for n, d in cls._defaults.items() if isinstance(d, Factory))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         cls = type(self)
-        if len(args) > len(cls._fields):
-            raise TypeError(f"{cls.__name__}() takes {len(cls._fields)} positional arguments, got {len(args)}")
-        values = dict(zip(cls._fields, args))
-        for name, value in kwargs.items():
-            if name not in cls._fields:
-                raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {name!r}")
-            if name in values:
-                raise TypeError(f"{cls.__name__}() got multiple values for argument {name!r}")
-            values[name] = value
-        for name in cls._fields:
-            if name in values:
-                value = values[name]
-            elif name in cls._defaults:
-                default = cls._defaults[name]
-                value = default.make() if isinstance(default, Factory) else default
-            else:
-                raise TypeError(f"{cls.__name__}() missing required argument: {name!r}")
-            object.__setattr__(self, name, value)
+        if args:
+            kwargs = _with_positional(cls, args, kwargs)
+        if not cls._field_names.issuperset(kwargs):
+            unknown = next(name for name in kwargs if name not in cls._field_names)
+            raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {unknown!r}")
+        values = {**cls._plain_defaults, **kwargs}
+        for name, make in cls._factories:
+            if name not in kwargs:
+                values[name] = make()
+        if len(values) < len(cls._fields):
+            missing = next(name for name in cls._fields if name not in values)
+            raise TypeError(f"{cls.__name__}() missing required argument: {missing!r}")
+        self.__dict__.update(values)
 
     def __class_getitem__(cls, item: Any) -> Any:
         # `ApiRequest[dict]` in annotations and calls: generic only for type checkers.
@@ -142,6 +145,18 @@ class Record:
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.get(key, _MISSING) is not _MISSING
+
+
+def _with_positional(cls: type[Record], args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Positional arguments as keywords, in field order (rare: handlers use keywords)."""
+    if len(args) > len(cls._fields):
+        raise TypeError(f"{cls.__name__}() takes {len(cls._fields)} positional arguments, got {len(args)}")
+    merged = dict(zip(cls._fields, args))
+    for name in kwargs:
+        if name in merged:
+            raise TypeError(f"{cls.__name__}() got multiple values for argument {name!r}")
+    merged.update(kwargs)
+    return merged
 
 
 def fields_of(value: Record) -> dict[str, Any]:

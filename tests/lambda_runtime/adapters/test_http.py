@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from lambda_runtime import contract
 from lambda_runtime.adapters import http
-from lambda_runtime.function_config import UnknownTrigger
-from tests.lambda_runtime.conftest import event, hosted, step_module
+from lambda_runtime.function_config import FunctionConfig, UnknownTrigger
+from tests.lambda_runtime.conftest import STEPS_ROOT, event, hosted, step_module
 
 API = "steps/orders/api_step.py"
+REPO = Path(__file__).resolve().parents[3]
 
 
 def body_of(result: dict[str, Any]) -> Any:
@@ -143,3 +150,33 @@ def test_route_index_comes_from_the_config() -> None:
     raw = event("apigw_v2_get.json")
     raw["routeKey"] = "GET /v2/items/{id}"
     assert body_of(http.handle(fn, raw)) == {"branch": "http", "index": 0}
+
+
+# What a cold start must never load to serve a JSON request (each costs milliseconds on Lambda,
+# or belongs to a path taken only on demand: failures, binary bodies, asyncio steps, AWS calls).
+NEVER_ON_THE_COLD_PATH = (
+    "asyncio", "base64", "boto3", "botocore", "dataclasses", "decimal", "hashlib", "inspect",
+    "logging", "pydantic", "threading", "traceback", "typing", "uuid",
+)
+
+
+def test_a_cold_start_serving_a_json_request_loads_nothing_costly() -> None:
+    """GIVEN Lambda's cold start (json preloaded) WHEN the shim loads and serves one POST THEN no costly import."""
+    code = textwrap.dedent(f"""
+        import json, sys
+        from lambda_runtime import entry
+        result = entry.handler(json.loads(sys.stdin.read()), None)
+        loaded = sorted(m for m in {NEVER_ON_THE_COLD_PATH!r} if m in sys.modules)
+        print(json.dumps([result["statusCode"], loaded]))
+    """)
+    config = FunctionConfig(app="t", step_file=API, step_name="CreateOrder", routes={"POST /orders/{id}": 0})
+    env = {
+        **os.environ, "PYTHONPATH": str(REPO), contract.ENV_CODE_ROOT: str(STEPS_ROOT),
+        contract.ENV_FUNCTION: config.to_json(),
+    }
+    # -S: no site hooks (a virtualenv's may import typing); only the shim's own imports count.
+    run = subprocess.run(
+        [sys.executable, "-S", "-c", code], input=json.dumps(event("apigw_v2_post.json")),
+        env=env, capture_output=True, text=True, check=True,
+    )
+    assert json.loads(run.stdout) == [201, []]
