@@ -23,6 +23,9 @@ def queue_subscriptions(step: ResolvedStep) -> list[ir.QueueSubscription]:
             delay_s=q.settings.delay_s,
             has_condition=q.trigger.condition is not None,
             trigger_index=q.trigger_index,
+            backoff_ms=q.settings.backoff_ms,
+            max_concurrency=q.settings.max_concurrency,
+            reserved_concurrency=q.settings.reserved_concurrency,
         )
         for q in step.queues
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
 
 from compiler.ir import Diagnostic
@@ -36,10 +36,31 @@ class HandlerSpec(_Spec):
 
 
 class QueueSpec(_Spec):
+    """Motia's QueueConfig keys (1.0.4); unset ones fall back to the next layer, then defaults."""
+
     type: Literal["fifo", "standard"] | None = None
     max_retries: int | None = None
     visibility_timeout: int | None = None
     delay_seconds: int | None = None
+    concurrency: int | None = None
+    backoff_type: str | None = None
+    backoff_delay_ms: int | None = None
+    # The camelCase keys it was written with: Motia's own QueueConfig ignores those (it
+    # validates by field name only), so a `config={"maxRetries": 5}` means 3 under Motia.
+    _camel_keys: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _note_camel_keys(cls, data: Any, handler: Any) -> Any:
+        spec = handler(data)
+        if isinstance(data, dict):
+            camel = {to_camel(name) for name in cls.model_fields} - set(cls.model_fields)
+            spec._camel_keys = tuple(sorted(k for k in data if k in camel))
+        return spec
+
+    @property
+    def camel_keys(self) -> tuple[str, ...]:
+        return self._camel_keys
 
 
 class InfrastructureSpec(_Spec):

@@ -85,6 +85,9 @@ class QueueSubscription:
     delay_s: int
     has_condition: bool = False
     trigger_index: int = 0  # position of its queue() trigger in the step's `triggers`
+    backoff_ms: int = 1000  # Motia's retry delay: backoff_ms * 2 ** (attempt - 1)
+    max_concurrency: int | None = None  # the event source's maximum concurrency (AWS: 2..1000)
+    reserved_concurrency: int | None = None  # set for Motia's concurrency 1, below AWS's minimum of 2
 
 
 @dataclass(frozen=True)

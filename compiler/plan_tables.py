@@ -42,13 +42,30 @@ def routes_table(app: ir.Application) -> list[str]:
     return table(("method", "path", "step"), [(r.method, r.path, r.function) for r in app.routes])
 
 
+def _concurrency(q: ir.QueueSubscription) -> str:
+    if q.reserved_concurrency is not None:
+        return f"{q.reserved_concurrency} (reserved)"
+    return str(q.max_concurrency) if q.max_concurrency is not None else "-"
+
+
 def queues_table(app: ir.Application) -> list[str]:
     rows = [
         (q.topic, q.function, q.queue_name, "fifo" if q.fifo else "standard", q.max_receive_count,
-         f"{q.visibility_timeout_s} s", f"{q.delay_s} s", q.dlq_name)
+         f"{q.backoff_ms} ms x2", _concurrency(q), f"{q.visibility_timeout_s} s", f"{q.delay_s} s", q.dlq_name)
         for q in app.queues
     ]
-    return table(("topic", "step", "queue", "type", "attempts", "visibility", "delay", "dead-letter queue"), rows)
+    lines = table(("topic", "step", "queue", "type", "attempts", "backoff", "concurrency", "visibility", "delay",
+                   "dead-letter queue"), rows)
+    for q in app.queues:
+        if q.reserved_concurrency is not None:
+            lines.append(
+                f"    {q.function} on {q.topic}: concurrency {q.reserved_concurrency} is below the SQS event source's "
+                f"minimum of 2: the mapping takes 2 and the function reserves {q.reserved_concurrency} concurrent "
+                "execution, which all its triggers share; a receive throttled by it counts as an attempt"
+            )
+    if app.queues:
+        lines.append("    a failed message is retried after backoff x 2^(attempt-1) (Motia's), in whole seconds")
+    return lines
 
 
 def schedules_table(app: ir.Application) -> list[str]:

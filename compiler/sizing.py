@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from compiler.config_schema import QueueSpec, StepSpec
+from lambda_runtime.queue_backoff import DEFAULT_BACKOFF_MS
 
 # Motia's defaults (HandlerConfig / QueueConfig).
 DEFAULT_RAM_MB = 128
@@ -23,6 +24,9 @@ DELAY_MAX_S = 900
 MAX_RECEIVE_COUNT_MAX = 1000
 # AWS's advice for Lambda consumers: visibility timeout at least six times the function's.
 VISIBILITY_PER_TIMEOUT = 6
+# An SQS event source's maximum concurrency is 2..1000.
+MAX_CONCURRENCY_MIN = 2
+MAX_CONCURRENCY_MAX = 1000
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,17 @@ class QueueSettings:
     max_receive_count: int
     visibility_timeout_s: int
     delay_s: int
+    concurrency: int | None = None  # Motia's: handlers at once for this subscription; None: no limit
+    backoff_ms: int = DEFAULT_BACKOFF_MS  # base of Motia's doubling retry delay
+    backoff_type: str | None = None  # as written; Motia's engine doubles whatever it says
+
+    @property
+    def max_concurrency(self) -> int | None:
+        return event_source_concurrency(self.concurrency)[0]
+
+    @property
+    def reserved_concurrency(self) -> int | None:
+        return event_source_concurrency(self.concurrency)[1]
 
 
 def function_size(spec: StepSpec) -> FunctionSize:
@@ -85,10 +100,30 @@ def queue_settings(layers: list[QueueSpec], function_timeout_s: int) -> QueueSet
     retries = pick("max_retries")
     visibility = pick("visibility_timeout")
     delay = pick("delay_seconds")
+    concurrency = pick("concurrency")
+    backoff = pick("backoff_delay_ms")
+    backoff_type = pick("backoff_type")
     default_visibility = min(function_timeout_s * VISIBILITY_PER_TIMEOUT, VISIBILITY_MAX_S)
     return QueueSettings(
         fifo=kind == "fifo",
         max_receive_count=int(retries) if retries is not None else DEFAULT_MAX_RETRIES,  # type: ignore[call-overload]
         visibility_timeout_s=int(visibility) if visibility is not None else default_visibility,  # type: ignore[call-overload]
         delay_s=int(delay) if delay is not None else 0,  # type: ignore[call-overload]
+        concurrency=int(concurrency) if concurrency is not None else None,  # type: ignore[call-overload]
+        backoff_ms=int(backoff) if backoff is not None else DEFAULT_BACKOFF_MS,  # type: ignore[call-overload]
+        backoff_type=str(backoff_type) if backoff_type is not None else None,
     )
+
+
+def event_source_concurrency(concurrency: int | None) -> tuple[int | None, int | None]:
+    """(the mapping's maximum concurrency, the function's reserved concurrency) for Motia's `concurrency`.
+
+    AWS's mapping takes 2..1000. A concurrency of 1 is met by reserving one concurrent
+    execution for the function: the only setting that guarantees one handler at a time on a
+    standard queue (a FIFO group would need every publisher to use one group id).
+    """
+    if concurrency is None:
+        return None, None
+    if concurrency < MAX_CONCURRENCY_MIN:
+        return MAX_CONCURRENCY_MIN, 1
+    return min(concurrency, MAX_CONCURRENCY_MAX), None

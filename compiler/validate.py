@@ -11,12 +11,15 @@ import re
 from collections import defaultdict
 from typing import Callable, Iterable, Iterator
 
+from pydantic.alias_generators import to_snake
+
 from compiler import ir
 from compiler.config_schema import StateTriggerSpec, StreamTriggerSpec
 from compiler.resolve import ResolvedProject, ResolvedStep
 from compiler.sizing import (
     API_GATEWAY_TIMEOUT_S,
     DELAY_MAX_S,
+    MAX_CONCURRENCY_MAX,
     MAX_RECEIVE_COUNT_MAX,
     MEMORY_MAX_MB,
     MEMORY_MIN_MB,
@@ -76,6 +79,20 @@ def check_queues(step: ResolvedStep) -> Iterator[ir.Diagnostic]:
         if not 0 <= queue.visibility_timeout_s <= VISIBILITY_MAX_S:
             yield _error(step, f"{where}: visibility_timeout is {queue.visibility_timeout_s} s",
                          f"SQS visibility timeouts are 0..{VISIBILITY_MAX_S} s")
+        if queue.concurrency is not None and not 1 <= queue.concurrency <= MAX_CONCURRENCY_MAX:
+            yield _error(step, f"{where}: concurrency is {queue.concurrency}",
+                         f"handlers at once for this subscription: 1..{MAX_CONCURRENCY_MAX}, or leave it unset")
+        if queue.backoff_ms < 0:
+            yield _error(step, f"{where}: backoff_delay_ms is {queue.backoff_ms}",
+                         "the base retry delay in milliseconds: 0 or more")
+        if queue.backoff_type not in (None, "exponential"):
+            yield _warning(step, f"{where}: backoff_type {queue.backoff_type!r} is not applied",
+                           "Motia's engine doubles the delay after each failed attempt whatever backoff_type "
+                           "says, and so does this deployment; remove it or write 'exponential'")
+        config = resolved.trigger.config
+        for key in config.camel_keys if config is not None else ():
+            yield _warning(step, f"{where}: config key {key!r} is honoured here, but Motia ignores it",
+                           f"Motia's QueueConfig reads only {to_snake(key)!r}; write that so both behave the same")
         if queue.visibility_timeout_s < timeout:
             yield _error(
                 step, f"{where}: visibility_timeout {queue.visibility_timeout_s} s is shorter than the "

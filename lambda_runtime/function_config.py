@@ -12,6 +12,7 @@ it instead of guessing. Short keys, because a function's whole environment is li
     fq  {"state"|"streams": SQS queue URL}: where a failed state/stream trigger record goes
     h   {API Gateway route key ("POST /orders/{id}"): trigger index}
     q   {SQS queue name: trigger index}
+    r   {SQS queue name: [retry backoff base ms, attempts]}   (Motia's backoff; absent: its defaults)
     s   [trigger index of each state() trigger]
     m   [[stream name, group id or "", item id or "", trigger index], ...]   ("" = any; CDK's
         to_json_string drops nulls from lists, so they are never written)
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 1
 _FIELDS = (
     "app", "step_file", "step_name", "topics", "state_table", "streams_table", "streams",
-    "failure_queues", "routes", "queues", "state_triggers", "stream_triggers",
+    "failure_queues", "routes", "queues", "state_triggers", "stream_triggers", "queue_retries",
 )
 # The fields mapping an event's source to the step's trigger index (compiler.trigger_kinds
 # names one per kind whose event does not carry the index itself).
@@ -107,6 +108,21 @@ def _failure_queues(data: dict[str, Any]) -> dict[str, str]:
     return dict(raw)
 
 
+def _queue_retries(data: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    raw = data.get("r") or {}
+    if not isinstance(raw, dict):
+        raise _fail("queue retries ('r') must be an object", raw)
+    retries: dict[str, tuple[int, int]] = {}
+    for name, entry in raw.items():
+        if not (
+            isinstance(entry, list) and len(entry) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in entry)
+        ):
+            raise _fail(f"the retries of queue {name!r} must be [backoff base ms, attempts]", entry)
+        retries[str(name)] = (entry[0], entry[1])
+    return retries
+
+
 def _stream_triggers(data: dict[str, Any]) -> tuple[StreamTriggerEntry, ...]:
     raw = data.get("m") or []
     if not isinstance(raw, list):
@@ -139,6 +155,7 @@ class FunctionConfig:
     queues: Mapping[str, int]
     state_triggers: tuple[int, ...]
     stream_triggers: tuple[StreamTriggerEntry, ...]
+    queue_retries: Mapping[str, tuple[int, int]]  # queue name -> (backoff base ms, attempts)
 
     def __init__(
         self,
@@ -155,6 +172,7 @@ class FunctionConfig:
         queues: Mapping[str, int] | None = None,
         state_triggers: tuple[int, ...] = (),
         stream_triggers: tuple[StreamTriggerEntry, ...] = (),
+        queue_retries: Mapping[str, tuple[int, int]] | None = None,
     ) -> None:
         from types import MappingProxyType  # read-only views: one config serves many threads
 
@@ -171,6 +189,7 @@ class FunctionConfig:
             "queues": MappingProxyType(dict(queues or {})),
             "state_triggers": tuple(state_triggers),
             "stream_triggers": tuple(tuple(e) for e in stream_triggers),
+            "queue_retries": MappingProxyType({k: (int(b), int(a)) for k, (b, a) in (queue_retries or {}).items()}),
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)
@@ -210,6 +229,8 @@ class FunctionConfig:
             plain["s"] = list(self.state_triggers)
         if self.stream_triggers:
             plain["m"] = [[stream, group or "", item or "", index] for stream, group, item, index in self.stream_triggers]
+        if self.queue_retries:
+            plain["r"] = {name: list(retry) for name, retry in sorted(self.queue_retries.items())}
         return plain
 
     def to_json(self) -> str:
@@ -242,6 +263,7 @@ class FunctionConfig:
             queues=_index_map(data, "q", "queue"),
             state_triggers=tuple(_index(i, "a state trigger index") for i in raw_state),
             stream_triggers=_stream_triggers(data),
+            queue_retries=_queue_retries(data),
         )
 
     @classmethod

@@ -102,13 +102,22 @@ def condition_holds(trigger: Any, input_value: Any, ctx: FlowContext[Any]) -> bo
     return bool(resolve(condition(input_value, ctx)))
 
 
-def run_triggered(fn: HostedFunction, trigger: Any, info: TriggerInfo, trace_id: str, input_value: Any) -> tuple[bool, Any]:
-    """(False, None) when the condition skips the event, else (True, handler result)."""
+def run_triggered(
+    fn: HostedFunction, trigger: Any, info: TriggerInfo, trace_id: str, input_value: Any,
+    prepare: Callable[[Any], Any] | None = None,
+) -> tuple[bool, Any]:
+    """(False, None) when the condition skips the event, else (True, handler result).
+
+    `prepare` turns the input the condition saw into the one the handler gets (a queue's
+    `input` model), as Motia's engine asks the condition before the handler validates.
+    """
     ctx = make_context(fn, info, trace_id, input_value)
     token = motia_runtime.set_current_context(ctx)
     try:
         if not condition_holds(trigger, input_value, ctx):
             return False, None
+        if prepare is not None:
+            input_value = ctx.input_value = prepare(input_value)
         handler = fn.step.handler
         return True, resolve(handler(*handler_args(handler, input_value, ctx)))
     finally:

@@ -39,6 +39,9 @@ class QueueConfig(Record):
     max_retries: int | None = None
     visibility_timeout: int | None = None
     delay_seconds: int | None = None
+    concurrency: int | None = None
+    backoff_type: str | None = None
+    backoff_delay_ms: int | None = None
 
 
 class InfrastructureConfig(Record):

@@ -54,6 +54,7 @@ def function_config(parts: StackParts, fn: Function) -> FunctionConfig:
         failure_queues=failure_queue_urls(parts, fn),
         routes={f"{r.method} {r.path}": r.trigger_index for r in app.routes if r.function == fn.name},
         queues={q.queue_name: q.trigger_index for q in app.queues if q.function == fn.name},
+        queue_retries={q.queue_name: (q.backoff_ms, q.max_receive_count) for q in app.queues if q.function == fn.name},
         state_triggers=tuple(i for t in state_triggers for i in t.trigger_indexes),
         stream_triggers=tuple(
             (t.stream, t.group_id, t.item_id, t.trigger_index) for t in app.stream_triggers if t.function == fn.name

@@ -3,7 +3,7 @@ queue + DLQ of the same kind, raw delivery, redrive after max_retries, batch ite
 
 from __future__ import annotations
 
-from aws_cdk import Duration, aws_iam as iam, aws_sns as sns, aws_sqs as sqs
+from aws_cdk import Duration, aws_iam as iam, aws_lambda as lambda_, aws_sns as sns, aws_sqs as sqs
 
 from constructs import Construct
 
@@ -87,5 +87,12 @@ def emit_queue(parts: StackParts, sub: QueueSubscription) -> None:
         event_source_arn=queue.queue_arn,
         batch_size=QUEUE_BATCH_SIZE,
         report_batch_item_failures=True,
+        max_concurrency=sub.max_concurrency,
     )
+    if sub.reserved_concurrency is not None:
+        # Motia's concurrency 1, below the mapping's minimum of 2 (compiler.sizing says why).
+        cfn_function = function.node.default_child
+        assert isinstance(cfn_function, lambda_.CfnFunction)
+        cfn_function.reserved_concurrent_executions = sub.reserved_concurrency
+    # Includes sqs:ChangeMessageVisibility, on this queue only: the shim sets Motia's retry delay.
     queue.grant_consume_messages(function)

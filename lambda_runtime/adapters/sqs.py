@@ -5,6 +5,10 @@ ReportBatchItemFailures). In a FIFO queue, once a record of a message group fail
 records of that group are reported failed without running, so the group keeps its order.
 Which queue() trigger a record belongs to is looked up by its queue's name in the function's
 config; a record from a queue the config does not list is a failed record.
+
+The handler gets the trigger's `input` applied (`lambda_runtime.queue_input`: a model instance
+for a pydantic model), after the condition, as under Motia. A failed record is hidden for
+Motia's backoff delay of its attempt (`lambda_runtime.queue_backoff`) before it is reported.
 """
 
 from __future__ import annotations
@@ -13,8 +17,11 @@ import json
 
 from motia.types import TriggerInfo
 
-from lambda_runtime import contract
+from motia.log import Logger
+
+from lambda_runtime import contract, queue_backoff
 from lambda_runtime.invocation import log_failure, new_id, run_triggered
+from lambda_runtime.queue_input import InvalidQueueInput, validated_input
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,16 +31,22 @@ if TYPE_CHECKING:
 
 
 class QueueMessage:
-    """One SQS record, unwrapped: data, message attributes, group (FIFO), source queue name."""
+    """One SQS record, unwrapped: data, message attributes, group (FIFO), source queue, receipt."""
 
-    __slots__ = ("message_id", "data", "attributes", "group_id", "queue_name")
+    __slots__ = ("message_id", "data", "attributes", "group_id", "queue_name", "queue_arn", "receipt_handle", "receive_count")
 
-    def __init__(self, message_id: str, data: Any, attributes: dict[str, str], group_id: str | None, queue_name: str) -> None:
+    def __init__(
+        self, message_id: str, data: Any, attributes: dict[str, str], group_id: str | None, queue_name: str,
+        queue_arn: str = "", receipt_handle: str = "", receive_count: int = 1,
+    ) -> None:
         self.message_id = message_id
         self.data = data
         self.attributes = attributes
         self.group_id = group_id
         self.queue_name = queue_name
+        self.queue_arn = queue_arn
+        self.receipt_handle = receipt_handle
+        self.receive_count = receive_count
 
 
 def _json_or_text(text: Any) -> Any:
@@ -63,13 +76,51 @@ def parse_record(record: dict[str, Any]) -> QueueMessage:
         )
         body = _json_or_text(body["Message"])
     arn = str(record.get("eventSourceARN") or "")
+    sqs_attributes = record.get("attributes") or {}
+    count = str(sqs_attributes.get("ApproximateReceiveCount") or "1")
     return QueueMessage(
         message_id=str(record.get("messageId")),
         data=body,
         attributes=attributes,
-        group_id=(record.get("attributes") or {}).get("MessageGroupId"),
+        group_id=sqs_attributes.get("MessageGroupId"),
         queue_name=arn.rsplit(":", 1)[-1],
+        queue_arn=arn,
+        receipt_handle=str(record.get("receiptHandle") or ""),
+        receive_count=int(count) if count.isdigit() else 1,
     )
+
+
+def _input_preparer(fn: HostedFunction, trigger: Any, trace_id: str) -> Any:
+    """The trigger's `input` check for run_triggered, or None when it has none."""
+    schema = getattr(trigger, "input", None)
+    if not schema:
+        return None
+
+    def warn(message: str) -> None:
+        Logger(step=fn.name, trace_id=trace_id).warn(message, topic=trigger.topic)
+
+    return lambda value: validated_input(schema, value, warn)
+
+
+def _report_failure(fn: HostedFunction, message: QueueMessage, trace_id: str, topic: str | None, error: Exception) -> None:
+    """Log the failure (one line), then hide the message for Motia's backoff delay of this attempt."""
+    backoff_ms, attempts = fn.config.queue_retries.get(message.queue_name, (queue_backoff.DEFAULT_BACKOFF_MS, 0))
+    delay_s = queue_backoff.visibility_after_failure(backoff_ms, message.receive_count, attempts)
+    outcome = "dead-lettered" if attempts and message.receive_count >= attempts else f"retried in {delay_s} s"
+    where = {"message_id": message.message_id, "attempt": message.receive_count, "topic": topic}
+    if isinstance(error, InvalidQueueInput):
+        Logger(step=fn.name, trace_id=trace_id).error(
+            f"queue input is invalid ({', '.join(error.fields)}); the message will be {outcome}",
+            fields=list(error.fields), error=error.detail, **where,
+        )
+    else:
+        log_failure(fn, trace_id, f"queue handler failed; the message will be {outcome}", error, **where)
+    if not (message.queue_arn and message.receipt_handle):
+        return
+    try:
+        queue_backoff.hide_for(message.queue_arn, message.receipt_handle, delay_s)
+    except Exception as hide_error:  # the retry still happens, after the queue's visibility timeout
+        log_failure(fn, trace_id, "could not set the failed message's retry delay", hide_error, **where)
 
 
 def handle(fn: HostedFunction, event: dict[str, Any]) -> dict[str, Any]:
@@ -81,13 +132,15 @@ def handle(fn: HostedFunction, event: dict[str, Any]) -> dict[str, Any]:
             failures.append({"itemIdentifier": message.message_id})
             continue
         trace_id = message.attributes.get(contract.ATTR_TRACE_ID) or new_id()
+        topic: str | None = None
         try:
             index = fn.config.queue_trigger(message.queue_name)
             trigger = fn.trigger_at(index, "queue")
-            info = TriggerInfo(type="queue", index=index, topic=trigger.topic)
-            run_triggered(fn, trigger, info, trace_id, message.data)
+            topic = trigger.topic
+            info = TriggerInfo(type="queue", index=index, topic=topic)
+            run_triggered(fn, trigger, info, trace_id, message.data, _input_preparer(fn, trigger, trace_id))
         except Exception as error:
-            log_failure(fn, trace_id, "queue handler failed; the message will be retried", error, message_id=message.message_id)
+            _report_failure(fn, message, trace_id, topic, error)
             failures.append({"itemIdentifier": message.message_id})
             if message.group_id is not None:
                 failed_groups.add(message.group_id)

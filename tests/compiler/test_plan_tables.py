@@ -39,3 +39,14 @@ def test_a_kind_without_items_has_no_section() -> None:
 
     text = render_plan(replace(APP, schedules=()))
     assert "Schedules (EventBridge Scheduler)" not in text and "HTTP routes" in text
+
+
+def test_queues_table_shows_attempts_backoff_and_concurrency_and_how_one_is_met() -> None:
+    [header, *rows] = plan_tables.queues_table(APP)
+    assert "BACKOFF" in header and "CONCURRENCY" in header
+    charge, ship = rows[0], rows[1]
+    assert "500 ms x2" in charge and "1 (reserved)" in charge
+    assert "1000 ms x2" in ship and " 5 " in ship
+    [note] = [r for r in rows if "charge-payment on payment.requested" in r]
+    assert "below the SQS event source's minimum of 2" in note and "reserves 1 concurrent execution" in note
+    assert any("backoff x 2^(attempt-1)" in r for r in rows)

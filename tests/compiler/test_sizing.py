@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from compiler.config_schema import QueueSpec, StepSpec
-from compiler.sizing import function_size, queue_settings
+from compiler.sizing import event_source_concurrency, function_size, queue_settings
 
 
 def spec(handler: dict[str, Any] | None = None, queue: dict[str, Any] | None = None) -> StepSpec:
@@ -37,3 +37,23 @@ def test_queue_settings_take_each_field_from_the_most_specific_layer() -> None:
     trigger_level = QueueSpec(max_retries=2, visibility_timeout=100)
     settings = queue_settings([step_level, trigger_level], function_timeout_s=30)
     assert (settings.fifo, settings.max_receive_count, settings.visibility_timeout_s, settings.delay_s) == (True, 2, 100, 3)
+
+
+def test_queue_settings_carry_motias_concurrency_and_backoff_with_its_default() -> None:
+    settings = queue_settings([QueueSpec(concurrency=4, backoff_type="exponential", backoff_delay_ms=250)], 30)
+    assert (settings.concurrency, settings.backoff_ms, settings.backoff_type) == (4, 250, "exponential")
+    assert (settings.max_concurrency, settings.reserved_concurrency) == (4, None)
+    default = queue_settings([], 30)
+    assert (default.concurrency, default.backoff_ms, default.max_concurrency) == (None, 1000, None)
+
+
+@pytest.mark.parametrize(("concurrency", "mapping", "reserved"), [(None, None, None), (1, 2, 1), (2, 2, None), (1000, 1000, None)])
+def test_concurrency_below_awss_minimum_is_met_by_reserved_concurrency(concurrency: int | None, mapping: int | None, reserved: int | None) -> None:
+    assert event_source_concurrency(concurrency) == (mapping, reserved)
+
+
+def test_queue_spec_notes_the_camel_case_keys_it_was_written_with() -> None:
+    assert QueueSpec.model_validate({"maxRetries": 2, "backoffDelayMs": 5, "type": "fifo", "delay_seconds": 1}).camel_keys == (
+        "backoffDelayMs", "maxRetries",
+    )
+    assert QueueSpec(max_retries=2).camel_keys == ()

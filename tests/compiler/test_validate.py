@@ -189,3 +189,36 @@ def test_reports_every_problem_of_a_bad_project_in_one_run(tmp_path: Path) -> No
     for expected in ("syntax error", "step name 'Dup' is used by 2 steps", "route GET /x is declared by 2 steps",
                      "cron expression `not a cron`", "unknown key 'maxRetry'"):
         assert expected in text
+
+
+def test_warns_on_camel_case_queue_config_keys_that_motia_ignores(tmp_path: Path) -> None:
+    app = compile_steps(tmp_path, a='''{"name": "A", "enqueues": ["t"],
+        "triggers": [queue("t", config={"maxRetries": 5, "backoffDelayMs": 100, "concurrency": 2})]}''')
+    assert app.queues[0].max_receive_count == 5 and app.queues[0].backoff_ms == 100  # honoured here
+    warnings = [d for d in app.warnings if "Motia ignores" in d.message]
+    assert [(d.step, d.message) for d in warnings] == [
+        ("A", "queue('t'): config key 'backoffDelayMs' is honoured here, but Motia ignores it"),
+        ("A", "queue('t'): config key 'maxRetries' is honoured here, but Motia ignores it"),
+    ]
+    assert "'max_retries'" in warnings[1].hint and warnings[1].file == "steps/a_step.py"
+
+
+def test_snake_case_queue_config_keys_give_no_warning(tmp_path: Path) -> None:
+    app = compile_steps(tmp_path, a='''{"name": "A", "enqueues": ["t"],
+        "triggers": [queue("t", config={"max_retries": 5, "backoff_type": "exponential", "concurrency": 1})]}''')
+    assert messages(app, "warning") == []
+
+
+def test_warns_that_a_backoff_type_other_than_exponential_is_not_applied(tmp_path: Path) -> None:
+    app = compile_steps(tmp_path, a='{"name": "A", "enqueues": ["t"], "triggers": [queue("t", config={"backoff_type": "fixed"})]}')
+    assert messages(app, "warning") == ["queue('t'): backoff_type 'fixed' is not applied"]
+
+
+@pytest.mark.parametrize(("queue_config", "fragment"), [
+    ('{"concurrency": 0}', "concurrency is 0"),
+    ('{"concurrency": 1001}', "concurrency is 1001"),
+    ('{"backoff_delay_ms": -1}', "backoff_delay_ms is -1"),
+])
+def test_rejects_concurrency_and_backoff_out_of_range(tmp_path: Path, queue_config: str, fragment: str) -> None:
+    app = compile_steps(tmp_path, a=f'{{"name": "A", "enqueues": ["t"], "triggers": [queue("t", config={queue_config})]}}')
+    assert [m for m in messages(app) if fragment in m] == [f"queue('t'): {fragment}"]

@@ -37,6 +37,34 @@ def test_fails_twice_then_succeeds_is_retried_not_lost(flows: Client) -> None:
     assert flows.dead_letters("Flaky") == []
 
 
+def test_failed_message_is_retried_after_motias_growing_backoff(flows: Client) -> None:
+    job = _job()
+    flows.post_json("/jobs", {"id": job, "topic": "flaky"})
+    assert flows.wait_until(lambda: _count(flows, "handled-Flaky", job) == 1, timeout=15)
+    times = sorted(v["at"] for v in flows.state_list("attempts-Flaky") if isinstance(v, dict) and v.get("id") == job)
+    first_gap, second_gap = times[1] - times[0], times[2] - times[1]
+    # Motia's default backoff: 1 s after the first failure, 2 s after the second (long polls add up to 1 s).
+    assert 0.9 <= first_gap < 2.5 and 1.9 <= second_gap < 3.5 and second_gap > first_gap
+
+
+def test_queue_input_model_gives_the_handler_an_instance(flows: Client) -> None:
+    job = _job()
+    flows.post_json("/jobs", {"id": job, "topic": "validated", "quantity": "3"})
+    assert flows.wait_until(lambda: _count(flows, "handled-Validated", job) == 1, timeout=10)
+    [handled] = [v for v in flows.state_list("handled-Validated") if v.get("id") == job]
+    assert (handled["model"], handled["quantity"]) == ("Job", 3)
+
+
+def test_fails_invalid_queue_input_into_the_dlq_after_the_configured_attempts(flows: Client) -> None:
+    job = _job()
+    _, body = flows.post_json("/jobs", {"id": job, "topic": "validated", "quantity": "many"})
+    assert flows.wait_until(lambda: any(m.get("id") == job for m in flows.dead_letters("Validated")), timeout=15)
+    assert [m for m in flows.dead_letters("Validated") if m.get("id") == job] == [{"id": job, "topic": "validated", "quantity": "many"}]
+    attempts = [d for d in flows.deliveries if d.step == "Validated" and body["trace_id"] in d.trace_ids]
+    assert len(attempts) == 2 and not any(d.ok for d in attempts)  # max_retries 2: two attempts, then the DLQ
+    assert _count(flows, "handled-Validated", job) == 0
+
+
 def test_fails_always_lands_in_that_subscriptions_dlq_while_batch_mates_succeed(flows: Client) -> None:
     poison, good = _job(), _job()
     flows.post_json("/jobs", {"id": poison, "mode": "poison"})

@@ -85,3 +85,17 @@ def test_fails_when_the_variable_is_missing() -> None:
     with pytest.raises(InvalidFunctionConfig, match="MOTIA_FUNCTION is not set on function shop-dev-a"):
         FunctionConfig.from_environment({}, "function shop-dev-a")
     assert FunctionConfig.from_environment({"MOTIA_FUNCTION": FULL.to_json()}) == FULL
+
+
+def test_queue_retries_round_trip_and_stay_out_when_empty() -> None:
+    config = FunctionConfig(step_file="steps/a_step.py", step_name="A", queue_retries={"q": (250, 5)})
+    assert config.to_plain()["r"] == {"q": [250, 5]}
+    assert FunctionConfig.from_json(config.to_json()).queue_retries == {"q": (250, 5)}
+    assert "r" not in FunctionConfig(step_file="steps/a_step.py", step_name="A").to_plain()
+
+
+@pytest.mark.parametrize("retries", [[250], {"x": 1}, [-1, 3], [True, 3]])
+def test_rejects_malformed_queue_retries(retries: object) -> None:
+    text = json.dumps({"v": 1, "f": "steps/a_step.py", "n": "A", "r": {"q": retries}})
+    with pytest.raises(InvalidFunctionConfig, match="the retries of queue 'q'"):
+        FunctionConfig.from_json(text)

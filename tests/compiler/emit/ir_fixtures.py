@@ -76,9 +76,10 @@ def every_kind(root: Path) -> Application:
         queues=(
             QueueSubscription("payment.requested", "charge-payment",
                               f"{PREFIX}-charge-payment-payment-requested.fifo", True,
-                              f"{PREFIX}-charge-payment-payment-requested-dlq.fifo", 5, 60, 0),
+                              f"{PREFIX}-charge-payment-payment-requested-dlq.fifo", 5, 60, 0,
+                              backoff_ms=500, max_concurrency=2, reserved_concurrency=1),
             QueueSubscription("order.created", "ship-order", f"{PREFIX}-ship-order-order-created",
-                              False, f"{PREFIX}-ship-order-order-created-dlq", 3, 60, 5),
+                              False, f"{PREFIX}-ship-order-order-created-dlq", 3, 60, 5, max_concurrency=5),
         ),
         schedules=(
             Schedule("nightly-report", "0 2 * * *", "cron(0 2 * * ? *)",

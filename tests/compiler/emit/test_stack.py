@@ -208,6 +208,38 @@ def test_queue_event_sources_report_batch_item_failures(template_json: dict[str,
                  if r["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [queue, "Arn"]}]
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mapping["BatchSize"] == 10
+    assert mapping["ScalingConfig"] == {"MaximumConcurrency": 5}
+
+
+def test_concurrency_one_reserves_one_execution_and_the_mapping_takes_awss_minimum(template_json: dict[str, Any]) -> None:
+    charge = template_json["Resources"][logical_id(template_json, "AWS::Lambda::Function", "StepchargepaymentFunction")]
+    assert charge["Properties"]["ReservedConcurrentExecutions"] == 1
+    ship = template_json["Resources"][logical_id(template_json, "AWS::Lambda::Function", "StepshiporderFunction")]
+    assert "ReservedConcurrentExecutions" not in ship["Properties"]
+    queue = logical_id(template_json, "AWS::SQS::Queue", "StepchargepaymentSubscriptionFifopaymentrequestedQueue")
+    [mapping] = [r["Properties"] for r in resources(template_json, "AWS::Lambda::EventSourceMapping").values()
+                 if r["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [queue, "Arn"]}]
+    assert mapping["ScalingConfig"] == {"MaximumConcurrency": 2}
+
+
+def test_function_config_carries_each_queues_backoff_and_attempts(template_json: dict[str, Any]) -> None:
+    assert function_config(template_json, "StepchargepaymentFunction").queue_retries == {
+        f"{PREFIX}-charge-payment-payment-requested.fifo": (500, 5),
+    }
+    assert function_config(template_json, "StepshiporderFunction").queue_retries == {
+        f"{PREFIX}-ship-order-order-created": (1000, 3),
+    }
+
+
+def test_consumers_may_change_visibility_of_their_own_queue_only(template_json: dict[str, Any]) -> None:
+    queue = logical_id(template_json, "AWS::SQS::Queue", "StepshiporderSubscriptionordercreatedQueue")
+    grants = [
+        s for p in resources(template_json, "AWS::IAM::Policy").values()
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+        if "sqs:ChangeMessageVisibility" in s["Action"]
+    ]
+    assert {"Fn::GetAtt": [queue, "Arn"]} in [g["Resource"] for g in grants]
+    assert all(isinstance(g["Resource"], dict) and "Fn::GetAtt" in g["Resource"] for g in grants)  # never "*"
 
 
 # -- schedules -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from motia import FlowContext, queue, step
 fulfill_order = step({
     "name": "FulfillOrder",
     "flows": ["orders"],
-    "triggers": [queue("payment.charged", config={"type": "fifo", "maxRetries": 3})],
+    "triggers": [queue("payment.charged", config={"type": "fifo", "max_retries": 3})],
 })
 
 

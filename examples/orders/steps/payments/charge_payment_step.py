@@ -1,4 +1,4 @@
-"""Charge the customer for a new order; retried up to 5 attempts before the dead-letter queue."""
+"""Charge the customer for a new order; 5 attempts, 250 ms backoff doubling, then the dead-letter queue."""
 
 from typing import Any
 
@@ -11,7 +11,7 @@ config = {
     "enqueues": ["payment.charged"],
     "infrastructure": {
         "handler": {"ram": 512, "cpu": 1024, "timeout": 20},
-        "queue": {"type": "standard", "max_retries": 5},
+        "queue": {"type": "standard", "max_retries": 5, "backoff_delay_ms": 250},
     },
 }
 
