@@ -119,9 +119,31 @@ def run_triggered(
         if prepare is not None:
             input_value = ctx.input_value = prepare(input_value)
         handler = fn.step.handler
-        return True, resolve(handler(*handler_args(handler, input_value, ctx)))
+        return True, checked_result(fn, resolve(handler(*handler_args(handler, input_value, ctx))))
     finally:
         motia_runtime.reset_current_context(token)
+
+
+class UnawaitedResult(TypeError):
+    """A handler returned or serialized an awaitable it never awaited."""
+
+
+def unawaited(fn: HostedFunction, value: Any) -> UnawaitedResult:
+    """The error for `value`, an awaitable the step forgot; closed so it never runs half-way."""
+    close = getattr(value, "close", None)
+    if callable(close):
+        close()  # a coroutine: no "was never awaited" warning later, far from its cause
+    return UnawaitedResult(
+        f"step {fn.name!r} ({fn.step.file}) produced {value!r}, which was never awaited: "
+        "add `await` before the call that made it"
+    )
+
+
+def checked_result(fn: HostedFunction, value: Any) -> Any:
+    """A handler's final value; an awaitable left in it is the step's mistake, never a value."""
+    if hasattr(value, "__await__"):
+        raise unawaited(fn, value)
+    return value
 
 
 def log_failure(fn: HostedFunction, trace_id: str, message: str, error: BaseException, **extra: Any) -> None:

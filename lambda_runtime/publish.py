@@ -57,7 +57,11 @@ def publish(
     belongs to the invocation (kept on its FlowContext) and numbers repeated messages.
     """
     topic = check_declared(step_name, message.get("topic"), tuple(sorted(topics)))
-    body = encode_body(message.get("data"))
+    try:
+        body = encode_body(message.get("data"))
+    except TypeError as error:  # UnawaitedValue: a coroutine in the data, never a message
+        raise TypeError(f"step {step_name!r}: the data enqueued to {topic!r} cannot be sent: {error!r}; "
+                        "an awaitable in it was never awaited (add `await`)") from None
     attributes = {
         contract.ATTR_TRACE_ID: {"DataType": "String", "StringValue": trace_id or "-"},
         contract.ATTR_TOPIC: {"DataType": "String", "StringValue": topic},

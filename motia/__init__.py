@@ -5,7 +5,7 @@ cold start. `step()` and the trigger constructors only record configuration; the
 validates it, and the host (Lambda shim, `motia dev`) provides state, streams and enqueue.
 
 Layers (a module imports only from layers before it): _model, aliases, either_way, invoke, routes, runtime,
-schema < log, state_manager, streams, types < context, definition, guards, record_aliases, triggers < config.
+schema < channels, log, state_manager, streams, types < context, definition, guards, record_aliases, triggers < config.
 """
 
 from __future__ import annotations

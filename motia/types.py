@@ -7,7 +7,8 @@ ApiRouteMethod, ...) live in `motia.aliases`, which imports `typing` only when a
 
 from __future__ import annotations
 
-from motia._model import P, Record, Subscriptable, factory
+from motia._model import P, Record, Subscriptable, factory, snake_case
+from motia.either_way import sync_or_awaited
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -157,12 +158,16 @@ class MotiaHttpResponse:
     def __init__(self, writer: Any = None) -> None:
         self._writer = writer
         self.status_code = 200
+        self.status_set = False
         self.header_values: dict[str, str] = {}
 
-    async def status(self, status_code: int) -> None:
-        self.status_code = status_code
+    @sync_or_awaited
+    def status(self, status_code: int) -> None:
+        self.status_code = int(status_code)
+        self.status_set = True
 
-    async def headers(self, headers: dict[str, str]) -> None:
+    @sync_or_awaited
+    def headers(self, headers: dict[str, str]) -> None:
         self.header_values.update(headers)
 
     @property
@@ -174,7 +179,16 @@ class MotiaHttpResponse:
             self._writer.close()
 
 
+_HTTP_ARGS_VIEW = frozenset(
+    ("request", "response", "path_params", "query_params", "body", "headers", "method", "request_body")
+)
+
+
 class MotiaHttpArgs(Record, Subscriptable[P]):
+    """What 1.0.4 hands an HTTP handler (`args.request`, `args.response`); it also reads as the
+    older ApiRequest (`request.body`, `request.path_params`, `request["body"]`), so every
+    generation's handler takes it, annotated or not."""
+
     request: MotiaHttpRequest
     response: MotiaHttpResponse
 
@@ -197,6 +211,17 @@ class MotiaHttpArgs(Record, Subscriptable[P]):
     @property
     def method(self) -> str:
         return self.request.method
+
+    @property
+    def request_body(self) -> Any:
+        return self.request.request_body
+
+    def __getitem__(self, key: str) -> Any:
+        # Handlers written for ApiRequest read `req["body"]`, `req["pathParams"]`.
+        name = snake_case(key)
+        if name in _HTTP_ARGS_VIEW:
+            return getattr(self, name)
+        raise KeyError(key)
 
 
 class EngineKeys(Record):

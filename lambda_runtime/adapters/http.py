@@ -1,4 +1,4 @@
-"""API Gateway proxy events (HTTP API payload 2.0, and REST v1) <-> ApiRequest / ApiResponse.
+"""API Gateway proxy events (HTTP API payload 2.0, and REST v1) <-> MotiaHttpArgs / ApiResponse.
 
 Which http() trigger a request came through is looked up by its route key in the function's
 config (the compiler wrote each route's trigger index there), never re-derived from paths.
@@ -7,23 +7,22 @@ config (the compiler wrote each route's trigger index there), never re-derived f
 from __future__ import annotations
 
 import json
+import sys
 
 from motia import runtime as motia_runtime
+from motia.channels import ChannelReader, ChannelWriter
+from motia.either_way import Finished, awaited_at
 from motia.invoke import handler_args
-from motia.types import ApiRequest, ApiResponse, MotiaHttpArgs, MotiaHttpRequest, MotiaHttpResponse, TriggerInfo
+from motia.types import ApiResponse, MotiaHttpArgs, MotiaHttpRequest, MotiaHttpResponse, TriggerInfo
 
 from lambda_runtime import contract
-from lambda_runtime.invocation import log_failure, make_context, new_id, resolve
+from lambda_runtime.invocation import checked_result, log_failure, make_context, new_id, resolve, unawaited
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from lambda_runtime.hosted import HostedFunction
-
-
-class MalformedBody(ValueError):
-    """A request body that says it is JSON but does not parse."""
 
 
 def _lower_headers(event: dict[str, Any]) -> dict[str, str | list[str]]:
@@ -66,33 +65,32 @@ def _content_type(headers: dict[str, Any]) -> str:
     return (value[0] if isinstance(value, list) else value).split(";")[0].strip().lower()
 
 
-def decode_body(event: dict[str, Any], content_type: str) -> Any:
-    """JSON when the content type says so (or none is given and it parses); bytes for binary."""
+def raw_body(event: dict[str, Any]) -> bytes:
+    """The request body's bytes, as the client sent them."""
     raw = event.get("body")
-    if raw is None or raw == "":
-        return None
-    is_json = content_type == "application/json" or content_type.endswith("+json")
+    if not raw:
+        return b""
     if event.get("isBase64Encoded"):
         import base64  # only binary bodies pay for it, not every cold start
 
-        data: str | bytes = base64.b64decode(raw)
-    else:
-        data = raw
-    if is_json:
-        try:
-            return json.loads(data)
-        except ValueError as error:
-            raise MalformedBody(f"the request body is not valid JSON: {error}") from None
-    if isinstance(data, bytes):
-        if content_type.startswith("text/") or content_type == "application/x-www-form-urlencoded":
-            return data.decode("utf-8", "replace")
-        return data
-    if not content_type:  # clients often omit it for JSON: Motia parses what parses
-        try:
-            return json.loads(data)
-        except ValueError:
-            return data
-    return data
+        return base64.b64decode(raw)
+    return raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
+
+
+def parsed_body(raw: bytes, content_type: str) -> Any:
+    """`body` as Motia's engine gives it: parsed JSON, else None (the bytes are on `request_body`).
+
+    JSON when the content type says so or none is given; a body that does not parse (or nests
+    too deep to parse) is None too: the step answers, as under Motia.
+    """
+    if not raw:
+        return None
+    if content_type and content_type != "application/json" and not content_type.endswith("+json"):
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
 
 
 def method_of(event: dict[str, Any]) -> str:
@@ -113,57 +111,25 @@ def match_trigger(fn: HostedFunction, event: dict[str, Any]) -> tuple[int, Any]:
     return index, fn.trigger_at(index, "http")
 
 
-def wants_streaming_args(handler: Any) -> bool:
-    """True when the handler's first parameter is annotated MotiaHttpArgs (no inspect import)."""
-    code = getattr(handler, "__code__", None)
-    annotations = getattr(handler, "__annotations__", None) or {}
-    if code is None or code.co_argcount == 0:
-        return False
-    annotation = annotations.get(code.co_varnames[0])
-    return annotation is MotiaHttpArgs or "MotiaHttpArgs" in str(annotation or "")
-
-
-def build_request(event: dict[str, Any], headers: dict[str, str | list[str]] | None = None) -> ApiRequest[Any]:
-    """The handler's ApiRequest; `headers`: the event's headers already lowered, if the caller has them."""
+def build_args(event: dict[str, Any], headers: dict[str, str | list[str]] | None = None) -> MotiaHttpArgs[Any]:
+    """What the handler gets: 1.0.4's MotiaHttpArgs, which also reads as the older ApiRequest."""
     if headers is None:
         headers = _lower_headers(event)
-    return ApiRequest(
+    raw = raw_body(event)
+    request: MotiaHttpRequest[Any] = MotiaHttpRequest(
         path_params=dict(event.get("pathParameters") or {}),
         query_params=_query(event),
-        body=decode_body(event, _content_type(headers)),
+        body=parsed_body(raw, _content_type(headers)),
         headers=headers,
         method=method_of(event),
+        request_body=ChannelReader(raw),
     )
-
-
-class _BufferedWriter:
-    """Collects what a streaming handler writes: API Gateway returns whole responses."""
-
-    def __init__(self) -> None:
-        self.chunks: list[bytes] = []
-        self.stream = self  # Motia's writer exposes `.stream.write(...)`
-        self.closed = False
-
-    def write(self, chunk: Any) -> None:
-        self.chunks.append(chunk if isinstance(chunk, bytes) else str(chunk).encode())
-
-    def close(self) -> None:
-        self.closed = True
-
-
-def streaming_args(request: ApiRequest[Any]) -> MotiaHttpArgs[Any]:
-    http_request: MotiaHttpRequest[Any] = MotiaHttpRequest(
-        path_params=request.path_params,
-        query_params=request.query_params,
-        body=request.body,
-        headers=request.headers,
-        method=request.method,
-        request_body=request.body,
-    )
-    return MotiaHttpArgs(request=http_request, response=MotiaHttpResponse(writer=_BufferedWriter()))
+    return MotiaHttpArgs(request=request, response=MotiaHttpResponse(writer=ChannelWriter()))
 
 
 def json_default(value: Any) -> Any:
+    if hasattr(value, "__await__"):  # the handler's mistake: named with its step by `handle`
+        raise UnawaitedValue(value)
     dump = getattr(value, "model_dump", None)
     if callable(dump):
         return dump()
@@ -201,28 +167,47 @@ def reply(status: int, body: Any, headers: dict[str, Any] | None = None) -> dict
     return result
 
 
-def to_proxy_result(value: Any, args: MotiaHttpArgs[Any] | None = None) -> dict[str, Any]:
-    """ApiResponse, a dict `{status|status_code|statusCode, body, headers}`, or None."""
+def to_proxy_result(value: Any, args: MotiaHttpArgs[Any]) -> dict[str, Any]:
+    """ApiResponse, a dict `{status|status_code|statusCode, body, headers}`, a model, or None
+    (the response written through `args.response`; 204 when nothing was written)."""
     if isinstance(value, ApiResponse):
         return reply(value.status, value.body, value.headers)
     if isinstance(value, dict) and ({"status", "status_code", "statusCode"} & value.keys() or "body" in value):
-        status = int(next((value[k] for k in ("status", "status_code", "statusCode") if k in value), 200))
+        status = int(next((value[k] for k in ("status_code", "status", "statusCode") if k in value), 200))
         return reply(status, value.get("body"), value.get("headers"))
-    if value is None and args is not None:
-        writer = args.response.writer
-        body = b"".join(writer.chunks) if writer.chunks else None
-        headers = args.response.header_values
+    if value is None:
+        response = args.response
+        body = response.writer.body
+        if body is None and not response.status_set and not response.header_values:
+            return reply(204, None)
+        headers = response.header_values
         content_type = _content_type({k.lower(): v for k, v in headers.items()})
         if body is not None and ("json" in content_type or content_type.startswith("text/")):
-            return reply(args.response.status_code, body.decode("utf-8", "replace"), headers)
-        return reply(args.response.status_code, body, headers)
-    if value is None:
-        return reply(204, None)
+            return reply(response.status_code, body.decode("utf-8", "replace"), headers)
+        return reply(response.status_code, body, headers)
     dump = getattr(value, "model_dump", None)
     if callable(dump) and {"status", "body"} <= set(dump()):
         dumped = dump()
         return reply(dumped["status"], dumped.get("body"), dumped.get("headers"))
     return reply(200, value)
+
+
+def run_chain(handler: Any, middleware: list[Any], args: MotiaHttpArgs[Any], ctx: Any) -> Any:
+    """The handler behind the route's middleware, composed as Motia composes it: each
+    `middleware(args, ctx, next_fn)`, sync or async; one that answers without calling
+    `next_fn` stops the chain and the handler never runs."""
+
+    def call(position: int) -> Any:
+        if position == len(middleware):
+            return resolve(handler(*handler_args(handler, args, ctx)))
+
+        def next_fn() -> Any:
+            value = call(position + 1)
+            return Finished(value) if awaited_at(sys._getframe(1)) else value
+
+        return resolve(middleware[position](args, ctx, next_fn))
+
+    return call(0)
 
 
 def _trace_id(headers: dict[str, Any]) -> str:
@@ -233,8 +218,12 @@ def _trace_id(headers: dict[str, Any]) -> str:
     return new_id()
 
 
+class UnawaitedValue(TypeError):
+    """An awaitable met while serializing a response (`args[0]`)."""
+
+
 def handle(fn: HostedFunction, event: dict[str, Any]) -> dict[str, Any]:
-    """One request: 400 malformed JSON, 422 condition false, 500 handler error, else the reply.
+    """One request: 422 when the condition is false, 500 when the handler fails, else its reply.
 
     A route the config does not list raises UnknownTrigger: API Gateway answers 500 and the
     error is in the function's log (only a stale deployment sends one).
@@ -243,20 +232,19 @@ def handle(fn: HostedFunction, event: dict[str, Any]) -> dict[str, Any]:
     step = fn.step
     headers = _lower_headers(event)
     trace_id = _trace_id(headers)
-    try:
-        request = build_request(event, headers)
-    except MalformedBody as error:
-        return reply(400, {"error": str(error)})
-    input_value: Any = streaming_args(request) if wants_streaming_args(step.handler) else request
+    args = build_args(event, headers)
     info = TriggerInfo(type="http", index=index, path=trigger.path, method=str(trigger.method).upper())
-    ctx = make_context(fn, info, trace_id, input_value)
+    ctx = make_context(fn, info, trace_id, args)
     token = motia_runtime.set_current_context(ctx)
     try:
         condition = trigger.condition
-        if condition is not None and not resolve(condition(input_value, ctx)):
-            return reply(422, {"error": "Request condition not met"})
-        result = resolve(step.handler(*handler_args(step.handler, input_value, ctx)))
-        return to_proxy_result(result, input_value if input_value is not request else None)
+        if condition is not None and not resolve(condition(args, ctx)):
+            return reply(422, {"error": "Request condition not met", "skipped": True})
+        result = checked_result(fn, run_chain(step.handler, list(trigger.middleware or ()), args, ctx))
+        try:
+            return to_proxy_result(result, args)
+        except UnawaitedValue as forgotten:
+            raise unawaited(fn, forgotten.args[0]) from None
     except Exception as error:
         error_id = new_id()
         log_failure(fn, trace_id, "HTTP handler failed", error, error_id=error_id)

@@ -34,3 +34,15 @@ def test_publishes_to_every_arn_of_the_topic_with_fifo_ids_only_on_fifo_topics(a
 def test_fails_when_the_config_has_no_sns_topic_for_a_declared_topic() -> None:
     with pytest.raises(RuntimeError, match="declares topic 'a' but its function config \\(MOTIA_FUNCTION\\) has no SNS topic"):
         publish("S", "trace", {"topic": "a", "data": {}}, {"a": ()}, {})
+
+
+def test_fails_naming_the_step_when_enqueued_data_holds_an_unawaited_coroutine() -> None:
+    async def lookup() -> int:
+        return 1
+
+    pending = lookup()
+    try:
+        with pytest.raises(TypeError, match="step 'Ship': the data enqueued to 'order.created'.*never awaited"):
+            publish("Ship", "t", {"topic": "order.created", "data": {"n": pending}}, {"order.created": (("arn", False),)}, {})
+    finally:
+        pending.close()

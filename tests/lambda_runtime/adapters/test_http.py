@@ -55,26 +55,37 @@ def test_base64_json_body_is_decoded() -> None:
     assert body_of(result)["total"] == 4
 
 
-def test_base64_binary_body_reaches_handler_as_bytes() -> None:
+def test_a_binary_body_reaches_the_handler_as_raw_bytes_with_body_none() -> None:
+    # Motia's engine parses JSON only: other bodies are on `request_body`, `body` is None.
     raw = event("apigw_v2_base64.json")
     raw["headers"] = {"content-type": "application/octet-stream"}
     raw["body"] = base64.b64encode(b"\x00\x01\xff").decode()
-    assert body_of(http.handle(hosted(API, "CreateOrder"), raw))["body"] == "0001ff"
+    reply = body_of(http.handle(hosted(API, "CreateOrder"), raw))
+    assert (reply["body"], reply["raw"]) == (None, "0001ff")
 
 
-def test_rejects_malformed_json_with_400() -> None:
+@pytest.mark.parametrize("text", ["{not json", "[" * 100_000, "plain words"])
+def test_a_body_that_does_not_parse_reaches_the_handler_as_raw_bytes(text: str) -> None:
+    # The step answers, as under Motia: no 400 from the runtime.
     raw = event("apigw_v2_post.json")
-    raw["body"] = "{not json"
+    raw["body"] = text
     result = http.handle(hosted(API, "CreateOrder"), raw)
-    assert result["statusCode"] == 400
-    assert "not valid JSON" in body_of(result)["error"]
+    assert result["statusCode"] == 201
+    assert body_of(result)["body"] is None and bytes.fromhex(body_of(result)["raw"]) == text.encode()
+
+
+def test_a_text_body_is_not_parsed_even_when_it_looks_like_json() -> None:
+    raw = event("apigw_v2_post.json")
+    raw["headers"] = {**raw["headers"], "content-type": "text/plain"}
+    raw["body"] = '{"a": 1}'
+    assert body_of(http.handle(hosted(API, "CreateOrder"), raw))["body"] is None
 
 
 def test_rejects_request_when_condition_is_false_with_422() -> None:
     raw = event("apigw_v2_post.json")
     raw["body"] = json.dumps({"blocked": True})
     result = http.handle(hosted(API, "CreateOrder"), raw)
-    assert (result["statusCode"], body_of(result)) == (422, {"error": "Request condition not met"})
+    assert (result["statusCode"], body_of(result)) == (422, {"error": "Request condition not met", "skipped": True})
 
 
 def test_fails_with_500_and_error_id_when_handler_raises(capsys: pytest.CaptureFixture[str]) -> None:
