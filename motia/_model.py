@@ -99,8 +99,7 @@ class Record:
         if args:
             kwargs = _with_positional(cls, args, kwargs)
         if not cls._field_names.issuperset(kwargs):
-            unknown = next(name for name in kwargs if name not in cls._field_names)
-            raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {unknown!r}")
+            kwargs = _with_aliases(cls, kwargs)
         values = {**cls._plain_defaults, **kwargs}
         for name, make in cls._factories:
             if name not in kwargs:
@@ -145,6 +144,20 @@ class Record:
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.get(key, _MISSING) is not _MISSING
+
+
+def _with_aliases(cls: type[Record], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """camelCase keywords (`groupId=`), as Motia's pydantic models accept them, as fields."""
+    named: dict[str, Any] = {}
+    spelled: dict[str, str] = {}
+    for key, value in kwargs.items():
+        name = key if key in cls._field_names else snake_case(key)
+        if name not in cls._field_names:
+            raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {key!r}")
+        if name in named:
+            raise TypeError(f"{cls.__name__}() got {name!r} twice: as {spelled[name]!r} and as {key!r}")
+        named[name], spelled[name] = value, key
+    return named
 
 
 def _with_positional(cls: type[Record], args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:

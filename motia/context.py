@@ -37,7 +37,10 @@ class FlowContext(Subscriptable[P]):
         input_value: Any = None,
         step_name: str = "",
         runtime: _runtime.Runtime | None = None,
+        **camel_case: Any,
     ) -> None:
+        if camel_case:  # FlowContext(traceId=..., inputValue=...), as Motia's pydantic model takes
+            trace_id, input_value, step_name = _camel_case_arguments(camel_case, trace_id, input_value, step_name)
         self.trigger = trigger
         self.trace_id = trace_id
         self._enqueuer = enqueue
@@ -107,6 +110,19 @@ class FlowContext(Subscriptable[P]):
         if is_awaitable(result):
             return await result
         return result
+
+
+_CAMEL_CASE = {"traceId": "trace_id", "inputValue": "input_value", "stepName": "step_name"}
+
+
+def _camel_case_arguments(given: dict[str, Any], trace_id: str, input_value: Any, step_name: str) -> tuple[str, Any, str]:
+    unknown = sorted(set(given) - set(_CAMEL_CASE))
+    if unknown:
+        raise TypeError(f"FlowContext() got an unexpected keyword argument {unknown[0]!r}")
+    values = {"trace_id": trace_id, "input_value": input_value, "step_name": step_name}
+    for key, value in given.items():
+        values[_CAMEL_CASE[key]] = value
+    return values["trace_id"], values["input_value"], values["step_name"]
 
 
 def enqueue(message: dict[str, Any]) -> Any:

@@ -58,3 +58,23 @@ def test_nested_model_dump_with_aliases() -> None:
 @pytest.mark.parametrize(("camel", "snake"), [("maxRetries", "max_retries"), ("pathParams", "path_params"), ("id", "id")])
 def test_case_conversion(camel: str, snake: str) -> None:
     assert snake_case(camel) == snake and snake_case(snake) == snake and camel_case(snake) == camel
+
+
+def test_records_take_motias_camel_case_keywords_too() -> None:
+    from motia import FlowContext, StateTriggerInput, StreamTriggerInput, TriggerInfo
+
+    change = StateTriggerInput(groupId="g", itemId="i", oldValue=1, newValue=2)
+    assert (change.group_id, change.item_id, change.old_value, change.new_value) == ("g", "i", 1, 2)
+    item = StreamTriggerInput(streamName="s", groupId="g", id="1", event={"type": "create", "data": 1})
+    assert item.stream_name == "s"
+    ctx = FlowContext(trigger=TriggerInfo(type="queue"), traceId="t-1", inputValue={"a": 1})
+    assert (ctx.trace_id, ctx.input_value) == ("t-1", {"a": 1})
+
+
+def test_rejects_a_field_given_twice_in_two_spellings() -> None:
+    from motia import StateTriggerInput
+
+    with pytest.raises(TypeError, match="got 'group_id' twice: as 'groupId' and as 'group_id'"):
+        StateTriggerInput(groupId="g", group_id="x", item_id="i")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'groupID'"):
+        StateTriggerInput(groupID="g", item_id="i")
