@@ -34,6 +34,16 @@ ENV_CODE_ROOT = "MOTIA_CODE_ROOT"
 
 # Request headers that carry a trace id into an HTTP step (lower-case, as the shim sees them).
 TRACE_HEADERS = ("x-motia-trace-id", "x-trace-id")
+TRACE_ID_MAX_LENGTH = 128  # a client's trace id longer than this starts a new trace
+
+
+def well_formed_trace_id(value: object) -> bool:
+    """Letters, digits, `-`, `_`, `.`, `:` and at most 128 of them: safe in logs, keys and
+    attributes. A client's id that is not starts a new trace instead."""
+    return (
+        isinstance(value, str) and 0 < len(value) <= TRACE_ID_MAX_LENGTH
+        and all(c.isascii() and (c.isalnum() or c in "-_.:") for c in value)
+    )
 
 # Item attributes besides the keys (DESIGN.md 3). State items: pk = group, sk = key, `value`.
 # Stream items: pk = f"{stream}#{group}", sk = id, `value`, plus `stream_name` and `group_id`

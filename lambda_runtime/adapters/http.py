@@ -211,10 +211,12 @@ def run_chain(handler: Any, middleware: list[Any], args: MotiaHttpArgs[Any], ctx
 
 
 def _trace_id(headers: dict[str, Any]) -> str:
+    """The client's trace id when well formed (bounded, plain characters), else a new one."""
     for name in contract.TRACE_HEADERS:
         value = headers.get(name)
         if value:
-            return value[0] if isinstance(value, list) else str(value)
+            given = value[0] if isinstance(value, list) else value
+            return given if contract.well_formed_trace_id(given) else new_id()
     return new_id()
 
 

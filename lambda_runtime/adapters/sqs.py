@@ -131,7 +131,8 @@ def handle(fn: HostedFunction, event: dict[str, Any]) -> dict[str, Any]:
         if message.group_id is not None and message.group_id in failed_groups:
             failures.append({"itemIdentifier": message.message_id})
             continue
-        trace_id = message.attributes.get(contract.ATTR_TRACE_ID) or new_id()
+        given = message.attributes.get(contract.ATTR_TRACE_ID)
+        trace_id = given if contract.well_formed_trace_id(given) else new_id()
         topic: str | None = None
         try:
             index = fn.config.queue_trigger(message.queue_name)

@@ -191,3 +191,11 @@ def test_a_cold_start_serving_a_json_request_loads_nothing_costly() -> None:
         env=env, capture_output=True, text=True, check=True,
     )
     assert json.loads(run.stdout) == [201, []]
+
+
+@pytest.mark.parametrize("given", ["x" * 500, "has spaces", "line\nbreak"])
+def test_an_ill_formed_client_trace_id_starts_a_new_trace(given: str) -> None:
+    raw = event("apigw_v2_post.json")
+    raw["headers"] = {**raw["headers"], "x-trace-id": given}
+    trace_id = body_of(http.handle(hosted(API, "CreateOrder"), raw))["trace_id"]
+    assert trace_id != given and len(trace_id) == 36

@@ -196,3 +196,10 @@ def test_fails_to_hide_without_losing_the_failure_report(monkeypatch: pytest.Mon
     record = _record("ProcessOrder", "order.created", {"n": 1, "fail": True})
     assert sqs.handle(hosted(QUEUE, "ProcessOrder"), {"Records": [record]}) == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
     assert "could not set the failed message's retry delay" in _last_log(capsys)["message"]
+
+
+def test_an_ill_formed_trace_id_attribute_starts_a_new_trace(received: list) -> None:
+    raw = event("sqs_raw.json")
+    raw["Records"][0]["messageAttributes"]["motia_trace_id"]["stringValue"] = "bad id\n" * 40
+    sqs.handle(hosted(QUEUE, "ProcessOrder"), raw)
+    assert received[0][1] != "bad id\n" * 40 and len(received[0][1]) == 36
