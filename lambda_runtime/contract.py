@@ -7,6 +7,10 @@ beyond the standard library: the shim imports it at every cold start.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypeGuard
+
 # Environment of every step function.
 ENV_FUNCTION = "MOTIA_FUNCTION"  # the whole FunctionConfig as compact JSON (function_config.py)
 ENV_LOG_LEVEL = "MOTIA_LOG_LEVEL"  # debug | info | warn | error (default info)
@@ -37,7 +41,7 @@ TRACE_HEADERS = ("x-motia-trace-id", "x-trace-id")
 TRACE_ID_MAX_LENGTH = 128  # a client's trace id longer than this starts a new trace
 
 
-def well_formed_trace_id(value: object) -> bool:
+def well_formed_trace_id(value: object) -> TypeGuard[str]:
     """Letters, digits, `-`, `_`, `.`, `:` and at most 128 of them: safe in logs, keys and
     attributes. A client's id that is not starts a new trace instead."""
     return (
