@@ -11,7 +11,7 @@ import pytest
 
 from compiler.emulator.backend import REGION, MotoBackend
 from compiler.emulator.events import ACCOUNT_ID, stream_record
-from compiler.emulator.moto_direct import DirectSqs, DirectStreams, attach_doorbell, detach_doorbell
+from compiler.emulator.moto_direct import QUICKER_SQS_MODELS, DirectSqs, DirectStreams, attach_doorbell, detach_doorbell
 from compiler.emulator.testing import running_app
 from tests.emulator.conftest import ORDERS
 
@@ -147,6 +147,25 @@ def test_doorbell_hooks_are_counted_and_removed_by_the_last_user() -> None:
     assert "add" in vars(shard)
     detach_doorbell(shard, "add")
     assert "add" not in vars(shard) and shard.add(1) == 2
+
+
+def test_quicker_sqs_helpers_compute_what_moto_computes_and_are_given_back() -> None:
+    import moto.sqs.models as models
+
+    originals = (models.unix_time, models.unix_time_millis, models.camelcase_to_underscores)
+    QUICKER_SQS_MODELS.acquire()
+    QUICKER_SQS_MODELS.acquire()
+    try:
+        assert abs(models.unix_time() - originals[0]()) < 0.05
+        assert abs(models.unix_time_millis() - originals[1]()) < 50
+        names = ["ApproximateNumberOfMessagesNotVisible", "RedrivePolicy", "FifoQueue", "KmsMasterKeyId"]
+        assert [models.camelcase_to_underscores(n) for n in names] == [originals[2](n) for n in names]
+        QUICKER_SQS_MODELS.release()
+        assert models.unix_time is not originals[0]
+    finally:
+        QUICKER_SQS_MODELS.release()
+
+    assert (models.unix_time, models.unix_time_millis, models.camelcase_to_underscores) == originals
 
 
 def test_stream_records_answer_as_boto3_does(moto: MotoBackend) -> None:
