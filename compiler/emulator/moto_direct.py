@@ -57,16 +57,23 @@ class Doorbell:
 
 
 class _RingingMethod:
-    """Stands in for one moto object's method (an instance attribute): call it, then ring."""
+    """Stands in for one moto object's method (an instance attribute): call it, then ring.
+
+    Calls are serialized: handlers now write concurrently, and moto's `StreamShard.add` numbers
+    a record `len(items)` before appending it, so two writers at once would share a sequence
+    number and a reader's next iterator (after the last number read) would re-read forever.
+    """
 
     def __init__(self, original: Callable[..., Any]) -> None:
         self.original = original
         self.doorbell = Doorbell()
         self.users = 0
+        self._lock = threading.RLock()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            return self.original(*args, **kwargs)
+            with self._lock:
+                return self.original(*args, **kwargs)
         finally:
             self.doorbell.ring()
 

@@ -225,3 +225,43 @@ def test_an_idle_emulator_reads_moto_only_a_few_times_a_second() -> None:
 
     assert workers >= 5
     assert len(calls) / workers / 2.0 <= 2.5, f"{len(calls)} reads of moto in 2 s by {workers} idle pollers"
+
+
+def test_records_written_at_once_get_their_own_sequence_numbers_and_are_read_once(moto: MotoBackend) -> None:
+    import moto.dynamodb.models.table as table_models
+
+    dynamodb = moto.client("dynamodb")
+    arn = dynamodb.create_table(
+        TableName="t", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}], BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )["TableDescription"]["LatestStreamArn"]
+    direct = DirectStreams(ACCOUNT_ID, REGION)
+    direct.doorbell(arn)  # what a running stream reader installs
+    other_writer = threading.Thread(target=lambda: dynamodb.put_item(TableName="t", Item={"pk": {"S": "b"}}))
+    moto_record = table_models.StreamRecord
+
+    class RecordWhileAnotherWrites(moto_record):  # type: ignore[misc, valid-type]
+        """moto builds the record between numbering it and appending it: another write lands there."""
+
+        def __init__(self, *args: Any) -> None:
+            if other_writer.ident is None:
+                other_writer.start()
+                other_writer.join(timeout=0.3)
+            super().__init__(*args)
+
+    table_models.StreamRecord = RecordWhileAnotherWrites
+    try:
+        dynamodb.put_item(TableName="t", Item={"pk": {"S": "a"}})
+        other_writer.join()
+    finally:
+        table_models.StreamRecord = moto_record
+
+    shard = direct.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = direct.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    first = direct.get_records(ShardIterator=iterator, Limit=10)
+    numbers = [r["dynamodb"]["SequenceNumber"] for r in first["Records"]]
+
+    assert len(numbers) == 2 and len(set(numbers)) == 2
+    assert direct.get_records(ShardIterator=first["NextShardIterator"])["Records"] == []
+    direct.close()
