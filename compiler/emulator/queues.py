@@ -1,6 +1,6 @@
 """Queue pollers: what Lambda's SQS event source mapping does, against moto's real queues.
 
-Receive a batch (long poll), invoke the function with the SQS event, delete the records it
+Receive a batch (long poll: in-process, on moto's backend; see moto_direct), invoke the function with the SQS event, delete the records it
 did not report failed. Failed records are left alone: moto's SQS makes them visible again
 after the queue's visibility timeout, counts receives, and moves them to the DLQ after
 maxReceiveCount (the subscription's max_retries). FIFO group ordering and delay seconds are
@@ -17,6 +17,7 @@ from compiler.emulator.backend import REGION, MotoBackend
 from compiler.emulator.deploy import EventSource
 from compiler.emulator.events import failed_message_ids, sqs_event
 from compiler.emulator.invoker import Delivery, Invoker
+from compiler.emulator.moto_direct import DirectSqs, sqs_client
 from compiler.emulator.worker import Worker
 from lambda_runtime.contract import ATTR_TOPIC, ATTR_TRACE_ID
 
@@ -48,7 +49,7 @@ class QueuePoller(Worker):
 
     def __init__(self, backend: MotoBackend, source: EventSource, invoker: Invoker, stop: threading.Event) -> None:
         self.source = source
-        self._sqs = backend.client("sqs")
+        self._sqs = sqs_client(backend, source.source_arn)
         self._invoker = invoker
         self._stop = stop
         self.url = self._sqs.get_queue_url(QueueName=source.queue_name)["QueueUrl"]
@@ -58,13 +59,21 @@ class QueuePoller(Worker):
         super().__init__(f"motia-dev-queue-{source.queue_name}")
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            messages = self._sqs.receive_message(
-                QueueUrl=self.url, MaxNumberOfMessages=min(self.source.batch_size, 10), WaitTimeSeconds=WAIT_SECONDS,
-                AttributeNames=["All"], MessageAttributeNames=["All"],
-            ).get("Messages", [])
-            if messages:
-                self.deliver(messages)
+        try:
+            while not self._stop.is_set():
+                messages = self._sqs.receive_message(
+                    QueueUrl=self.url, MaxNumberOfMessages=min(self.source.batch_size, 10), WaitTimeSeconds=WAIT_SECONDS,
+                    AttributeNames=["All"], MessageAttributeNames=["All"],
+                ).get("Messages", [])
+                if messages:
+                    self.deliver(messages)
+        finally:
+            if isinstance(self._sqs, DirectSqs):
+                self._sqs.close()
+
+    def _wake(self) -> None:
+        if isinstance(self._sqs, DirectSqs):
+            self._sqs.interrupt()
 
     def deliver(self, messages: list[dict[str, Any]]) -> None:
         """Invoke once for the batch, delete the successes, record the delivery."""

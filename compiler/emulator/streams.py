@@ -19,9 +19,11 @@ from compiler.emulator.deploy import EventSource
 from compiler.emulator.events import failed_message_ids, stream_event, stream_record
 from compiler.emulator.filters import passes
 from compiler.emulator.invoker import Delivery, Invoker
+from compiler.emulator.moto_direct import DirectSqs, DirectStreams, Doorbell, sqs_client, streams_client
 from compiler.emulator.worker import Worker
 
-IDLE_WAIT_S = 0.05  # GetRecords does not long-poll; this bounds the wait for a new change
+IDLE_WAIT_S = 0.05  # server mode: GetRecords does not long-poll; this bounds the wait for a new change
+IDLE_DOORBELL_WAIT_S = 1.0  # in-process: woken by each new record; the timeout only re-checks
 MAX_RETRY_BACKOFF_S = 1.0
 
 
@@ -54,8 +56,8 @@ class StreamReader(Worker):
 
     def __init__(self, backend: MotoBackend, source: EventSource, invoker: Invoker, stop: threading.Event, table_kind: str) -> None:
         self.source = source
-        self._streams = backend.client("dynamodbstreams")
-        self._sqs = backend.client("sqs")
+        self._streams = streams_client(backend, source.source_arn)
+        self._sqs = sqs_client(backend, source.on_failure_arn or source.source_arn)  # same account and region
         self._invoker = invoker
         self._stop = stop
         self._kind = table_kind
@@ -66,22 +68,41 @@ class StreamReader(Worker):
         self._iterator = self._streams.get_shard_iterator(
             StreamArn=source.source_arn, ShardId=self.shard_id, ShardIteratorType="TRIM_HORIZON",
         )["ShardIterator"]
+        self._doorbell: Doorbell | None = None
+        if isinstance(self._streams, DirectStreams):
+            self._doorbell = self._streams.doorbell(source.source_arn)
         super().__init__(f"motia-dev-stream-{source.function_name}")
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            response = self._streams.get_records(ShardIterator=self._iterator, Limit=self.source.batch_size)
-            self._iterator = response["NextShardIterator"]
-            records = response.get("Records", [])
-            if not records:
-                self.caught_up.set()
-                self._stop.wait(IDLE_WAIT_S)
-                continue
-            self.caught_up.clear()
-            events = [stream_record(r, self.source.source_arn, REGION) for r in records]
-            matching = [e for e in events if passes(self.source.filters, e)]
-            if matching:
-                self.deliver(matching)
+        try:
+            while not self._stop.is_set():
+                seen = self._doorbell.rings if self._doorbell else 0  # before reading: no ring is missed
+                response = self._streams.get_records(ShardIterator=self._iterator, Limit=self.source.batch_size)
+                self._iterator = response["NextShardIterator"]
+                records = response.get("Records", [])
+                if not records:
+                    self.caught_up.set()
+                    self._wait_for_records(seen)
+                    continue
+                self.caught_up.clear()
+                events = [stream_record(r, self.source.source_arn, REGION) for r in records]
+                matching = [e for e in events if passes(self.source.filters, e)]
+                if matching:
+                    self.deliver(matching)
+        finally:
+            for client in (self._streams, self._sqs):
+                if isinstance(client, (DirectStreams, DirectSqs)):
+                    client.close()
+
+    def _wait_for_records(self, seen: int) -> None:
+        if self._doorbell is None:
+            self._stop.wait(IDLE_WAIT_S)
+        elif not self._stop.is_set():
+            self._doorbell.wait(seen, IDLE_DOORBELL_WAIT_S)
+
+    def _wake(self) -> None:
+        if self._doorbell is not None:
+            self._doorbell.ring()
 
     def deliver(self, records: list[dict[str, Any]]) -> None:
         """Invoke until the batch succeeds or retries run out (then report it to the destination)."""

@@ -14,9 +14,13 @@ class Worker:
     def _run(self) -> None:
         raise NotImplementedError
 
+    def _wake(self) -> None:
+        """End a wait in `_run` now (the stop event is set); waits on the stop event need nothing."""
+
     def start(self) -> None:
         self._thread.start()
 
     def join(self) -> None:
         if self._thread.ident is not None:  # never started when startup failed half-way
+            self._wake()
             self._thread.join()
