@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from compiler.emulator.peek import peek_messages
 from compiler.emulator.backend import REGION, MotoBackend
 from compiler.emulator.deploy import EventSource
 from compiler.emulator.events import failed_message_ids, sqs_event
@@ -112,18 +113,7 @@ class QueuePoller(Worker):
 
     def dead_letters(self) -> list[dict[str, Any]]:
         """The DLQ's messages (bodies and attributes), without consuming them."""
-        if not self.dlq_url:
-            return []
-        found: dict[str, dict[str, Any]] = {}
-        for _ in range(100):  # each receive returns at most 10; hidden ones come back at once
-            batch = self._sqs.receive_message(QueueUrl=self.dlq_url, MaxNumberOfMessages=10, VisibilityTimeout=30,
-                                              MessageAttributeNames=["All"], AttributeNames=["All"]).get("Messages", [])
-            if not batch:
-                break
-            found.update({m["MessageId"]: m for m in batch})
-        for message in found.values():  # visible again for the developer's own tools
-            self._sqs.change_message_visibility(QueueUrl=self.dlq_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
-        return list(found.values())
+        return peek_messages(self._sqs, self.dlq_url) if self.dlq_url else []
 
 
 def _redrive_target(policy: Any) -> str | None:
