@@ -16,10 +16,22 @@ if TYPE_CHECKING:
 
 _clients: dict[str, Any] = {}
 _creating = threading.Lock()
+# Clients a host answers with instead of boto3's (the in-process emulator: moto's backends).
+_hosted: dict[str, Any] = {}
+
+
+def use_hosted(clients: dict[str, Any]) -> None:
+    """Answer `client(service)` with these objects (an empty dict goes back to boto3)."""
+    with _creating:
+        _hosted.clear()
+        _hosted.update(clients)
 
 
 def client(service: str) -> Any:
-    """The container's client for `service` (`dynamodb`, `sns`)."""
+    """The container's client for `service` (`dynamodb`, `sns`, `sqs`)."""
+    hosted = _hosted.get(service)
+    if hosted is not None:
+        return hosted
     existing = _clients.get(service)
     if existing is None:
         with _creating:

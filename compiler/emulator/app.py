@@ -9,17 +9,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from compiler.emulator.backend import Mode, MotoBackend
+from compiler.emulator.backend import REGION, Mode, MotoBackend
+from compiler.emulator.events import ACCOUNT_ID
 from compiler.emulator.deploy import Deployment, deploy
 from compiler.emulator.http_server import HttpApi
 from compiler.emulator.invoker import Delivery, Invoker
+from compiler.emulator.moto_direct import is_direct
+from compiler.emulator.moto_runtime import runtime_clients
 from compiler.emulator.peek import peek_messages
 from compiler.emulator.queues import QueueDepth, QueuePoller
 from compiler.emulator.scheduler import Scheduler
 from compiler.emulator.streams import StreamReader
 from compiler.ir import Application
 from compiler.report import plural
-from lambda_runtime import local
+from lambda_runtime import aws_clients, local
 from lambda_runtime.function_config import FunctionConfig
 from lambda_runtime.step_import import ProjectImports, top_level_names
 
@@ -104,6 +107,8 @@ class Emulator:
         self._imports = ProjectImports(self.app.root, top_level_names(fn.file for fn in self.app.functions)).enter()
         functions = local.load_functions(environments, self.app.root)
         local.start_session()
+        if is_direct(self.backend):  # the runtime's stores and publisher skip botocore too
+            aws_clients.use_hosted(runtime_clients(ACCOUNT_ID, REGION))
         self.invoker = Invoker(self.deployment, functions, self._on_delivery)
         tables = {t.table_name: t.kind for t in self.app.tables}
         for source in self.deployment.event_sources:
@@ -138,6 +143,7 @@ class Emulator:
                 self.scheduler.join()
             report = self.report()
         finally:
+            aws_clients.use_hosted({})
             local.end_session()
             if self._imports is not None:
                 self._imports.exit()
