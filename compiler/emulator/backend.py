@@ -73,6 +73,7 @@ class MotoBackend:
         if self.mode == "inprocess":
             from moto import mock_aws
 
+            import_moto_cloudformation()
             self._mock = mock_aws()
             self._mock.start()
 
@@ -106,3 +107,26 @@ class MotoBackend:
 
         return Clients(AwsTarget(REGION, self.endpoint_url), REGION, self.client("cloudformation"),
                        self.client("s3"), self.client("sts"), self.client("sqs"), self.client("dynamodb"))
+
+
+def import_moto_cloudformation() -> None:
+    """Import moto's CloudFormation, which the emulator deploys through, a third faster.
+
+    Importing it imports moto's EC2 models, which ask three new boto3 Sessions for EC2's
+    regions: each loads botocore's endpoint data again (0.15 s each). One shared Session
+    answers all three from one load. `boto3.Session` is restored right after; only that
+    import sees the shared one (a Session is reusable: nothing moto keeps depends on it).
+    """
+    import sys
+
+    if "moto.cloudformation.models" in sys.modules:
+        return
+    import boto3
+
+    real = boto3.Session
+    shared = real()
+    boto3.Session = lambda *args, **kwargs: shared if not args and not kwargs else real(*args, **kwargs)
+    try:
+        import moto.cloudformation.models  # noqa: F401
+    finally:
+        boto3.Session = real

@@ -81,6 +81,12 @@ class Deployment:
         raise KeyError(function_name)
 
 
+# moto parses every template with pure-Python YAML first and falls back to JSON when that
+# fails: 0.1-0.3 s for one of ours. A leading tab is a YAML error at the first character and
+# whitespace to JSON, so moto reads the template as the JSON it is.
+MOTO_JSON_FIRST = "\t"
+
+
 def create_stack(clients: Clients, stack_name: str, template: dict[str, Any]) -> dict[str, str]:
     """Create the stack from the (transformed) template; returns {logical id: physical id}.
 
@@ -88,7 +94,7 @@ def create_stack(clients: Clients, stack_name: str, template: dict[str, Any]) ->
     synchronously, and there is nothing to review."""
     cfn = clients.cloudformation
     try:
-        created = cfn.create_stack(StackName=stack_name, TemplateBody=json.dumps(template),
+        created = cfn.create_stack(StackName=stack_name, TemplateBody=MOTO_JSON_FIRST + json.dumps(template),
                                    Capabilities=list(CAPABILITIES))
     except Exception as error:  # moto raises botocore ClientError or its own parse errors
         raise DeployError(f"moto's CloudFormation rejected the template of {stack_name}: {error}") from None

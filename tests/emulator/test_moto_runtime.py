@@ -118,3 +118,18 @@ def test_fails_loudly_on_a_call_shape_it_does_not_answer(moto: MotoBackend) -> N
                   ExpressionAttributeValues={":v": {"S": "x"}})
     with pytest.raises(UnsupportedCall, match="ReturnConsumedCapacity"):
         ddb.put_item(TableName="t", Item={"pk": {"S": "g"}, "sk": {"S": "k"}}, ReturnConsumedCapacity="TOTAL")
+
+
+def test_importing_moto_cloudformation_gives_boto3_its_own_session_back() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import boto3; real = boto3.Session\n"
+        "from compiler.emulator.backend import import_moto_cloudformation\n"
+        "import_moto_cloudformation()\n"
+        "import moto.ec2.models.availability_zones_and_regions as azs\n"
+        "assert boto3.Session is real and boto3.Session() is not boto3.Session()\n"
+        "assert 'us-east-1' in [r.name for r in azs.RegionsAndZonesBackend.regions]\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
