@@ -52,10 +52,13 @@ __all__ = [
     "commit",
     "compiler_fingerprint",
     "lookup",
+    "lookup_template",
+    "rewrite_code_asset",
     "new_staging_dir",
     "prune",
     "restore",
     "sources_fingerprint",
+    "template_key",
 ]
 
 CACHE_FORMAT = "1"  # bump when the entry layout or the key's ingredients change
@@ -159,6 +162,15 @@ def assembly_key(
     return digest.hexdigest()[:32]
 
 
+def template_key(app: Application, *, validate: bool = False) -> str:
+    """The hash of what reaches the template (the model, the compiler, the options), not the
+    code asset's contents: entries that share it differ only in the code asset."""
+    digest = hashlib.sha256()
+    digest.update(f"format {CACHE_FORMAT}\ncompiler {compiler_fingerprint()}\nvalidate {validate}\n".encode())
+    digest.update(application_to_json(app).encode())
+    return digest.hexdigest()[:32]
+
+
 def _file_sizes(assembly_dir: Path) -> dict[str, int]:
     return {p.relative_to(assembly_dir).as_posix(): p.stat().st_size
             for p in sorted(assembly_dir.rglob("*")) if p.is_file()}
@@ -179,6 +191,76 @@ def _read_entry(entry_dir: Path) -> CachedAssembly | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return entry if entry.template_file in record["files"] else None
+
+
+def _template_key_of(entry_dir: Path) -> str | None:
+    try:
+        value = json.loads((entry_dir / ENTRY_FILE).read_text()).get("template_key")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def lookup_template(root: Path, key: str) -> CachedAssembly | None:
+    """The most recently used whole entry whose template has `key` (a `template_key`)."""
+    try:
+        children = [c for c in root.iterdir() if c.is_dir() and not c.name.startswith(STAGING_PREFIX)]
+    except OSError:
+        return None
+    matching = sorted(
+        ((c.stat().st_mtime, c) for c in children if _template_key_of(c) == key), reverse=True,
+    )
+    for _, entry_dir in matching:
+        entry = _read_entry(entry_dir)
+        if entry is not None:
+            return entry
+    return None
+
+
+def rewrite_code_asset(base: CachedAssembly, staging: Path, code_dir: Path, code_hash: str) -> None:
+    """`staging/cdk.out`: the assembly of `base` with `code_dir` as its code asset, named
+    `code_hash`. The template differs only in the asset's name, and the template's own
+    asset id is its content hash, so both are replaced wherever the assembly names them."""
+    assembly = staging / ASSEMBLY_DIR
+    shutil.copytree(base.assembly_dir, assembly, ignore=shutil.ignore_patterns("asset.*"))
+    template = assembly / base.template_file
+    old_template_hash = hashlib.sha256(template.read_bytes()).hexdigest()
+    old_code_hash = _code_asset_hash(assembly)
+    text = template.read_text().replace(old_code_hash, code_hash)
+    template.write_text(text)
+    new_template_hash = hashlib.sha256(text.encode()).hexdigest()
+    for manifest in assembly.glob("*.json"):
+        if manifest != template:
+            replaced = manifest.read_text().replace(old_code_hash, code_hash).replace(old_template_hash, new_template_hash)
+            if manifest.name.endswith(".assets.json"):
+                replaced = _renamed_destinations(replaced)
+            manifest.write_text(replaced)
+    shutil.move(str(code_dir), assembly / f"asset.{code_hash}")
+
+
+def _renamed_destinations(assets_manifest: str) -> str:
+    """CDK names each asset destination `<account>-<region>-<hash>`, the hash being sha256 of
+    the destination's compact JSON (8 hex digits): renamed after the object keys changed."""
+    data = json.loads(assets_manifest)
+    for kind in ("files", "dockerImages"):
+        for asset in data.get(kind, {}).values():
+            renamed = {}
+            for name, destination in asset.get("destinations", {}).items():
+                digest = hashlib.sha256(json.dumps(destination, separators=(",", ":"), ensure_ascii=False).encode())
+                renamed[f"{name.rsplit('-', 1)[0]}-{digest.hexdigest()[:8]}"] = destination
+            asset["destinations"] = renamed
+    ending = "\n" if assets_manifest.endswith("\n") else ""
+    return json.dumps(data, indent=2, ensure_ascii=False) + ending
+
+
+def _code_asset_hash(assembly: Path) -> str:
+    """The hash of the assembly's one zip asset (the code), from its assets manifest."""
+    for manifest in assembly.glob("*.assets.json"):
+        files = json.loads(manifest.read_text()).get("files", {})
+        zipped = [asset_id for asset_id, asset in files.items() if asset.get("source", {}).get("packaging") == "zip"]
+        if len(zipped) == 1:
+            return str(zipped[0])
+    raise ValueError(f"{assembly}: no single code asset in its assets manifest")
 
 
 def lookup(root: Path, key: str) -> CachedAssembly | None:
@@ -206,7 +288,7 @@ def new_staging_dir(root: Path) -> Path:
 
 
 def commit(root: Path, key: str, staging: Path, stack_name: str, template_file: str,
-           resource_counts: tuple[tuple[str, int], ...]) -> CachedAssembly:
+           resource_counts: tuple[tuple[str, int], ...], template_key: str = "") -> CachedAssembly:
     """Record `staging/cdk.out` as the entry for `key` and rename it into place; the entry.
 
     A concurrent writer of the same key may win the rename: its entry is the same, ours is
@@ -218,6 +300,7 @@ def commit(root: Path, key: str, staging: Path, stack_name: str, template_file: 
         "template_file": template_file,
         "resource_counts": [list(pair) for pair in resource_counts],
         "files": _file_sizes(staging / ASSEMBLY_DIR),
+        "template_key": template_key,
     }
     (staging / ENTRY_FILE).write_text(json.dumps(record, indent=1, sort_keys=True))
     try:

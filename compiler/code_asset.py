@@ -209,6 +209,29 @@ def compile_bytecode(dest: Path, python: Sequence[str]) -> None:
         raise AssetError(f"compiling bytecode for Lambda failed:\n{result.stdout}{result.stderr}")
 
 
+def asset_fingerprint(code_dir: Path) -> str:
+    """The code asset's content hash: every file's path, size and bytes, in path order.
+
+    Given to CDK as the asset's hash (CDK stores sha256 of it), so the asset's name in the
+    template is ours to compute: a code-only change can be written into a cached assembly
+    without a synth (`compiler.synth`), and gives the same name a synth would.
+    """
+    digest = hashlib.sha256()
+    files = sorted(
+        (path.relative_to(code_dir).as_posix(), path) for path in code_dir.rglob("*") if path.is_file()
+    )
+    for relative, path in files:
+        data = path.read_bytes()
+        digest.update(f"{relative}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def cdk_asset_hash(fingerprint: str) -> str:
+    """The asset hash CDK derives from a custom one (`AssetHashType.CUSTOM`): its sha256."""
+    return hashlib.sha256(fingerprint.encode()).hexdigest()
+
+
 def build_code_asset(
     app: Application,
     dest: Path,

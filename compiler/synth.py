@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from compiler.code_asset import build_code_asset
+from compiler.code_asset import asset_fingerprint, build_code_asset, cdk_asset_hash
 from compiler.errors import ResourceLimitError
 from compiler.ir import Application
 
@@ -58,6 +58,7 @@ class SynthResult:
     template_path: Path
     resource_counts: tuple[tuple[str, int], ...]  # (CloudFormation type, count), sorted by type
     reused: bool = False  # taken from the assembly cache: no synth ran
+    code_only: bool = False  # a cached assembly with the changed code written in: no synth ran
 
     @property
     def total_resources(self) -> int:
@@ -110,12 +111,16 @@ def new_app(out_dir: Path | None, validate: bool) -> App:
 
 def add_application_stack(cdk_app: App, app: Application, code_dir: Path) -> Stack:
     """The app's stack, named `<app>-<stage>`, deployable without a bootstrap version rule."""
-    from aws_cdk import DefaultStackSynthesizer, aws_lambda as lambda_
+    from aws_cdk import AssetHashType, DefaultStackSynthesizer, aws_lambda as lambda_
 
     from compiler.emit.stack import emit_application
 
+    # Our own content hash, not CDK's fingerprint: `synthesize_cached` can then rewrite a
+    # cached assembly for a code-only change and name the asset as this synth would.
+    code = lambda_.Code.from_asset(str(code_dir), asset_hash=asset_fingerprint(code_dir),
+                                   asset_hash_type=AssetHashType.CUSTOM)
     return emit_application(
-        cdk_app, app.prefix, app, lambda_.Code.from_asset(str(code_dir)),
+        cdk_app, app.prefix, app, code,
         stack_name=app.prefix,
         description=f"Motia app {app.name}, stage {app.stage} (motia-aws)",
         # The version rule makes moto fail on updates and `motia deploy` needs no bootstrap.
@@ -205,19 +210,31 @@ def synthesize_cached(
             return _result_at(entry, assembly_cache.restore(entry, out_dir, link=link), reused=True)
         except OSError:
             pass  # pruned by another process while we copied: synthesize afresh below
-    if on_synth is not None:
-        on_synth()
+    template_key = assembly_cache.template_key(app, validate=validate)
+    base = assembly_cache.lookup_template(root, template_key)
     staging = assembly_cache.new_staging_dir(root)
     try:
+        if base is not None:  # only the code changed: write it into the cached assembly
+            code_dir = build_code_asset(app, staging / "code", cache_root=cache_root, pip_command=pip_command,
+                                        bytecode_python=bytecode_python)
+            code_hash = cdk_asset_hash(asset_fingerprint(code_dir))
+            assembly_cache.rewrite_code_asset(base, staging, code_dir, code_hash)
+            shutil.rmtree(staging / "code", ignore_errors=True)
+            entry = assembly_cache.commit(root, key, staging, base.stack_name, base.template_file,
+                                          base.resource_counts, template_key)
+            return _result_at(entry, assembly_cache.restore(entry, out_dir, link=link), reused=False, code_only=True)
+        if on_synth is not None:
+            on_synth()
         fresh = synthesize(app, staging / assembly_cache.ASSEMBLY_DIR, validate=validate,
                            cache_root=cache_root, pip_command=pip_command, bytecode_python=bytecode_python)
         entry = assembly_cache.commit(root, key, staging, fresh.stack_name,
                                       fresh.template_path.relative_to(fresh.out_dir).as_posix(),
-                                      fresh.resource_counts)
+                                      fresh.resource_counts, template_key)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already when the commit renamed it
     return _result_at(entry, assembly_cache.restore(entry, out_dir, link=link), reused=False)
 
 
-def _result_at(entry: CachedAssembly, out_dir: Path, *, reused: bool) -> SynthResult:
-    return SynthResult(out_dir, entry.stack_name, out_dir / entry.template_file, entry.resource_counts, reused)
+def _result_at(entry: CachedAssembly, out_dir: Path, *, reused: bool, code_only: bool = False) -> SynthResult:
+    return SynthResult(out_dir, entry.stack_name, out_dir / entry.template_file, entry.resource_counts, reused,
+                       code_only)

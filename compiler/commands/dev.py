@@ -78,6 +78,9 @@ def synthesize_with_cache(app: ir.Application, out: Path) -> None:
     if result.reused:
         print(f"assembly of {app.prefix} reused from the cache: the project is unchanged (no synth)",
               flush=True)
+    elif result.code_only:
+        print(f"assembly of {app.prefix} updated with the changed code (the model is unchanged: no synth)",
+              flush=True)
 
 
 def dev_command(args: argparse.Namespace) -> int:

@@ -61,6 +61,9 @@ def write_assembly(app: ir.Application, out: Path, *, validate: bool, use_cache:
         if result.reused:
             print(f"{app.prefix} is unchanged since its last synth: copied the cached assembly "
                   "(no synth; --no-cache synthesizes afresh)")
+        elif result.code_only:
+            print(f"only step code changed in {app.prefix}: wrote the new code asset into the cached "
+                  "assembly (no synth; --no-cache synthesizes afresh)")
     sys.stdout.write(render_synth_summary(app, result))
     return 0
 

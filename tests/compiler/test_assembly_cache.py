@@ -30,7 +30,7 @@ from compiler.assembly_cache import (
 )
 from compiler.ir import Application
 from compiler.pipeline import compile_project
-from compiler.synth import SynthResult, synthesize_cached
+from compiler.synth import SynthResult, synthesize, synthesize_cached
 
 pytestmark = pytest.mark.slow
 
@@ -113,6 +113,34 @@ def test_reuses_an_unchanged_assembly_without_starting_node(
     answer = json.loads(run.stdout)
     assert answer == {"reused": True, "template": str(tmp_path / "out" / "hello-dev.template.json"), "loaded": []}
     assert Path(answer["template"]).read_bytes() == first.template_path.read_bytes()
+
+
+CODE_ONLY_SCRIPT = HIT_SCRIPT.replace('"reused": result.reused,', '"reused": result.reused, "code_only": result.code_only,')
+
+
+def test_a_code_only_change_is_written_into_the_cached_assembly_as_a_synth_would_write_it(
+    cached: tuple[Path, Path, SynthResult], tmp_path: Path
+) -> None:
+    # GIVEN the cached project WHEN only a handler's body changes (the model does not)
+    project, cache_root, first = cached
+    changed = tmp_path / "changed"
+    shutil.copytree(project, changed)
+    step = changed / "steps" / "hello_step.py"
+    step.write_text(step.read_text().replace('"hi"', '"hello again"'))
+    run = subprocess.run([sys.executable, "-c", CODE_ONLY_SCRIPT, str(changed), str(cache_root), str(tmp_path / "out")],
+                         capture_output=True, text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert run.returncode == 0, run.stderr
+    # THEN no synth ran (no Node), and the assembly is what a fresh synth of the change writes
+    answer = json.loads(run.stdout)
+    assert (answer["reused"], answer["code_only"], answer["loaded"]) == (False, True, [])
+    rewritten = tmp_path / "out"
+    fresh = synthesize(compiled(changed), tmp_path / "fresh", cache_root=cache_root).out_dir
+    for name in ("hello-dev.template.json", "hello-dev.assets.json", "manifest.json"):
+        assert (rewritten / name).read_text() == (fresh / name).read_text(), name
+    assert (rewritten / name).read_text() != (first.out_dir / "hello-dev.template.json").read_text()
+    [asset] = [p.name for p in rewritten.glob("asset.*")]
+    assert [p.name for p in fresh.glob("asset.*")] == [asset]
+    assert "hello again" in (rewritten / asset / "steps" / "hello_step.py").read_text()
 
 
 def test_copies_the_assembly_for_motia_synth_and_says_so(
