@@ -30,6 +30,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("dev", "compiler.commands.dev", "run the app locally on an embedded AWS emulator (moto)"),
     Command("deploy", "compiler.commands.deploy", "deploy the project to AWS through a CloudFormation change set"),
     Command("destroy", "compiler.commands.destroy", "delete the project's stack from AWS (tables are kept)"),
+    Command("outputs", "compiler.commands.outputs", "print the deployed API URL, tables and topics"),
+    Command("status", "compiler.commands.status", "show the deployed stack and each step's function"),
 )
 
 

@@ -36,6 +36,13 @@ def project_dir(args: argparse.Namespace) -> Path:
     return app_dir
 
 
+def stack_name_of(args: argparse.Namespace) -> str:
+    """`<app>-<stage>` from the options alone: no compile, so a broken project still has its stack."""
+    from compiler.naming import app_prefix
+
+    return app_prefix(args.app_name or project_dir(args).resolve().name, args.stage)
+
+
 def compile_or_exit(args: argparse.Namespace) -> ir.Application:
     """The compiled app, errors included; `ProjectNotFound` when --app-dir is not a folder."""
     return compile_project(project_dir(args), stage=args.stage, app_name=args.app_name)

@@ -11,8 +11,7 @@ from compiler.commands.aws_options import (
     require_terminal,
     target_from_args,
 )
-from compiler.commands.common import add_project_options, project_dir
-from compiler.naming import app_prefix
+from compiler.commands.common import add_project_options, stack_name_of
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,7 +50,7 @@ def destroy_command(args: argparse.Namespace, emit: Callable[[str], None] | None
     if not args.yes:
         require_terminal("destroy")
     # The stack name needs only the app name and stage: no compile, so a broken project can be destroyed.
-    stack_name = app_prefix(args.app_name or project_dir(args).resolve().name, args.stage)
+    stack_name = stack_name_of(args)
     clients = connect(target_from_args(args))
     account_id(clients)
     confirm = (lambda _question: True) if args.yes else confirm_from_terminal()

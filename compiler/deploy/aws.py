@@ -50,6 +50,7 @@ class Clients:
     sts: Any
     sqs: Any
     dynamodb: Any = None  # only the pre-flight check of a new stack's fixed table names uses it
+    lambda_: Any = None  # `motia status` reads the functions
 
     def env(self, account: str) -> Environment:
         partition = "aws-cn" if self.region.startswith("cn-") else (
@@ -132,7 +133,7 @@ def connect(target: AwsTarget) -> Clients:
                                   config=CLIENT_CONFIG)
 
         return Clients(target, region, client("cloudformation"), client("s3"), client("sts"), client("sqs"),
-                       client("dynamodb"))
+                       client("dynamodb"), client("lambda"))
 
 
 def account_id(clients: Clients) -> str:

@@ -1,0 +1,50 @@
+"""`motia status`: how the deployed stage is doing: the stack, and each step's function."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+
+from compiler.commands.aws_options import add_aws_options, target_from_args
+from compiler.commands.common import add_project_options, stack_name_of
+from compiler.report import table
+
+HEALTHY_STACK = ("CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "status",
+        help="show the deployed stack and each step's function",
+        description=(
+            "Show the deployed stack <app>-<stage>: its state and when it was last deployed, and for "
+            "each step its function's state, last update, code hash, memory and timeout. Reads "
+            "CloudFormation and Lambda only; nothing is compiled. Exit status: 0 the stack is "
+            "deployed and every function is active, 1 otherwise (no stack, a failed or rolled back "
+            "deploy, a function not active), 2 usage error."
+        ),
+    )
+    add_project_options(parser)
+    add_aws_options(parser)
+    parser.add_argument("--json", action="store_true", help="print the status as JSON")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from compiler.deploy.aws import connect
+    from compiler.operate.stage import stage_status
+
+    status = stage_status(connect(target_from_args(args)), stack_name_of(args))
+    healthy = status.status in HEALTHY_STACK and all(f.state in ("Active", "") for f in status.functions)
+    if args.json:
+        json.dump({**dataclasses.asdict(status), "healthy": healthy}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0 if healthy else 1
+    reason = f" ({status.reason})" if status.reason else ""
+    print(f"{status.stack_name}: {status.status}{reason}, last deployed {status.last_deployed}")
+    rows = [(f.step, f.function_name, f.state or "-", f.last_update or "-", f.code_sha, f"{f.memory_mb} MB",
+             f"{f.timeout_s} s", f.last_modified) for f in status.functions]
+    print("\n".join(table(("step", "function", "state", "last update", "code", "memory", "timeout", "modified"), rows)))
+    return 0 if healthy else 1

@@ -1,0 +1,1 @@
+"""Living with a deployed stage: what it exposes and how it is doing (read-only AWS calls)."""
