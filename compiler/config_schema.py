@@ -1,8 +1,10 @@
-"""The strict schema of a step config (pydantic), and its errors as diagnostics.
+"""The strict schema of a step config (pydantic), and its problems as diagnostics.
 
-Keys are accepted in snake_case and camelCase. Unknown keys are errors naming the closest
-known key: a silently dropped `maxRetry` is a production incident. Ranges and cross-step
-rules are checked in `compiler.validate`, with messages written for people.
+Keys are accepted in snake_case and camelCase. An unknown key, at any depth, is a warning
+naming the closest known key, and the step compiles without it: Motia 1.0.4's own models
+ignore extra keys everywhere (pydantic's default `extra="ignore"`), so a file that runs under
+Motia must compile, but a silently dropped `maxRetry` is a production incident, hence loud.
+Ranges and cross-step rules are checked in `compiler.validate`, with messages written for people.
 """
 
 from __future__ import annotations
@@ -171,15 +173,22 @@ def _where(loc: tuple[int | str, ...]) -> str:
     return "".join(parts) or "the step config"
 
 
+def unknown_key_warning(file: str, step: str, loc: tuple[int | str, ...]) -> Diagnostic:
+    """The warning for the unknown key at `loc`, which the step is compiled without."""
+    key = str(loc[-1])
+    suggestion = closest_key(key)
+    rename = f"did you mean {suggestion!r}?" if suggestion else "see the step API reference for the keys"
+    return Diagnostic(
+        "warning", file, step, f"unknown key {key!r} in {_where(loc[:-1])} is ignored",
+        f"{rename} Motia ignores unknown keys too, so this one has no effect; rename or remove it",
+    )
+
+
 def _error_to_diagnostic(file: str, step: str, error: Any) -> Diagnostic:
     loc = tuple(error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":
-        key = str(loc[-1])
-        where = _where(loc[:-1])
-        suggestion = closest_key(key)
-        hint = f"did you mean {suggestion!r}?" if suggestion else "remove it; see the step API reference for the keys"
-        return Diagnostic("error", file, step, f"unknown key {key!r} in {where}", hint)
+        return unknown_key_warning(file, step, loc)
     if kind == "union_tag_invalid":
         tag = error.get("ctx", {}).get("tag")
         return Diagnostic(
@@ -217,34 +226,45 @@ def _without(plain: Any, loc: tuple[int | str, ...]) -> Any:
     return plain
 
 
-def parse_step_config(file: str, plain: dict[str, Any]) -> tuple[StepSpec | None, tuple[Diagnostic, ...]]:
-    """Validate a plain config: the spec, and every schema error as a diagnostic.
-
-    When the only errors are unknown keys, the spec without them is returned too (with the
-    errors), so the project-wide rules still see this step and report their problems in the
-    same run.
-    """
-    name = plain.get("name") if isinstance(plain.get("name"), str) else ""
-    try:
-        return StepSpec.model_validate(plain), ()
-    except ValidationError as exc:
-        errors = exc.errors()
+def _diagnostics(file: str, step: str, errors: list[Any]) -> list[Diagnostic]:
     # A union of str | EnqueueSpec reports one error per member; keep one per place.
     seen: set[str] = set()
     diagnostics = []
     for error in errors:
-        diagnostic = _error_to_diagnostic(file, str(name or "?"), error)
+        diagnostic = _error_to_diagnostic(file, step, error)
         key = diagnostic.message if error["type"] in ("extra_forbidden", "missing") else _where(tuple(error["loc"]))
         if key not in seen:
             seen.add(key)
             diagnostics.append(diagnostic)
-    spec = None
-    if all(e["type"] == "extra_forbidden" for e in errors):
-        cleaned: Any = plain
-        for error in errors:
-            cleaned = _without(cleaned, tuple(error["loc"]))
+    return diagnostics
+
+
+def _is_unknown_key(error: Any) -> bool:
+    return bool(error["type"] == "extra_forbidden")
+
+
+def parse_step_config(file: str, plain: dict[str, Any]) -> tuple[StepSpec | None, tuple[Diagnostic, ...]]:
+    """Validate a plain config: the spec (None on errors), every unknown key as a warning, every error.
+
+    Unknown keys are taken out before the spec is built, each with its warning; the errors
+    that remain are reported all at once.
+    """
+    step = plain.get("name") if isinstance(plain.get("name"), str) and plain.get("name") else "?"
+    warnings: list[Diagnostic] = []
+    cleaned: Any = plain
+    # Taking a key out can change which union member fits and so reveal another unknown key;
+    # a config holds finitely many keys, so this ends.
+    while True:
         try:
-            spec = StepSpec.model_validate(cleaned)
-        except ValidationError:
-            spec = None
-    return spec, tuple(diagnostics)
+            return StepSpec.model_validate(cleaned), tuple(warnings)
+        except ValidationError as exc:
+            errors = exc.errors()
+        unknown = [e for e in errors if _is_unknown_key(e)]
+        if not unknown:
+            return None, tuple(warnings + _diagnostics(file, str(step), errors))
+        before = cleaned
+        for error in unknown:
+            cleaned = _without(cleaned, tuple(error["loc"]))
+        if cleaned == before:  # a key we cannot take out: never drop it silently
+            return None, tuple(warnings + _diagnostics(file, str(step), errors))
+        warnings += [d for d in _diagnostics(file, str(step), unknown) if d not in warnings]

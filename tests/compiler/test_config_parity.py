@@ -1,7 +1,7 @@
 """The step config is declared twice: `motia` records (users, the shim) and the compiler's specs.
 
 They must accept the same keys, kind by kind and for every nested config; the shim's lenient
-`runtime_triggers` may drop only keys the compiler rejects.
+`runtime_triggers` may drop only keys the compiler rejects or warns about.
 """
 
 from __future__ import annotations
@@ -49,11 +49,11 @@ def test_runtime_triggers_keep_every_key_the_compiler_accepts_in_either_case(kin
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
-def test_a_key_runtime_triggers_drops_is_one_the_compiler_rejects(kind: Any) -> None:
+def test_a_key_runtime_triggers_drops_is_one_the_compiler_rejects_or_warns_about(kind: Any) -> None:
     required = {"http": {"method": "GET", "path": "/x"}, "queue": {"topic": "t"}, "cron": {"expression": "* * * * *"},
                 "state": {}, "stream": {"streamName": "s"}}[kind.name]
     trigger = {"type": kind.name, **required, "maxRetry": 3}
     [built] = runtime_triggers({"triggers": [trigger]})
     assert "max_retry" not in built._fields
     _, diagnostics = specs.parse_step_config("steps/x_step.py", {"name": "X", "triggers": [trigger]})
-    assert [d.message for d in diagnostics] == ["unknown key 'maxRetry' in triggers[0]"]
+    assert [d.message for d in diagnostics] == ["unknown key 'maxRetry' in triggers[0] is ignored"]

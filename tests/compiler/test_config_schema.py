@@ -36,14 +36,33 @@ def test_accepts_camel_case_step_keys() -> None:
     ({"name": "A", "triggers": [], "enqueue": ["t"]}, "enqueue", "enqueues"),
     ({"name": "A", "triggers": [], "infrastructure": {"handler": {"timout": 3}}}, "timout", "timeout"),
     ({"name": "A", "triggers": [{"type": "http", "method": "GET", "path": "/", "bodyschema": {}}]}, "bodyschema", "body_schema"),
+    ({"name": "A", "triggers": [], "enqueues": [{"topic": "t", "lable": "x"}]}, "lable", "label"),
 ])
-def test_rejects_unknown_key_naming_the_closest_known_one(config: dict[str, Any], key: str, suggestion: str) -> None:
-    spec, (problem, *_) = parse(config)
-    # the spec without the unknown key comes back too, so project rules still run
+def test_warns_about_an_unknown_key_naming_the_closest_known_one(config: dict[str, Any], key: str, suggestion: str) -> None:
+    # Motia 1.0.4's models ignore extra keys at every depth: the step compiles, loudly.
+    spec, (problem,) = parse(config)
     assert spec is not None
-    assert problem.message.startswith(f"unknown key {key!r}")
-    assert problem.hint == f"did you mean {suggestion!r}?"
+    assert problem.severity == "warning"
+    assert problem.message.startswith(f"unknown key {key!r}") and problem.message.endswith("is ignored")
+    assert problem.hint.startswith(f"did you mean {suggestion!r}?")
     assert (problem.file, problem.step) == ("steps/a_step.py", "A")
+
+
+def test_compiles_the_step_without_the_unknown_key() -> None:
+    spec, _ = parse({"name": "A", "triggers": [queue("t", config={"maxRetry": 3, "max_retries": 2})], "colour": "red"})
+    assert spec is not None
+    trigger = spec.triggers[0]
+    assert isinstance(trigger, QueueTriggerSpec) and trigger.config is not None
+    assert trigger.config.max_retries == 2
+
+
+def test_reports_unknown_keys_beside_the_errors_of_a_step() -> None:
+    spec, problems = parse({"name": "A", "triggers": [{"type": "queue", "topc": "t"}]})
+    assert spec is None
+    assert [(p.severity, p.message) for p in problems] == [
+        ("warning", "unknown key 'topc' in triggers[0] is ignored"),
+        ("error", "missing required key 'topic' in triggers[0]"),
+    ]
 
 
 def test_rejects_unknown_trigger_type() -> None:

@@ -54,17 +54,17 @@ def test_fails_with_exit_1_and_still_prints_json(capsys: pytest.CaptureFixture[s
     data = json.loads(out)
     assert status == 1 and data["ok"] is False
     assert {"severity", "file", "step", "message"} <= set(data["diagnostics"][0])
-    assert sum(d["severity"] == "error" for d in data["diagnostics"]) == 8
+    assert sum(d["severity"] == "error" for d in data["diagnostics"]) == 7
 
 
 def test_fails_with_exit_1_listing_every_error_with_its_fix(capsys: pytest.CaptureFixture[str]) -> None:
     status, out = plan(capsys, "--app-dir", str(FIXTURE_PROJECTS / "broken"))
     assert status == 1
     lines = out.splitlines()
-    assert sum(line.startswith("error: ") for line in lines) == 8
+    assert sum(line.startswith("error: ") for line in lines) == 7
     assert sum(line.strip().startswith("fix: ") for line in lines) == 9
     assert "steps/syntax_step.py:5: syntax error" in out
-    assert "8 errors and 1 warning" in out
+    assert "7 errors and 2 warnings" in out
 
 
 def test_rejects_missing_app_dir_with_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
