@@ -4,13 +4,20 @@ Importing this package is cheap by design (no pydantic, no boto3): it runs at ev
 cold start. `step()` and the trigger constructors only record configuration; the compiler
 validates it, and the host (Lambda shim, `motia dev`) provides state, streams and enqueue.
 
-Layers (a module imports only from layers before it): _model, aliases, either_way, invoke, routes, runtime,
-schema < channels, log, state_manager, streams, types < context, definition, guards, record_aliases, triggers < config.
+Layers (a module imports only from layers before it): engine_only < _model, aliases, either_way, invoke, routes,
+runtime, schema < bridge, channels, cli, iii, log, setup_step_endpoint, state_manager, stream_client, streams, tracing, types, validator
+< context, definition, guards, record_aliases, triggers < config < enqueue, loader, logger, multi_trigger, schema_utils,
+state, step, types_stream.
+
+Modules named as in Motia's own SDK (`motia.state`, `motia.step`, `motia.types_stream`, ...) hold the
+same names; those of its engine (`motia.iii`, `motia.tracing`, ...) fail on import with what to use.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys as _sys
+from types import ModuleType as _ModuleType  # loaded by the interpreter already: free
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,12 +31,15 @@ _EXPORTS: dict[str, str] = {
     "ApiResponse": "motia.types",
     "ApiRouteMethod": "motia.aliases",
     "ApiTrigger": "motia.types",
+    "ChannelReader": "motia.channels",
+    "ChannelWriter": "motia.channels",
     "CronTrigger": "motia.types",
     "Enqueue": "motia.types",
     "Enqueuer": "motia.aliases",
     "FlowContext": "motia.context",
     "HandlerConfig": "motia.types",
     "InfrastructureConfig": "motia.types",
+    "Motia": "motia.runtime",
     "MotiaHttpArgs": "motia.types",
     "MotiaHttpRequest": "motia.types",
     "MotiaHttpResponse": "motia.types",
@@ -62,10 +72,12 @@ _EXPORTS: dict[str, str] = {
     "generate_step_id": "motia.definition",
     "get_api_triggers": "motia.guards",
     "get_cron_triggers": "motia.guards",
+    "get_instance": "motia.iii",
     "get_queue_triggers": "motia.guards",
     "get_state_triggers": "motia.guards",
     "get_stream_triggers": "motia.guards",
     "http": "motia.triggers",
+    "init_iii": "motia.iii",
     "is_api_step": "motia.guards",
     "is_api_trigger": "motia.guards",
     "is_cron_step": "motia.guards",
@@ -80,6 +92,7 @@ _EXPORTS: dict[str, str] = {
     "multi_trigger_step": "motia.definition",
     "queue": "motia.triggers",
     "schema_to_json_schema": "motia.schema",
+    "setup_step_endpoint": "motia.setup_step_endpoint",
     "state": "motia.triggers",
     "stateManager": "motia.state_manager",
     "step": "motia.definition",
@@ -87,7 +100,10 @@ _EXPORTS: dict[str, str] = {
     "stream": "motia.triggers",
 }
 
-__all__ = sorted(_EXPORTS)
+# Names of Motia's engine import with a clear error (motia.engine_only): `from motia import *`
+# must not trip on them.
+_ENGINE_MODULES = ("motia.iii", "motia.runtime", "motia.setup_step_endpoint")
+__all__ = sorted(name for name, module in _EXPORTS.items() if module not in _ENGINE_MODULES)
 
 
 def __getattr__(name: str) -> Any:
@@ -101,3 +117,18 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return __all__
+
+
+class _Package(_ModuleType):
+    """`motia` itself. Some SDK module paths share a name with a function or object of the
+    package (`motia.step` the module, `motia.step` the function; likewise state, enqueue,
+    logger): importing the module must not replace the package's name, as Python's import
+    system does for a submodule, so `from motia import step` keeps giving the function."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _EXPORTS and isinstance(value, _ModuleType) and value.__name__ == f"motia.{name}":
+            return
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package

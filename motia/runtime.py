@@ -109,3 +109,12 @@ def set_current_context(ctx: Any) -> Any:
 
 def reset_current_context(token: Any) -> None:
     _current_context.reset(token)
+
+
+def __getattr__(name: str) -> object:
+    # `motia.runtime.Motia`, the SDK's engine runtime: a clear error instead of a missing name.
+    if name == "Motia":
+        from motia.engine_only import engine_only
+
+        raise engine_only(__name__, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

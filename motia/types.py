@@ -296,3 +296,21 @@ class StreamTriggerInput(EngineKeys):
             "type": "stream", "timestamp": self.timestamp, "streamName": self.stream_name,
             "groupId": self.group_id, "id": self.id, "event": self.event,
         }
+
+
+_TYPE_VARIABLES = ("TBody", "TCommon", "TEnqueueData", "TInput", "TOutput", "TResult")
+
+
+def __getattr__(name: str) -> object:
+    # The SDK's type variables, for annotations; typing is imported only when one is asked for.
+    if name == "FlowContext":  # `from motia.types import FlowContext`, as in the SDK; it lives
+        # a layer up (motia.context imports this module), so it is looked up by name on demand.
+        import importlib
+
+        return importlib.import_module("motia.context").FlowContext
+    if name in _TYPE_VARIABLES:
+        import typing
+
+        value = globals()[name] = typing.TypeVar(name)
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
