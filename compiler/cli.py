@@ -75,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from compiler.errors import MotiaError, report
 
     try:
+        from compiler.sdk_conflict import check_no_sdk
+
+        check_no_sdk()
         return int(args.run(args))
     except MotiaError as error:
         # One place turns every user-fixable error into its line and exit status.
