@@ -46,7 +46,7 @@ class Function:
     flows: tuple[str, ...] = ()
     description: str = ""
     memory_reason: str = ""  # why memory differs from `ram`, e.g. raised to buy the requested CPU
-    streaming_http: bool = False  # handler takes MotiaHttpArgs: buffered on API Gateway
+    streaming_http: bool = False  # handler writes through the response writer: buffered on API Gateway
 
 
 @dataclass(frozen=True)

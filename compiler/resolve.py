@@ -73,7 +73,7 @@ class ResolvedStep:
     routes: tuple[ResolvedRoute, ...]
     queues: tuple[ResolvedQueue, ...]
     crons: tuple[ResolvedCron, ...]
-    streaming_http: bool  # has an http() trigger and its handler takes MotiaHttpArgs
+    streaming_http: bool  # has an http() trigger and its handler writes through the response writer
 
     @property
     def name(self) -> str:
@@ -99,12 +99,21 @@ class ResolvedProject:
 
 
 def is_streaming_http(handler: Callable[..., Any]) -> bool:
-    """Does the handler take Motia's streaming `MotiaHttpArgs` (request + response writer)?"""
-    try:
-        params = list(inspect.signature(handler).parameters.values())
-    except (TypeError, ValueError):
-        return False
-    return bool(params) and "MotiaHttpArgs" in str(params[0].annotation)
+    """Does the handler write its response through the response writer (`args.response.writer`)?
+
+    Every 1.0.4 handler takes MotiaHttpArgs; only one that names the writer streams. Read from
+    the names its code uses (nested functions included), not from its annotation.
+    """
+    code = getattr(inspect.unwrap(handler), "__code__", None)
+    return code is not None and "writer" in _names_used(code)
+
+
+def _names_used(code: Any) -> set[str]:
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if hasattr(constant, "co_names"):
+            names |= _names_used(constant)
+    return names
 
 
 def _queue(prefix: str, spec: StepSpec, size: FunctionSize, index: int, trigger: QueueTriggerSpec) -> ResolvedQueue:

@@ -134,7 +134,7 @@ def check_routes(step: ResolvedStep) -> Iterator[ir.Diagnostic]:
                          "write paths in Express syntax, e.g. /orders/:id")
     if step.streaming_http:
         yield _warning(
-            step, "the handler streams its HTTP response (MotiaHttpArgs)",
+            step, "the handler streams its HTTP response (args.response.writer)",
             "API Gateway's Lambda integration buffers responses: the client gets the whole "
             "body at the end, no server-sent events",
         )

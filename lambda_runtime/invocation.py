@@ -51,15 +51,17 @@ def new_id() -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
 
 
-def _drive(awaitable: Any) -> Any:
+def drive(awaitable: Any) -> Any:
+    """Run an awaitable to its end by hand, with no event loop (none may be running here)."""
     coroutine = awaitable.__await__()
     try:
         while True:
             yielded = coroutine.send(None)
             if yielded is not None:  # a real future: only an event loop can wait for it
                 raise RuntimeError(
-                    "the handler awaited an asyncio future, but its step module does not import "
-                    "asyncio; add `import asyncio` at the top of the step file"
+                    "the handler awaited an asyncio future where no event loop runs: add `import asyncio` "
+                    "at the top of the step file, and make a middleware that calls next_fn() async "
+                    "(`return await next_fn()`)"
                 )
     except StopIteration as done:
         return done.value
@@ -70,7 +72,7 @@ def resolve(value: Any) -> Any:
     if not hasattr(value, "__await__"):
         return value
     if "asyncio" not in sys.modules:
-        return _drive(value)
+        return drive(value)
     import asyncio
 
     owner = getattr(_loops, "owner", None)

@@ -11,12 +11,12 @@ import sys
 
 from motia import runtime as motia_runtime
 from motia.channels import ChannelReader, ChannelWriter
-from motia.either_way import Finished, awaited_at
+from motia.either_way import awaited_at
 from motia.invoke import handler_args
 from motia.types import ApiResponse, MotiaHttpArgs, MotiaHttpRequest, MotiaHttpResponse, TriggerInfo
 
 from lambda_runtime import contract
-from lambda_runtime.invocation import checked_result, log_failure, make_context, new_id, resolve, unawaited
+from lambda_runtime.invocation import checked_result, drive, log_failure, make_context, new_id, resolve, unawaited
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -195,19 +195,24 @@ def to_proxy_result(value: Any, args: MotiaHttpArgs[Any]) -> dict[str, Any]:
 def run_chain(handler: Any, middleware: list[Any], args: MotiaHttpArgs[Any], ctx: Any) -> Any:
     """The handler behind the route's middleware, composed as Motia composes it: each
     `middleware(args, ctx, next_fn)`, sync or async; one that answers without calling
-    `next_fn` stops the chain and the handler never runs."""
+    `next_fn` stops the chain and the handler never runs.
 
-    def call(position: int) -> Any:
+    The chain is one coroutine, so an async middleware awaits the rest inside the same run;
+    a sync middleware's `next_fn()` finishes the rest before it returns.
+    """
+
+    async def call(position: int) -> Any:
         if position == len(middleware):
-            return resolve(handler(*handler_args(handler, args, ctx)))
+            result = handler(*handler_args(handler, args, ctx))
+        else:
+            def next_fn() -> Any:
+                rest = call(position + 1)
+                return rest if awaited_at(sys._getframe(1)) else drive(rest)
 
-        def next_fn() -> Any:
-            value = call(position + 1)
-            return Finished(value) if awaited_at(sys._getframe(1)) else value
+            result = middleware[position](args, ctx, next_fn)
+        return (await result) if hasattr(result, "__await__") else result
 
-        return resolve(middleware[position](args, ctx, next_fn))
-
-    return call(0)
+    return resolve(call(0))
 
 
 def _trace_id(headers: dict[str, Any]) -> str:

@@ -20,7 +20,14 @@ async def plain_handler(input: Any, ctx: Any) -> None:
 
 
 async def streaming_handler(args: MotiaHttpArgs, ctx: Any) -> None:
-    return None
+    async def send(chunk: bytes) -> None:  # the writer may be named in a nested function too
+        args.response.writer.stream.write(chunk)
+
+    await send(b"data: 1\n\n")
+
+
+def annotated_only_handler(args: MotiaHttpArgs, ctx: Any) -> dict[str, Any]:
+    return {"status": 200, "body": args.request.body}  # 1.0.4's usual handler: buffered anyway
 
 
 def parsed(config: dict[str, Any], handler: Callable[..., Any] = plain_handler, file: str = "") -> ParsedStep:
@@ -73,6 +80,7 @@ def test_only_a_step_with_an_http_trigger_streams() -> None:
     assert resolve_step("p", parsed({"name": "S", "triggers": [http]}, streaming_handler)).streaming_http
     assert not resolve_step("p", parsed({"name": "S", "triggers": []}, streaming_handler)).streaming_http
     assert not resolve_step("p", parsed({"name": "S", "triggers": [http]}, plain_handler)).streaming_http
+    assert not resolve_step("p", parsed({"name": "S", "triggers": [http]}, annotated_only_handler)).streaming_http
 
 
 def test_project_sorts_steps_and_makes_one_topic_per_queue_kind() -> None:

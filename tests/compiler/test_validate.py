@@ -161,10 +161,10 @@ def test_warns_that_streaming_http_is_buffered(tmp_path: Path) -> None:
     write_project(tmp_path, {"steps/s_step.py": """
         config = {"name": "S", "triggers": [http("GET", "/sse")]}
         async def handler(args: MotiaHttpArgs, ctx):
-            pass
+            args.response.writer.stream.write(b"data: 1\\n\\n")
     """})
     app = compile_project(tmp_path)
-    assert messages(app, "warning") == ["the handler streams its HTTP response (MotiaHttpArgs)"]
+    assert messages(app, "warning") == ["the handler streams its HTTP response (args.response.writer)"]
     assert app.function("S").streaming_http
 
 
