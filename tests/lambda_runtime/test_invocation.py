@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from lambda_runtime.invocation import _drive, new_id
+from lambda_runtime.invocation import drive, new_id
 
 
 async def _answer() -> int:
@@ -24,8 +24,8 @@ async def _yields_then_answers() -> int:
 
 
 def test_drives_coroutines_without_an_event_loop() -> None:
-    assert _drive(_answer()) == 42
-    assert _drive(_yields_then_answers()) == 7
+    assert drive(_answer()) == 42
+    assert drive(_yields_then_answers()) == 7
 
 
 def test_fails_clearly_when_a_real_future_is_awaited_without_asyncio() -> None:
@@ -34,7 +34,7 @@ def test_fails_clearly_when_a_real_future_is_awaited_without_asyncio() -> None:
             yield self
 
     with pytest.raises(RuntimeError, match="import asyncio"):
-        _drive(Future())
+        drive(Future())
 
 
 def test_uses_an_event_loop_when_asyncio_is_loaded() -> None:
