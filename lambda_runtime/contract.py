@@ -22,6 +22,9 @@ HANDLER = "lambda_runtime.entry.handler"
 # An EventBridge Scheduler target's Input (the whole event the function receives).
 CRON_EVENT_MARKER = "motia_cron"  # {"motia_cron": "<motia expression>", "motia_trigger": <index>}
 CRON_TRIGGER_MARKER = "motia_trigger"  # the cron trigger's position in the step's `triggers`
+# The tick's scheduled time, filled in by EventBridge Scheduler from this context attribute.
+CRON_SCHEDULED_TIME = "motia_scheduled"
+SCHEDULER_SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
 
 # SNS message attributes (raw delivery copies them onto the SQS message).
 ATTR_TRACE_ID = "motia_trace_id"

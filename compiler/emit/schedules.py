@@ -50,7 +50,11 @@ def emit_schedule(parts: StackParts, schedule: Schedule) -> None:
     # LambdaInvoke grants the role invoke on this function and send on this DLQ only.
     target = targets.LambdaInvoke(
         parts.function(schedule.function),
-        input=scheduler.ScheduleTargetInput.from_object({contract.CRON_EVENT_MARKER: schedule.source, contract.CRON_TRIGGER_MARKER: schedule.trigger_index}),
+        input=scheduler.ScheduleTargetInput.from_object({
+            contract.CRON_EVENT_MARKER: schedule.source,
+            contract.CRON_TRIGGER_MARKER: schedule.trigger_index,
+            contract.CRON_SCHEDULED_TIME: contract.SCHEDULER_SCHEDULED_TIME,
+        }),
         dead_letter_queue=schedule_dlq(parts, schedule.function),
         retry_attempts=RETRY_ATTEMPTS,
         max_event_age=MAX_EVENT_AGE,

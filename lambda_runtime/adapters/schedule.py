@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from motia.types import TriggerInfo
 
-from lambda_runtime.contract import CRON_EVENT_MARKER, CRON_TRIGGER_MARKER
+from lambda_runtime.contract import CRON_EVENT_MARKER, CRON_SCHEDULED_TIME, CRON_TRIGGER_MARKER, SCHEDULER_SCHEDULED_TIME
 from lambda_runtime.invocation import log_failure, new_id, run_triggered
 
 TYPE_CHECKING = False
@@ -46,13 +46,25 @@ def match_trigger(fn: HostedFunction, event: dict[str, Any]) -> tuple[int, Any]:
     return index, fn.trigger_at(index, "cron")
 
 
+def cron_input(fn: HostedFunction, index: int, event: dict[str, Any]) -> dict[str, str]:
+    """What Motia's engine hands a cron condition: `{trigger, job_id, scheduled_time, actual_time}`
+    (RFC 3339); the handler itself gets None, as in Motia 1.0.4."""
+    from datetime import datetime, timezone  # only cron invocations pay for it
+
+    now = datetime.now(timezone.utc).isoformat()
+    scheduled = event.get(CRON_SCHEDULED_TIME)
+    if not isinstance(scheduled, str) or scheduled in ("", SCHEDULER_SCHEDULED_TIME):
+        scheduled = now  # a tick fired by hand, or a schedule deployed before the time was passed
+    return {"trigger": "cron", "job_id": f"{fn.name}::cron::{index}", "scheduled_time": scheduled, "actual_time": now}
+
+
 def handle(fn: HostedFunction, event: dict[str, Any]) -> None:
     """Runs the handler with no input; an exception propagates so the scheduler retries."""
     index, trigger = match_trigger(fn, event)
     trace_id = new_id()
     info = TriggerInfo(type="cron", index=index, expression=trigger.expression)
     try:
-        run_triggered(fn, trigger, info, trace_id, None)
+        run_triggered(fn, trigger, info, trace_id, cron_input(fn, index, event), prepare=lambda _tick: None)
     except Exception as error:
         log_failure(fn, trace_id, "cron handler failed", error, expression=trigger.expression)
         raise

@@ -69,3 +69,17 @@ def test_multi_trigger_cron_branch_takes_no_argument() -> None:
 def test_fails_when_step_has_no_cron_trigger() -> None:
     with pytest.raises(LookupError, match="has no cron trigger for this schedule"):
         schedule.handle(hosted("steps/queue_step.py", "NoArgs"), event("scheduler.json"))
+
+
+def test_a_cron_condition_gets_the_engines_tick_and_the_handler_none(runs: list) -> None:
+    # Motia 1.0.4: conditions get {trigger, job_id, scheduled_time, actual_time}; handlers None.
+    seen: list = []
+    fn = hosted(CRON, "Nightly")
+    fn.step.triggers[0].condition = lambda tick, ctx: seen.append(tick) or True
+    try:
+        schedule.handle(fn, {"motia_cron": "0 0 * * *", "motia_trigger": 0, "motia_scheduled": "2026-11-28T00:00:00Z"})
+    finally:
+        step_module.cache_clear()
+    [tick] = seen
+    assert (tick["trigger"], tick["job_id"], tick["scheduled_time"]) == ("cron", "Nightly::cron::0", "2026-11-28T00:00:00Z")
+    assert tick["actual_time"].endswith("+00:00") and runs == [("nightly", None)]
