@@ -251,7 +251,7 @@ def test_cron_becomes_a_scheduler_schedule_with_retries_and_dlq(template_json: d
         "ScheduleExpression": "cron(0 2 * * ? *)",
         "ScheduleExpressionTimezone": "UTC",
         "Target": {
-            "Input": json.dumps({"motia_cron": "0 2 * * *", "motia_trigger": 0}, separators=(",", ":")),
+            "Input": json.dumps({"motia_cron": "0 2 * * *", "motia_trigger": 0, "motia_scheduled": "<aws.scheduler.scheduled-time>"}, separators=(",", ":")),
             "DeadLetterConfig": {"Arn": {"Fn::GetAtt": [dlq, "Arn"]}},
             "RetryPolicy": {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600},
         },
