@@ -1,5 +1,10 @@
-"""Cron triggers (DESIGN.md 3.1): EventBridge Scheduler schedules invoking the step's function,
-with a retry policy and a dead-letter queue; one role and one DLQ per scheduled step."""
+"""Cron triggers (DESIGN.md 3.1): EventBridge Scheduler schedules invoking the step's function;
+one role and one DLQ per scheduled step.
+
+A failing cron handler is not run again, as under Motia (it is logged and waits for the next
+tick): the schedule does not retry the invocation and Lambda does not retry the asynchronous
+event (both set explicitly). An invocation that never reached the function goes to the DLQ.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +16,22 @@ from compiler.emit.parts import StackParts, construct_id
 from compiler.ir import Schedule
 from lambda_runtime import contract
 
-RETRY_ATTEMPTS = 3
+RETRY_ATTEMPTS = 0  # Motia never runs a tick twice; see the module docstring
+LAMBDA_ASYNC_RETRY_ATTEMPTS = 0
 # A missed tick older than this is dropped to the DLQ: a cron handler runs "now", not late.
 MAX_EVENT_AGE = Duration.hours(1)
 DLQ_RETENTION = Duration.days(14)
 
 
 def schedule_role(parts: StackParts, step: str) -> iam.Role:
+    """The step's schedule role, made with the step's first schedule; the function's
+    asynchronous invocations (only its schedules invoke it so) are set not to retry then too."""
     if step not in parts.schedule_roles:
         parts.schedule_roles[step] = iam.Role(
             parts.step_scope(step), "ScheduleRole",
             assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"),
         )
+        parts.function(step).configure_async_invoke(retry_attempts=LAMBDA_ASYNC_RETRY_ATTEMPTS, max_event_age=MAX_EVENT_AGE)
     return parts.schedule_roles[step]
 
 

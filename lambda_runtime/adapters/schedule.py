@@ -59,12 +59,15 @@ def cron_input(fn: HostedFunction, index: int, event: dict[str, Any]) -> dict[st
 
 
 def handle(fn: HostedFunction, event: dict[str, Any]) -> None:
-    """Runs the handler with no input; an exception propagates so the scheduler retries."""
+    """Runs the handler with no input; an exception propagates so the invocation is marked failed."""
     index, trigger = match_trigger(fn, event)
     trace_id = new_id()
     info = TriggerInfo(type="cron", index=index, expression=trigger.expression)
+    tick = cron_input(fn, index, event)
     try:
-        run_triggered(fn, trigger, info, trace_id, cron_input(fn, index, event), prepare=lambda _tick: None)
+        run_triggered(fn, trigger, info, trace_id, tick, prepare=lambda _tick: None)
     except Exception as error:
-        log_failure(fn, trace_id, "cron handler failed", error, expression=trigger.expression)
+        # Not run again (no retries are configured): the next tick runs as usual, as in Motia.
+        log_failure(fn, trace_id, "cron handler failed; not retried, the next tick runs as scheduled", error,
+                    expression=trigger.expression, scheduled_time=tick["scheduled_time"])
         raise

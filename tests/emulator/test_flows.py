@@ -169,3 +169,13 @@ def test_http_delivery_is_recorded_before_the_reply(flows: Client) -> None:
         assert status < 500
         assert sum(d.trigger == "http POST /jobs" for d in flows.deliveries) == before + 1
     assert flows.wait_idle()
+
+
+
+def test_a_failing_cron_handler_runs_once_per_tick(flows: Client) -> None:
+    # Motia logs a failed cron handler and waits for the next tick: no retry on AWS or here.
+    before = _count(flows, "failing-ticks", "attempt")
+    delivery = flows.fire_cron("FailingTick")
+    assert not delivery.ok and "this tick fails" in delivery.outcome
+    assert flows.wait_idle()
+    assert _count(flows, "failing-ticks", "attempt") == before + 1

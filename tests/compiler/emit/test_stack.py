@@ -244,7 +244,7 @@ def test_consumers_may_change_visibility_of_their_own_queue_only(template_json: 
 
 # -- schedules -----------------------------------------------------------------------------
 
-def test_cron_becomes_a_scheduler_schedule_with_retries_and_dlq(template_json: dict[str, Any], template: Template) -> None:
+def test_cron_becomes_a_scheduler_schedule_that_never_retries_with_a_dlq(template_json: dict[str, Any], template: Template) -> None:
     dlq = logical_id(template_json, "AWS::SQS::Queue", "StepnightlyreportScheduleDlq")
     template.has_resource_properties("AWS::Scheduler::Schedule", {
         "Name": f"{PREFIX}-nightly-report-0",
@@ -253,8 +253,13 @@ def test_cron_becomes_a_scheduler_schedule_with_retries_and_dlq(template_json: d
         "Target": {
             "Input": json.dumps({"motia_cron": "0 2 * * *", "motia_trigger": 0, "motia_scheduled": "<aws.scheduler.scheduled-time>"}, separators=(",", ":")),
             "DeadLetterConfig": {"Arn": {"Fn::GetAtt": [dlq, "Arn"]}},
-            "RetryPolicy": {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600},
+            "RetryPolicy": {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 3600},
         },
+    })
+    # Motia runs a failed tick's handler once: Lambda's asynchronous retries are off too.
+    function = logical_id(template_json, "AWS::Lambda::Function", "StepnightlyreportFunction")
+    template.has_resource_properties("AWS::Lambda::EventInvokeConfig", {
+        "FunctionName": {"Ref": function}, "MaximumRetryAttempts": 0, "Qualifier": "$LATEST",
     })
 
 
