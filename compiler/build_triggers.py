@@ -46,6 +46,7 @@ def schedules(step: ResolvedStep) -> list[ir.Schedule]:
             expression=expression,
             schedule_name=name,
             trigger_index=cron.trigger_index,
+            day_filter=cron.translation.day_filter,
         )
         for cron in step.crons
         if cron.translation is not None

@@ -22,6 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 import re
 
+from compiler.ir import Schedule
+from lambda_runtime import contract
+
 __all__ = ["CronError", "CronTranslation", "translate_cron"]
 
 
@@ -36,11 +39,17 @@ class CronError(ValueError):
 
 @dataclass(frozen=True)
 class CronTranslation:
-    """A Motia cron expression and the EventBridge Scheduler expressions that fire like it."""
+    """A Motia cron expression and the EventBridge Scheduler expressions that fire like it.
+
+    `day_filter`: when both day fields are restricted, Motia's engines run the handler only on
+    days matching both; AWS schedules on one field and the shim checks the other at each tick:
+    ("weekday", Motia day numbers, Sunday = 0) or ("monthday", days of the month).
+    """
 
     source: str
     expressions: tuple[str, ...]
     warnings: tuple[str, ...]
+    day_filter: tuple[str, tuple[int, ...]] | None = None
 
 
 _MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -125,9 +134,23 @@ def translate_cron(source: str) -> CronTranslation:
         return f"cron({minute} {hour} {dom_field} {month} {dow_field} {aws_year})"
 
     expressions: tuple[str, ...]
+    day_filter: tuple[str, tuple[int, ...]] | None = None
     if dom is not None and dow is not None:
-        # Unix cron fires when either day field matches; one AWS expression cannot say "or".
-        expressions = (expression(dom, "?"), expression("?", dow))
+        # Motia fires only when both day fields match (node-cron, the Rust cron crate): AWS
+        # schedules one field, the shim checks the other, whichever is a plain set of days.
+        weekdays = _plain_days(fields[4], _DOW, text)
+        monthdays = _plain_days(fields[2], _DOM, text)
+        if weekdays is not None:
+            expressions, day_filter = (expression(dom, "?"),), ("weekday", tuple(sorted({d % 7 for d in weekdays})))
+        elif monthdays is not None:
+            expressions, day_filter = (expression("?", dow),), ("monthday", monthdays)
+        else:
+            raise CronError(
+                f"cron expression `{text}` restricts both day fields with special forms "
+                f"(`{fields[2]}` and `{fields[4]}`); Motia runs it only on days matching both, "
+                "which AWS cannot schedule",
+                "keep one day field to plain days (e.g. `1,15` or `MON-FRI`) or `*`",
+            )
     elif dom is not None:
         expressions = (expression(dom, "?"),)
     elif dow is not None:
@@ -144,7 +167,20 @@ def translate_cron(source: str) -> CronTranslation:
             "runs may fire on other days; write day names such as `MON-FRI`, which mean the "
             "same everywhere.",
         )
-    return CronTranslation(source=text, expressions=expressions, warnings=warnings)
+    return CronTranslation(source=text, expressions=expressions, warnings=warnings, day_filter=day_filter)
+
+
+def _plain_days(text: str, spec: _Spec, source: str) -> tuple[int, ...] | None:
+    """The days a day field selects when it is a plain set (numbers, names, ranges, steps);
+    None for the special forms (`L`, `nW`, `nL`, `n#k`)."""
+    special = text.upper() == "L" or any(p.match(text) for p in (_DOW_LAST, _DOW_NTH, _DOM_WEEKDAY))
+    if special:
+        return None
+    try:
+        terms = _parse_list(text, spec, source)[0]
+    except CronError:
+        return None
+    return tuple(sorted({value for term in terms for value in term.values()}))
 
 
 def _check_seconds(seconds: str, text: str) -> None:
@@ -352,3 +388,18 @@ def _junk(item: str, spec: _Spec, source: str) -> CronError:
         f"write {_FORMS}, with values {spec.describe()}",
     )
 
+
+
+def schedule_input(schedule: Schedule) -> dict[str, object]:
+    """What a schedule's target passes the function: the Motia expression, the trigger, the
+    tick's scheduled time (filled in by Scheduler), and the other day field to check, if any.
+    The emitter and the emulator's scheduler both send this."""
+    payload: dict[str, object] = {
+        contract.CRON_EVENT_MARKER: schedule.source,
+        contract.CRON_TRIGGER_MARKER: schedule.trigger_index,
+        contract.CRON_SCHEDULED_TIME: contract.SCHEDULER_SCHEDULED_TIME,
+    }
+    if schedule.day_filter is not None:
+        kind, days = schedule.day_filter
+        payload[contract.CRON_DAY_FILTER] = {kind: list(days)}
+    return payload

@@ -92,7 +92,7 @@ class QueueSubscription:
 
 @dataclass(frozen=True)
 class Schedule:
-    """One EventBridge Scheduler schedule; a cron with both dom and dow restricted makes two."""
+    """One EventBridge Scheduler schedule of one cron() trigger."""
 
     function: str  # step name
     source: str  # the Motia expression
@@ -100,6 +100,9 @@ class Schedule:
     schedule_name: str  # AWS physical name
     timezone: str = "UTC"
     trigger_index: int = 0  # position of its cron() trigger in the step's `triggers`
+    # Both day fields restricted: AWS schedules one, the shim checks the other at each tick,
+    # ("weekday", Motia days with Sunday = 0) or ("monthday", days of the month).
+    day_filter: tuple[str, tuple[int, ...]] | None = None
 
 
 @dataclass(frozen=True)

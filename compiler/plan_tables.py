@@ -68,9 +68,23 @@ def queues_table(app: ir.Application) -> list[str]:
     return lines
 
 
+_WEEKDAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
+
+
+def day_filter_text(day_filter: tuple[str, tuple[int, ...]] | None) -> str:
+    """`Mon,Wed` or `days 1,15`: the other day field the function checks at each tick."""
+    if day_filter is None:
+        return "-"
+    kind, days = day_filter
+    if kind == "weekday":
+        return ",".join(_WEEKDAYS[d] for d in days)
+    return "days " + ",".join(map(str, days))
+
+
 def schedules_table(app: ir.Application) -> list[str]:
-    rows = [(s.function, s.source, s.expression, s.timezone, s.schedule_name) for s in app.schedules]
-    return table(("step", "motia cron", "aws expression", "zone", "schedule"), rows)
+    rows = [(s.function, s.source, s.expression, day_filter_text(s.day_filter), s.timezone, s.schedule_name)
+            for s in app.schedules]
+    return table(("step", "motia cron", "aws expression", "and only on", "zone", "schedule"), rows)
 
 
 def _yes_no(flag: bool) -> str:

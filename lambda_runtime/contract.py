@@ -25,6 +25,8 @@ CRON_TRIGGER_MARKER = "motia_trigger"  # the cron trigger's position in the step
 # The tick's scheduled time, filled in by EventBridge Scheduler from this context attribute.
 CRON_SCHEDULED_TIME = "motia_scheduled"
 SCHEDULER_SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
+# {"weekday": [Motia days, Sunday = 0]} or {"monthday": [days]}: ticks on other days are skipped.
+CRON_DAY_FILTER = "motia_days"
 
 # SNS message attributes (raw delivery copies them onto the SQS message).
 ATTR_TRACE_ID = "motia_trace_id"

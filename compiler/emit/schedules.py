@@ -12,6 +12,7 @@ from aws_cdk import Duration, TimeZone, aws_iam as iam, aws_sqs as sqs
 from aws_cdk import aws_scheduler as scheduler, aws_scheduler_targets as targets
 
 from compiler import naming
+from compiler.cron import schedule_input
 from compiler.emit.parts import StackParts, construct_id
 from compiler.ir import Schedule
 from lambda_runtime import contract
@@ -59,11 +60,7 @@ def emit_schedule(parts: StackParts, schedule: Schedule) -> None:
     # LambdaInvoke grants the role invoke on this function and send on this DLQ only.
     target = targets.LambdaInvoke(
         parts.function(schedule.function),
-        input=scheduler.ScheduleTargetInput.from_object({
-            contract.CRON_EVENT_MARKER: schedule.source,
-            contract.CRON_TRIGGER_MARKER: schedule.trigger_index,
-            contract.CRON_SCHEDULED_TIME: contract.SCHEDULER_SCHEDULED_TIME,
-        }),
+        input=scheduler.ScheduleTargetInput.from_object(schedule_input(schedule)),  # compiler.cron
         dead_letter_queue=schedule_dlq(parts, schedule.function),
         retry_attempts=RETRY_ATTEMPTS,
         max_event_age=MAX_EVENT_AGE,

@@ -14,7 +14,8 @@ from compiler.emulator.invoker import Delivery, Invoker
 from compiler.emulator.schedule_time import next_fire
 from compiler.emulator.worker import Worker
 from compiler.ir import Application, Schedule
-from lambda_runtime.contract import CRON_TRIGGER_MARKER
+from compiler.cron import schedule_input
+from lambda_runtime.contract import CRON_SCHEDULED_TIME, CRON_TRIGGER_MARKER
 
 
 class Scheduler(Worker):
@@ -50,14 +51,20 @@ class Scheduler(Worker):
             for schedule in self.schedules:
                 when = upcoming.get(schedule.schedule_name)
                 if when is not None and when <= now:
-                    self.fire(schedule)
+                    self.fire(schedule, when)
                     upcoming[schedule.schedule_name] = next_fire(schedule.expression, now, schedule.timezone, self._started)
 
-    def fire(self, schedule: Schedule) -> Delivery:
-        """Invoke the schedule's step now, as its Scheduler target would; returns the delivery."""
+    def fire(self, schedule: Schedule, scheduled: datetime | None = None) -> Delivery:
+        """Invoke the schedule's step, as its Scheduler target would; returns the delivery.
+
+        A scheduled tick (`scheduled`) carries the target's whole input, the other day field
+        included; a tick fired by hand runs the handler whatever the day.
+        """
         function = self._app.function(schedule.function).function_name
-        # What the emitted target passes as Input: the expression and the trigger's index.
-        event = {**cron_event(schedule.source), CRON_TRIGGER_MARKER: schedule.trigger_index}
+        if scheduled is None:
+            event = {**cron_event(schedule.source), CRON_TRIGGER_MARKER: schedule.trigger_index}
+        else:
+            event = {**schedule_input(schedule), CRON_SCHEDULED_TIME: scheduled.isoformat()}
         invocation = self._invoker.invoke(function, event)
         outcome = "ok" if invocation.error is None else f"failed: {invocation.error}"
         delivery = Delivery(step=schedule.function, trigger=f"cron {schedule.source}", duration_ms=invocation.duration_ms,

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from motia.types import TriggerInfo
 
-from lambda_runtime.contract import CRON_EVENT_MARKER, CRON_SCHEDULED_TIME, CRON_TRIGGER_MARKER, SCHEDULER_SCHEDULED_TIME
+from lambda_runtime.contract import (
+    CRON_DAY_FILTER,
+    CRON_EVENT_MARKER,
+    CRON_SCHEDULED_TIME,
+    CRON_TRIGGER_MARKER,
+    SCHEDULER_SCHEDULED_TIME,
+)
 from lambda_runtime.invocation import log_failure, new_id, run_triggered
 
 TYPE_CHECKING = False
@@ -58,12 +64,31 @@ def cron_input(fn: HostedFunction, index: int, event: dict[str, Any]) -> dict[st
     return {"trigger": "cron", "job_id": f"{fn.name}::cron::{index}", "scheduled_time": scheduled, "actual_time": now}
 
 
+def on_motias_day(event: dict[str, Any], scheduled_time: str) -> bool:
+    """Whether the tick's day matches the schedule's other day field (always, without one).
+
+    Motia runs a cron whose two day fields are restricted only when both match; AWS fired on
+    one field, and the compiler passed the other here (`motia_days`).
+    """
+    days = event.get(CRON_DAY_FILTER)
+    if not isinstance(days, dict) or not days:
+        return True
+    from datetime import datetime, timezone
+
+    when = datetime.fromisoformat(scheduled_time.replace("Z", "+00:00")).astimezone(timezone.utc)
+    if "weekday" in days:
+        return (when.weekday() + 1) % 7 in days["weekday"]  # Motia: Sunday = 0
+    return when.day in days.get("monthday", ())
+
+
 def handle(fn: HostedFunction, event: dict[str, Any]) -> None:
     """Runs the handler with no input; an exception propagates so the invocation is marked failed."""
     index, trigger = match_trigger(fn, event)
     trace_id = new_id()
     info = TriggerInfo(type="cron", index=index, expression=trigger.expression)
     tick = cron_input(fn, index, event)
+    if not on_motias_day(event, tick["scheduled_time"]):
+        return  # the day AWS fired on is not one of both day fields: Motia would not run
     try:
         run_triggered(fn, trigger, info, trace_id, tick, prepare=lambda _tick: None)
     except Exception as error:

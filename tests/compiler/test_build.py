@@ -58,12 +58,11 @@ def test_routes_are_in_aws_form_and_sorted(tmp_path: Path) -> None:
         ("POST", "/o", "/o"), ("GET", "/o/{id}/items/{item}", "/o/:id/items/:item")]
 
 
-def test_cron_with_day_of_month_and_week_makes_two_schedules(tmp_path: Path) -> None:
+def test_cron_with_day_of_month_and_week_makes_one_schedule_and_a_day_filter(tmp_path: Path) -> None:
     app = build(tmp_path, a='{"name": "A", "triggers": [cron("0 9 1 * MON"), cron("*/10 * * * *")]}')
-    assert [(s.expression, s.schedule_name) for s in app.schedules] == [
-        ("cron(0 9 1 * ? *)", "shop-prod-A-cron0"),
-        ("cron(0 9 ? * 2 *)", "shop-prod-A-cron1"),
-        ("cron(0/10 * * * ? *)", "shop-prod-A-cron2"),
+    assert [(s.expression, s.schedule_name, s.day_filter) for s in app.schedules] == [
+        ("cron(0 9 1 * ? *)", "shop-prod-A-cron0", ("weekday", (1,))),
+        ("cron(0/10 * * * ? *)", "shop-prod-A-cron1", None),
     ]
 
 

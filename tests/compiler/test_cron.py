@@ -37,10 +37,9 @@ TRANSLATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("0 12 10 * ?", ("cron(0 12 10 * ? *)",)),
     ("0 12 ? * MON", ("cron(0 12 ? * 2 *)",)),
     ("0 12 * * MON", ("cron(0 12 ? * 2 *)",)),
-    # both day fields restricted: Unix cron fires on either -> two schedules
-    ("0 9 1 * MON", ("cron(0 9 1 * ? *)", "cron(0 9 ? * 2 *)")),
-    ("0 9 1-7 * 1-5", ("cron(0 9 1-7 * ? *)", "cron(0 9 ? * 2-6 *)")),
-    ("0 9 L * 5L", ("cron(0 9 L * ? *)", "cron(0 9 ? * 6L *)")),
+    # both day fields restricted: Motia fires when both match -> one schedule (see the filter tests)
+    ("0 9 1 * MON", ("cron(0 9 1 * ? *)",)),
+    ("0 9 1-7 * 1-5", ("cron(0 9 1-7 * ? *)",)),
     # day names (emitted as AWS numbers, Sun = 1)
     ("0 9 * * MON-FRI", ("cron(0 9 ? * 2-6 *)",)),
     ("0 9 * * sun,sat", ("cron(0 9 ? * 1,7 *)",)),
@@ -85,6 +84,24 @@ TRANSLATIONS: list[tuple[str, tuple[str, ...]]] = [
 @pytest.mark.parametrize(("motia", "expected"), TRANSLATIONS)
 def test_translates(motia: str, expected: tuple[str, ...]) -> None:
     assert translate_cron(motia).expressions == expected
+
+
+@pytest.mark.parametrize(("motia", "expression", "day_filter"), [
+    # Motia's engines run only on days matching both fields: AWS schedules the other field
+    ("0 9 1 * MON", "cron(0 9 1 * ? *)", ("weekday", (1,))),
+    ("0 9 1-7 * 1-5", "cron(0 9 1-7 * ? *)", ("weekday", (1, 2, 3, 4, 5))),
+    ("0 9 L * MON-WED", "cron(0 9 L * ? *)", ("weekday", (1, 2, 3))),
+    ("0 9 1,15 * 5L", "cron(0 9 ? * 6L *)", ("monthday", (1, 15))),
+    ("0 9 */10 * SUN", "cron(0 9 1/10 * ? *)", ("weekday", (0,))),
+])
+def test_both_day_fields_schedule_one_and_filter_on_the_other(motia: str, expression: str, day_filter: object) -> None:
+    translation = translate_cron(motia)
+    assert (translation.expressions, translation.day_filter) == ((expression,), day_filter)
+
+
+def test_rejects_both_day_fields_in_special_forms() -> None:
+    with pytest.raises(CronError, match="restricts both day fields with special forms"):
+        translate_cron("0 9 L * 5L")
 
 
 def test_keeps_the_stripped_source() -> None:

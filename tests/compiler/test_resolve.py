@@ -53,16 +53,14 @@ def test_resolves_size_routes_and_queue_settings_with_their_trigger_indexes() ->
     assert (u.trigger_index, u.settings.fifo, u.queue_name) == (2, False, "shop-prod-u-A")
 
 
-def test_numbers_schedules_over_every_translated_expression_of_a_step() -> None:
+def test_numbers_schedules_over_every_cron_of_a_step() -> None:
     step = resolve_step("p", parsed({"name": "S", "triggers": [
         {"type": "cron", "expression": "0 9 1 * MON"},
         {"type": "http", "method": "GET", "path": "/"},
         {"type": "cron", "expression": "*/10 * * * *"},
     ]}))
-    assert [(c.trigger_index, c.schedule_names) for c in step.crons] == [
-        (0, ("p-S-cron0", "p-S-cron1")), (2, ("p-S-cron2",)),
-    ]
-    assert step.crons[0].translation is not None and len(step.crons[0].translation.expressions) == 2
+    assert [(c.trigger_index, c.schedule_names) for c in step.crons] == [(0, ("p-S-cron0",)), (2, ("p-S-cron1",))]
+    assert step.crons[0].translation is not None and step.crons[0].translation.day_filter == ("weekday", (1,))
 
 
 def test_fails_a_cron_that_does_not_translate_with_its_error_and_no_names() -> None:
@@ -146,5 +144,5 @@ def test_compile_project_decides_sizing_cron_and_names_once_per_step(
     assert [step for _, step in names["function_name"]] == ["A", "B"]
     assert [(topic, step) for _, topic, step, _ in names["queue_name"]] == [("t", "A"), ("t", "B")]
     assert [(topic, step) for _, topic, step, _ in names["dlq_name"]] == [("t", "A"), ("t", "B")]
-    assert [(step, n) for _, step, n in names["schedule_name"]] == [("A", 0), ("A", 1), ("A", 2), ("B", 0)]
+    assert [(step, n) for _, step, n in names["schedule_name"]] == [("A", 0), ("A", 1), ("B", 0)]
     assert [(topic, fifo) for _, topic, fifo in names["topic_name"]] == [("t", False), ("t", True)]

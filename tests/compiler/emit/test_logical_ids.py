@@ -126,7 +126,7 @@ def test_logical_ids_do_not_depend_on_the_stage_even_when_names_are_shortened(
     (dev, dev_template), (other, other_template) = (staged_templates[stage] for stage in STAGES)
     assert len(STAGES[1]) == 20
     # Every physical name ends in a hash, and the hash differs by stage: the ids must not follow.
-    assert len(dev.schedules) == 3 and {q.fifo for q in dev.queues} == {True, False}
+    assert len(dev.schedules) == 2 and {q.fifo for q in dev.queues} == {True, False}
     assert all(_HASHED.search(name) for name in physical_names(dev) + physical_names(other))
     assert not set(physical_names(dev)) & set(physical_names(other))
     assert ids(dev_template) == ids(other_template)

@@ -83,3 +83,14 @@ def test_a_cron_condition_gets_the_engines_tick_and_the_handler_none(runs: list)
     [tick] = seen
     assert (tick["trigger"], tick["job_id"], tick["scheduled_time"]) == ("cron", "Nightly::cron::0", "2026-11-28T00:00:00Z")
     assert tick["actual_time"].endswith("+00:00") and runs == [("nightly", None)]
+
+
+@pytest.mark.parametrize(("scheduled", "ran"), [
+    ("2026-06-01T09:00:00Z", True),  # the 1st, a Monday: both day fields match
+    ("2026-07-01T09:00:00Z", False),  # the 1st, a Wednesday: Motia would not run
+])
+def test_a_tick_runs_only_on_days_matching_both_day_fields(runs: list, scheduled: str, ran: bool) -> None:
+    # `0 9 1 * MON`: AWS fires on the 1st; the input carries the weekday to check (Sunday = 0)
+    tick = {"motia_cron": "*/5 * * * *", "motia_trigger": 0, "motia_scheduled": scheduled, "motia_days": {"weekday": [1]}}
+    schedule.handle(hosted(CRON, "Ticker"), tick)
+    assert (runs == [("tick", "*/5 * * * *", True)]) is ran
