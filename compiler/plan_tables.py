@@ -81,10 +81,22 @@ def day_filter_text(day_filter: tuple[str, tuple[int, ...]] | None) -> str:
     return "days " + ",".join(map(str, days))
 
 
+NEXT_RUNS_SHOWN = 5
+
+
 def schedules_table(app: ir.Application) -> list[str]:
+    from datetime import datetime, timezone
+
+    from compiler.schedule_time import next_invocations
+
     rows = [(s.function, s.source, s.expression, day_filter_text(s.day_filter), s.timezone, s.schedule_name)
             for s in app.schedules]
-    return table(("step", "motia cron", "aws expression", "and only on", "zone", "schedule"), rows)
+    lines = table(("step", "motia cron", "aws expression", "and only on", "zone", "schedule"), rows)
+    now = datetime.now(timezone.utc)
+    for s in app.schedules:
+        runs = [t.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") for t in next_invocations(s, now, NEXT_RUNS_SHOWN)]
+        lines.append(f"    {s.schedule_name}: next runs (UTC) {', '.join(runs) or 'never'}")
+    return lines
 
 
 def _yes_no(flag: bool) -> str:

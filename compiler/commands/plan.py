@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from datetime import datetime, timezone
 
+from compiler import ir
 from compiler.commands.common import add_project_options, compile_or_exit
-from compiler.ir_json import application_to_json
+from compiler.ir_json import application_to_dict
 from compiler.plan_text import render_plan
 
 
@@ -29,9 +32,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+NEXT_FIRES = 10  # in --json; the text shows the first five
+
+
+def plan_json(app: ir.Application, now: datetime) -> str:
+    """The model as JSON, each schedule with `next_fires`: when its handler runs next (ISO 8601,
+    UTC), computed from what AWS runs (the expression, then the day filter), not from the cron."""
+    from compiler.schedule_time import next_invocations
+
+    data = application_to_dict(app)
+    for schedule, plain in zip(app.schedules, data["schedules"], strict=True):
+        plain["next_fires"] = [t.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+                               for t in next_invocations(schedule, now, NEXT_FIRES)]
+    return json.dumps(data, indent=2) + "\n"
+
+
 def run(args: argparse.Namespace) -> int:
     app = compile_or_exit(args)
-    if isinstance(app, int):
-        return app
-    sys.stdout.write(application_to_json(app) if args.json else render_plan(app))
+    now = datetime.now(timezone.utc)
+    sys.stdout.write(plan_json(app, now) if args.json else render_plan(app))
     return 1 if app.errors else 0

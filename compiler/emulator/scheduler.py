@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from compiler.emulator.events import cron_event
 from compiler.emulator.invoker import Delivery, Invoker
-from compiler.emulator.schedule_time import next_fire
+from compiler.schedule_time import next_fire
 from compiler.emulator.worker import Worker
 from compiler.ir import Application, Schedule
 from compiler.cron import schedule_input

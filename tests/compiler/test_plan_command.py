@@ -91,3 +91,20 @@ def test_stage_and_app_name_prefix_every_name(capsys: pytest.CaptureFixture[str]
     status, out = plan(capsys, "--app-dir", str(EXAMPLES / "orders"), "--stage", "prod", "--app-name", "shop", "--json")
     names = [f["function_name"] for f in json.loads(out)["functions"]]
     assert status == 0 and all(n.startswith("shop-prod-") for n in names)
+
+
+def test_plan_json_gives_each_schedule_its_next_ten_runs_from_what_aws_runs(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    from compiler.commands.plan import plan_json
+    from compiler.pipeline import compile_project
+    from tests.compiler.projects import step_source, write_project
+
+    write_project(tmp_path, {"steps/a_step.py": step_source('{"name": "A", "triggers": [cron("30 9 1 * MON")]}')})
+    data = json.loads(plan_json(compile_project(tmp_path), datetime(2026, 11, 28, tzinfo=timezone.utc)))
+    [schedule] = data["schedules"]
+    assert schedule["day_filter"] == ["weekday", [1]]
+    # 09:30 on a 1st that is a Monday (Motia's AND), the next ten from 2026-11-28
+    assert schedule["next_fires"][:4] == ["2027-02-01T09:30:00Z", "2027-03-01T09:30:00Z", "2027-11-01T09:30:00Z",
+                                          "2028-05-01T09:30:00Z"]
+    assert len(schedule["next_fires"]) == 10

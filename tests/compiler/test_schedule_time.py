@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from compiler.emulator.schedule_time import ScheduleError, next_fire
+from compiler.schedule_time import ScheduleError, next_fire
 
 
 def _at(text: str) -> datetime:

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from compiler.cron import schedule_input
+from compiler.ir import Schedule
+
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 SEARCH_DAYS = 366 * 5  # a valid expression fires within this; beyond means never (e.g. Feb 30)
@@ -184,3 +187,27 @@ def next_fire(expression: str, after: datetime, timezone: str = "UTC", started: 
                 if moment >= local:
                     return moment
     return None
+
+
+# A day filter passes at least one day in 31 (a weekday), or one month in 12 (a day of the
+# month): enough fires are looked at to find the next runs of any schedule that has them.
+MAX_SKIPPED_PER_RUN = 400
+
+
+def next_invocations(schedule: Schedule, after: datetime, count: int) -> list[datetime]:
+    """When the step's handler will run next, from what AWS runs: the schedule's expression,
+    then the day filter its input carries, checked as the function checks it."""
+    from lambda_runtime.adapters.schedule import on_motias_day
+
+    event = schedule_input(schedule)
+    found: list[datetime] = []
+    moment: datetime | None = after
+    for _ in range(count * MAX_SKIPPED_PER_RUN):
+        moment = next_fire(schedule.expression, moment, schedule.timezone) if moment else None
+        if moment is None:
+            break
+        if on_motias_day(event, moment.isoformat()):
+            found.append(moment)
+            if len(found) == count:
+                break
+    return found
