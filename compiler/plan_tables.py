@@ -93,9 +93,13 @@ def schedules_table(app: ir.Application) -> list[str]:
             for s in app.schedules]
     lines = table(("step", "motia cron", "aws expression", "and only on", "zone", "schedule"), rows)
     now = datetime.now(timezone.utc)
+    runs_by_timing: dict[tuple[object, ...], str] = {}  # projects repeat a few timings over many steps
     for s in app.schedules:
-        runs = [t.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") for t in next_invocations(s, now, NEXT_RUNS_SHOWN)]
-        lines.append(f"    {s.schedule_name}: next runs (UTC) {', '.join(runs) or 'never'}")
+        timing = (s.expression, s.timezone, s.day_filter)
+        if timing not in runs_by_timing:
+            runs = [t.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") for t in next_invocations(s, now, NEXT_RUNS_SHOWN)]
+            runs_by_timing[timing] = ", ".join(runs) or "never"
+        lines.append(f"    {s.schedule_name}: next runs (UTC) {runs_by_timing[timing]}")
     return lines
 
 

@@ -9,6 +9,7 @@ day-of-month / day-of-week is `?`; `L`, `W` and `#` as in the EventBridge docume
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -84,6 +85,7 @@ def _field(text: str, low: int, high: int, source: str, names: tuple[str, ...] =
     return frozenset(values)
 
 
+@functools.lru_cache(maxsize=256)  # pure: the plan and the scheduler ask for the same ones often
 def parse(expression: str) -> CronSpec | RateSpec:
     """Parse an AWS schedule expression; raises ScheduleError naming what it cannot read."""
     rate = _RATE.match(expression.strip())
