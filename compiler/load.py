@@ -6,7 +6,8 @@ import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from types import ModuleType
+from typing import Any, Callable, Iterator
 
 from compiler.ir import Diagnostic
 from lambda_runtime.step_import import ProjectImports, import_step_file, top_level_names
@@ -75,40 +76,47 @@ def import_diagnostic(root: str, relative: str, error: BaseException) -> Diagnos
     return Diagnostic("error", relative, "", message, hint, line=line)
 
 
+def imported_files(app_dir: Path, files: tuple[Path, ...]) -> Iterator[tuple[str, ModuleType | Diagnostic]]:
+    """Each project file (relative, POSIX) with its module, or the diagnostic of its failed
+    import; the project's packages are importable while the caller iterates."""
+    root = os.path.abspath(app_dir)
+    relatives = [p.as_posix() for p in files]
+    with ProjectImports(root, top_level_names(relatives)):
+        for relative in relatives:
+            try:
+                yield relative, import_step_file(root, relative)
+            except (Exception, SystemExit) as error:  # a user's file: anything may be raised
+                yield relative, import_diagnostic(root, relative, error)
+
+
 def load_steps(app_dir: Path, files: tuple[Path, ...]) -> LoadResult:
     """Import every file once; report each file that fails or defines no complete step."""
     steps: list[LoadedStep] = []
     diagnostics: list[Diagnostic] = []
     streams: set[str] = set()
-    root = os.path.abspath(app_dir)
-    relatives = [p.as_posix() for p in files]
-    top_names = top_level_names(relatives)
-    with ProjectImports(root, top_names):
-        for relative in relatives:
-            try:
-                module = import_step_file(root, relative)
-            except (Exception, SystemExit) as error:  # a user's file: anything may be raised
-                diagnostics.append(import_diagnostic(root, relative, error))
-                continue
-            streams.update(v.stream_name for v in vars(module).values() if isinstance(v, Stream))
-            definitions = step_definitions(module)
-            if not definitions:
+    for relative, module in imported_files(app_dir, files):
+        if isinstance(module, Diagnostic):
+            diagnostics.append(module)
+            continue
+        streams.update(v.stream_name for v in vars(module).values() if isinstance(v, Stream))
+        definitions = step_definitions(module)
+        if not definitions:
+            diagnostics.append(Diagnostic(
+                "error", relative, "",
+                "no step found in this file",
+                "define `my_step = step(config, handler)`, or module-level `config` and "
+                "`handler`, or rename the file if it is not a step",
+            ))
+        for definition in definitions:
+            if isinstance(definition, StepBuilder):
+                name = step_name(definition.config) or "?"
                 diagnostics.append(Diagnostic(
-                    "error", relative, "",
-                    "no step found in this file",
-                    "define `my_step = step(config, handler)`, or module-level `config` and "
-                    "`handler`, or rename the file if it is not a step",
+                    "error", relative, name,
+                    f"step {name!r} has a config but no handler",
+                    "attach one with `@my_step.handle` on an async function, or pass it: "
+                    "`step(config, handler)`",
                 ))
-            for definition in definitions:
-                if isinstance(definition, StepBuilder):
-                    name = step_name(definition.config) or "?"
-                    diagnostics.append(Diagnostic(
-                        "error", relative, name,
-                        f"step {name!r} has a config but no handler",
-                        "attach one with `@my_step.handle` on an async function, or pass it: "
-                        "`step(config, handler)`",
-                    ))
-                    continue
-                assert isinstance(definition, StepDefinition)
-                steps.append(LoadedStep(relative, definition.config, definition.handler))
+                continue
+            assert isinstance(definition, StepDefinition)
+            steps.append(LoadedStep(relative, definition.config, definition.handler))
     return LoadResult(tuple(steps), tuple(sorted(streams)), tuple(diagnostics))

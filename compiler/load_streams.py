@@ -7,13 +7,11 @@ reaches it as `ctx.streams.<name>`; its realtime hooks belong to the WebSocket A
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.ir import Diagnostic
-from compiler.load import import_diagnostic
-from lambda_runtime.step_import import ProjectImports, import_step_file, top_level_names
+from compiler.load import imported_files
 from motia.streams import Stream, StreamConfig
 
 @dataclass(frozen=True)
@@ -52,27 +50,22 @@ def _checked(relative: str, config: StreamConfig) -> Diagnostic | None:
 
 def load_stream_files(app_dir: Path, files: tuple[Path, ...]) -> StreamFiles:
     """Import each stream file; a failing import or a file declaring no stream is reported."""
-    root = os.path.abspath(app_dir)
-    relatives = [p.as_posix() for p in files]
     streams: list[StreamFile] = []
     diagnostics: list[Diagnostic] = []
-    with ProjectImports(root, top_level_names(relatives)):
-        for relative in relatives:
-            try:
-                module = import_step_file(root, relative)
-            except (Exception, SystemExit) as error:  # a user's file: anything may be raised
-                diagnostics.append(import_diagnostic(root, relative, error))
-                continue
-            configs = _configs_of(module)
-            if not configs:
-                diagnostics.append(Diagnostic(
-                    "warning", relative, "", "no stream found in this stream file",
-                    "declare it as `config = StreamConfig(name='...', schema=...)`, or rename the file",
-                ))
-            for config in configs:
-                problem = _checked(relative, config)
-                if problem is not None:
-                    diagnostics.append(problem)
-                else:
-                    streams.append(StreamFile(relative, config))
+    for relative, module in imported_files(app_dir, files):
+        if isinstance(module, Diagnostic):
+            diagnostics.append(module)
+            continue
+        configs = _configs_of(module)
+        if not configs:
+            diagnostics.append(Diagnostic(
+                "warning", relative, "", "no stream found in this stream file",
+                "declare it as `config = StreamConfig(name='...', schema=...)`, or rename the file",
+            ))
+        for config in configs:
+            problem = _checked(relative, config)
+            if problem is not None:
+                diagnostics.append(problem)
+            else:
+                streams.append(StreamFile(relative, config))
     return StreamFiles(tuple(streams), tuple(diagnostics))
