@@ -26,6 +26,7 @@ def queue_subscriptions(step: ResolvedStep) -> list[ir.QueueSubscription]:
             backoff_ms=q.settings.backoff_ms,
             max_concurrency=q.settings.max_concurrency,
             reserved_concurrency=q.settings.reserved_concurrency,
+            retention_s=q.settings.retention_s,
         )
         for q in step.queues
     ]

@@ -88,6 +88,7 @@ class QueueSubscription:
     backoff_ms: int = 1000  # Motia's retry delay: backoff_ms * 2 ** (attempt - 1)
     max_concurrency: int | None = None  # the event source's maximum concurrency (AWS: 2..1000)
     reserved_concurrency: int | None = None  # set for Motia's concurrency 1, below AWS's minimum of 2
+    retention_s: int = 4 * 24 * 3600  # covers every attempt and backoff: nothing expires before its DLQ
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,9 @@ from lambda_runtime.queue_backoff import DEFAULT_BACKOFF_MS
 DEFAULT_RAM_MB = 128
 DEFAULT_TIMEOUT_S = 30
 DEFAULT_MAX_RETRIES = 3
+DEFAULT_RETENTION_S = 4 * 24 * 3600  # SQS's default
+MAX_RETENTION_S = 14 * 24 * 3600  # SQS's most
+RETENTION_MARGIN_S = 3600
 
 MEMORY_MIN_MB = 128
 MEMORY_MAX_MB = 10240
@@ -46,6 +49,24 @@ class QueueSettings:
     concurrency: int | None = None  # Motia's: handlers at once for this subscription; None: no limit
     backoff_ms: int = DEFAULT_BACKOFF_MS  # base of Motia's doubling retry delay
     backoff_type: str | None = None  # as written; Motia's engine doubles whatever it says
+
+    @property
+    def seconds_to_dead_letter(self) -> int:
+        """The longest a message can take to reach its DLQ: the delivery delay, every attempt
+        holding it for the whole visibility timeout, and Motia's backoff between attempts."""
+        from lambda_runtime.queue_backoff import VISIBILITY_MAX_S, retry_delay_ms
+
+        backoffs = sum(
+            min(-(-retry_delay_ms(self.backoff_ms, failed) // 1000), VISIBILITY_MAX_S)
+            for failed in range(1, self.max_receive_count)
+        )
+        return self.delay_s + self.max_receive_count * self.visibility_timeout_s + backoffs
+
+    @property
+    def retention_s(self) -> int:
+        """The queue keeps a message long enough to reach its DLQ (SQS's default 4 days at
+        least, an hour of margin): a message never expires on its way there."""
+        return min(max(DEFAULT_RETENTION_S, self.seconds_to_dead_letter + RETENTION_MARGIN_S), MAX_RETENTION_S)
 
     @property
     def max_concurrency(self) -> int | None:

@@ -21,8 +21,10 @@ from compiler.sizing import (
     DELAY_MAX_S,
     MAX_CONCURRENCY_MAX,
     MAX_RECEIVE_COUNT_MAX,
+    MAX_RETENTION_S,
     MEMORY_MAX_MB,
     MEMORY_MIN_MB,
+    RETENTION_MARGIN_S,
     TIMEOUT_MAX_S,
     VISIBILITY_MAX_S,
 )
@@ -85,6 +87,15 @@ def check_queues(step: ResolvedStep) -> Iterator[ir.Diagnostic]:
         if queue.backoff_ms < 0:
             yield _error(step, f"{where}: backoff_delay_ms is {queue.backoff_ms}",
                          "the base retry delay in milliseconds: 0 or more")
+        if queue.backoff_ms >= 0 and queue.seconds_to_dead_letter + RETENTION_MARGIN_S > MAX_RETENTION_S:
+            days = queue.seconds_to_dead_letter / 86400
+            yield _error(
+                step, f"{where}: a message can take {days:.1f} days to reach the dead-letter queue "
+                f"({queue.max_receive_count} attempts of {queue.visibility_timeout_s} s visibility, "
+                f"backoff from {queue.backoff_ms} ms, {queue.delay_s} s delay)",
+                "SQS keeps a message at most 14 days, so it would expire on the way: lower max_retries, "
+                "visibility_timeout or backoff_delay_ms",
+            )
         if queue.backoff_type not in (None, "exponential"):
             yield _warning(step, f"{where}: backoff_type {queue.backoff_type!r} is not applied",
                            "Motia's engine doubles the delay after each failed attempt whatever backoff_type "

@@ -74,6 +74,7 @@ def emit_queue(parts: StackParts, sub: QueueSubscription) -> None:
         queue_name=sub.queue_name, fifo=fifo, content_based_deduplication=dedup,
         visibility_timeout=Duration.seconds(sub.visibility_timeout_s),
         delivery_delay=Duration.seconds(sub.delay_s),
+        retention_period=Duration.seconds(sub.retention_s),
         encryption=sqs.QueueEncryption.SQS_MANAGED,
         # max_receive_count counts deliveries, so max_retries = total attempts (DESIGN.md 1).
         dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=sub.max_receive_count),

@@ -57,3 +57,15 @@ def test_queue_spec_notes_the_camel_case_keys_it_was_written_with() -> None:
         "backoffDelayMs", "maxRetries",
     )
     assert QueueSpec(max_retries=2).camel_keys == ()
+
+
+def test_queue_retention_covers_every_attempt_and_backoff() -> None:
+    from compiler.sizing import DEFAULT_RETENTION_S, MAX_RETENTION_S, QueueSettings
+
+    short = QueueSettings(fifo=False, max_receive_count=3, visibility_timeout_s=180, delay_s=0, backoff_ms=1000)
+    assert short.seconds_to_dead_letter == 3 * 180 + 1 + 2 and short.retention_s == DEFAULT_RETENTION_S
+    # 20 attempts of 12 h visibility: 10 days, backoffs capped at 12 h each -> beyond 4 days, within 14
+    long = QueueSettings(fifo=False, max_receive_count=20, visibility_timeout_s=43200, delay_s=0, backoff_ms=1)
+    assert long.retention_s == long.seconds_to_dead_letter + 3600 > DEFAULT_RETENTION_S
+    huge = QueueSettings(fifo=False, max_receive_count=100, visibility_timeout_s=43200, delay_s=0)
+    assert huge.retention_s == MAX_RETENTION_S

@@ -223,3 +223,10 @@ def test_warns_that_a_backoff_type_other_than_exponential_is_not_applied(tmp_pat
 def test_rejects_concurrency_and_backoff_out_of_range(tmp_path: Path, queue_config: str, fragment: str) -> None:
     app = compile_steps(tmp_path, a=f'{{"name": "A", "enqueues": ["t"], "triggers": [queue("t", config={queue_config})]}}')
     assert [m for m in messages(app) if fragment in m] == [f"queue('t'): {fragment}"]
+
+
+def test_rejects_queue_settings_whose_messages_would_expire_before_the_dead_letter_queue(tmp_path: Path) -> None:
+    app = compile_steps(tmp_path, a='''{"name": "A", "enqueues": ["t"], "triggers": [queue("t", config={
+        "max_retries": 40, "visibility_timeout": 43200})]}''')
+    [error] = [m for m in messages(app) if "to reach the dead-letter queue" in m]
+    assert error.startswith("queue('t'): a message can take") and "40 attempts of 43200 s" in error
