@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,9 +86,15 @@ def imported_files(app_dir: Path, files: tuple[Path, ...]) -> Iterator[tuple[str
     with ProjectImports(root, top_level_names(relatives)):
         for relative in relatives:
             try:
-                yield relative, import_step_file(root, relative)
-            except (Exception, SystemExit) as error:  # a user's file: anything may be raised
+                # What a step file prints goes to stderr: stdout is `motia plan --json`'s.
+                with contextlib.redirect_stdout(sys.stderr):
+                    module = import_step_file(root, relative)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:  # a user's file: anything may be raised, SystemExit too
                 yield relative, import_diagnostic(root, relative, error)
+                continue
+            yield relative, module
 
 
 def load_steps(app_dir: Path, files: tuple[Path, ...]) -> LoadResult:

@@ -3,6 +3,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from compiler.load import load_steps
 from compiler.pipeline import compile_project
 from tests.compiler.projects import step_source, write_project
@@ -180,3 +182,25 @@ def test_compiling_two_projects_in_one_process_keeps_their_modules_apart(tmp_pat
     assert [(f.name, r.path) for f, r in zip(first.functions, first.routes)] == [("One", "/one")]
     assert [(f.name, r.path) for f, r in zip(second.functions, second.routes)] == [("Two", "/two")]
     assert {n for n in set(sys.modules) - before if n.split(".")[0] == "steps"} == set()
+
+
+def test_a_step_file_that_prints_or_raises_a_base_exception_keeps_plan_json_clean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from compiler.cli import main
+
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "steps" / "noisy_step.py").write_text(
+        'print("hello from import")\nfrom motia import http\n'
+        'config = {"name": "Noisy", "triggers": [http("GET", "/n")]}\n'
+        'async def handler(req, ctx):\n    return None\n'
+    )
+    (tmp_path / "steps" / "odd_step.py").write_text("class Odd(BaseException):\n    pass\nraise Odd('at import')\n")
+    status = main(["plan", "--app-dir", str(tmp_path), "--json"])
+    out, err = capsys.readouterr()
+    plan = json.loads(out)  # the print went to stderr, not into the JSON
+    assert status == 1 and "hello from import" in err and "Traceback" not in out + err
+    [error] = [d for d in plan["diagnostics"] if d["file"] == "steps/odd_step.py"]
+    assert "Odd: at import" in error["message"] and [f["name"] for f in plan["functions"]] == ["Noisy"]
