@@ -159,6 +159,15 @@ def check_crons(step: ResolvedStep) -> Iterator[ir.Diagnostic]:
             yield _warning(step, f"cron {cron.trigger.expression!r}: {warning}", "")
 
 
+def check_conditions(step: ResolvedStep) -> Iterator[ir.Diagnostic]:
+    """A condition must be a function: anything else would fail every event at run time."""
+    for index, trigger in enumerate(step.spec.triggers):
+        condition = trigger.condition
+        if condition is not None and not callable(condition):
+            yield _error(step, f"triggers[{index}] ({trigger.type}): condition is {condition!r}, not a function",
+                         "pass a function `(input, ctx) -> bool` (sync or async), or leave condition out")
+
+
 def check_duplicate_subscriptions(step: ResolvedStep) -> Iterator[ir.Diagnostic]:
     topics = [q.trigger.topic for q in step.queues]
     for topic in sorted({t for t in topics if topics.count(t) > 1}):
@@ -175,7 +184,7 @@ def check_duplicate_stream_triggers(step: ResolvedStep) -> Iterator[ir.Diagnosti
 
 
 STEP_RULES: tuple[StepRule, ...] = (
-    check_handler_size, check_queues, check_routes, check_crons, check_duplicate_subscriptions,
+    check_handler_size, check_queues, check_routes, check_crons, check_conditions, check_duplicate_subscriptions,
     check_duplicate_stream_triggers,
 )
 

@@ -67,6 +67,8 @@ def upgrade_legacy(plain: dict[str, Any]) -> dict[str, Any]:
         config["triggers"] = [{"type": "http", **taken}]
     elif kind == "event":
         topics = taken.pop("subscribes", []) or []
+        if isinstance(topics, str):  # one topic written without its list: not its letters
+            topics = [topics]
         config["triggers"] = [{"type": "queue", "topic": t, **taken} for t in topics]
     elif kind == "cron":
         config["triggers"] = [{"type": "cron", "expression": taken.get("cron")}]

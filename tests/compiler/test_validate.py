@@ -230,3 +230,13 @@ def test_rejects_queue_settings_whose_messages_would_expire_before_the_dead_lett
         "max_retries": 40, "visibility_timeout": 43200})]}''')
     [error] = [m for m in messages(app) if "to reach the dead-letter queue" in m]
     assert error.startswith("queue('t'): a message can take") and "40 attempts of 43200 s" in error
+
+
+def test_rejects_a_condition_that_is_not_a_function(tmp_path: Path) -> None:
+    app = compile_steps(tmp_path, a='{"name": "A", "triggers": [http("GET", "/a"), http("GET", "/b", condition=42)]}')
+    assert "triggers[1] (http): condition is 42, not a function" in messages(app)
+
+
+def test_a_legacy_subscribes_written_as_one_string_is_one_topic(tmp_path: Path) -> None:
+    app = compile_steps(tmp_path, a='{"type": "event", "name": "A", "subscribes": "orders", "emits": []}')
+    assert [q.topic for q in app.queues] == ["orders"]
