@@ -14,6 +14,7 @@ from compiler.build import build_application
 from compiler.config_schema import parse_step_config
 from compiler.discover import discover_step_files, discover_stream_files
 from compiler.errors import ProjectNotFound
+from compiler.function_configs import environment_problems
 from compiler.load import LoadedStep, load_steps
 from compiler.load_streams import load_stream_files
 from compiler.resolve import ParsedStep, resolve_project
@@ -97,4 +98,5 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
         project.without(failed_steps(diagnostics)), root=str(app_dir),
         declared_streams=(*loaded.streams, *stream_files.names),
     )
+    diagnostics.extend(environment_problems(app))  # needs the whole model: checked once it is built
     return dataclasses.replace(app, diagnostics=_sorted(diagnostics))

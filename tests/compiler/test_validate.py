@@ -240,3 +240,13 @@ def test_rejects_a_condition_that_is_not_a_function(tmp_path: Path) -> None:
 def test_a_legacy_subscribes_written_as_one_string_is_one_topic(tmp_path: Path) -> None:
     app = compile_steps(tmp_path, a='{"type": "event", "name": "A", "subscribes": "orders", "emits": []}')
     assert [q.topic for q in app.queues] == ["orders"]
+
+
+def test_rejects_a_function_whose_configuration_would_not_fit_lambdas_environment(tmp_path: Path) -> None:
+    topics = [f"topic.with.a.rather.long.name.number.{i:03d}" for i in range(60)]
+    app = compile_steps(tmp_path, a=f'{{"name": "A", "triggers": [http("GET", "/a")], "enqueues": {topics!r}}}',
+                        b=f'{{"name": "B", "triggers": [queue(t) for t in {topics!r}]}}')
+    errors = [d for d in app.errors if "environment limit" in d.message]
+    # A lists 60 topic ARNs, B 60 queues with their retries: neither fits in 4 KB
+    assert [d.step for d in errors] == ["A", "B"]
+    assert all("MOTIA_FUNCTION" in d.message and "4096-byte" in d.message and d.hint for d in errors)
