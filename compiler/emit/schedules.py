@@ -56,6 +56,14 @@ def schedule_construct_id(parts: StackParts, schedule: Schedule) -> str:
     return construct_id("Schedule", f"{naming.clean(schedule.function)}-cron{position}")
 
 
+DESCRIPTION_LIMIT = 512  # EventBridge Scheduler's limit on a schedule's description
+
+
+def schedule_description(schedule: Schedule) -> str:
+    """`Motia cron '<expr>' of step <name>`, cut to Scheduler's 512 characters (long step names)."""
+    return f"Motia cron {schedule.source!r} of step {schedule.function}"[:DESCRIPTION_LIMIT]
+
+
 def emit_schedule(parts: StackParts, schedule: Schedule) -> None:
     # LambdaInvoke grants the role invoke on this function and send on this DLQ only.
     target = targets.LambdaInvoke(
@@ -74,5 +82,5 @@ def emit_schedule(parts: StackParts, schedule: Schedule) -> None:
         ),
         target=target,
         schedule_name=schedule.schedule_name,
-        description=f"Motia cron {schedule.source!r} of step {schedule.function}",
+        description=schedule_description(schedule),
     )

@@ -376,3 +376,12 @@ def test_outputs_api_url_tables_and_topics(template_json: dict[str, Any]) -> Non
 
 def test_no_bootstrap_version_rule(template_json: dict[str, Any]) -> None:
     assert "Rules" not in template_json and "BootstrapVersion" not in template_json.get("Parameters", {})
+
+
+def test_a_schedule_description_fits_schedulers_512_characters() -> None:
+    from compiler.emit.schedules import DESCRIPTION_LIMIT, schedule_description
+
+    long = ir.Schedule("S" * 600, "0 9 * * *", "cron(0 9 * * ? *)", "x")
+    assert len(schedule_description(long)) == DESCRIPTION_LIMIT
+    short = ir.Schedule("Report", "0 9 * * *", "cron(0 9 * * ? *)", "x")
+    assert schedule_description(short) == "Motia cron '0 9 * * *' of step Report"
