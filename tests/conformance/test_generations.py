@@ -1,8 +1,13 @@
-"""The same todo app in each generation of Motia's Python API, on the emulator: each case names
-the Motia behaviour it pins. See tests/fixtures/conformance/README.md."""
+"""The same todo app written in each generation of Motia's Python API, run on the emulator.
+
+Each case names the Motia behaviour it pins; where generations differ (what a queue handler
+or a state trigger receives, the raw request body), the expectation says which does what.
+See tests/fixtures/conformance/README.md.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +22,15 @@ pytestmark = pytest.mark.slow
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "conformance"
 GENERATIONS = ("sync_1_0_4", "awaited_1_0_3", "ctx_1_0_0_rc")
 KEY = {"x-api-key": "secret"}
+# 1.0.4 handlers get the engine's state payload ("state:created"); earlier ones read the
+# record's attribute (`input.event_type == "created"`).
+STATE_EVENTS = {
+    "sync_1_0_4": ("state:created", "state:updated", "state:deleted"),
+    "awaited_1_0_3": ("created", "updated", "deleted"),
+    "ctx_1_0_0_rc": ("created", "updated", "deleted"),
+}
+# 1.0.4: queue(input=Model) gives the handler a model instance; before, the validated dict.
+QUEUE_INPUT = {"sync_1_0_4": "Created", "awaited_1_0_3": "dict", "ctx_1_0_0_rc": "dict"}
 
 
 @pytest.fixture(scope="module", params=GENERATIONS)
@@ -25,55 +39,211 @@ def app(request: pytest.FixtureRequest) -> Iterator[tuple[str, Client]]:
         yield request.param, emulator
 
 
-def _todo(emulator: Client, title: str = "write tests") -> tuple[str, int, Any]:
-    todo_id = f"t-{os.urandom(3).hex()}"
+def _new_id() -> str:
+    return f"t-{os.urandom(4).hex()}"
+
+
+def _create(emulator: Client, title: Any = "write tests") -> tuple[str, int, Any]:
+    todo_id = _new_id()
     status, body = emulator.post_json("/todos", {"id": todo_id, "title": title}, KEY)
     return todo_id, status, body
 
 
-def test_set_answers_old_and_new_value_for_state_and_streams(app: tuple[str, Client]) -> None:
-    # 1.0.x: stateManager.set / Stream.set (and ctx.state / ctx.streams in 1.0.0-rc) answer
-    # the engine's {old_value, new_value}, awaited or not.
+def _json(reply: tuple[int, dict[str, str], bytes]) -> tuple[int, Any]:
+    status, _, raw = reply
+    return status, json.loads(raw)
+
+
+# -- state and streams: results of each call ----------------------------------------------
+
+def test_set_returns_old_and_new_value_for_state_and_streams(app: tuple[str, Client]) -> None:
+    # 1.0.x: stateManager.set / Stream.set (ctx.state / ctx.streams.<name> in 1.0.0-rc) return
+    # the engine's {old_value, new_value}, called awaited or not.
     _, emulator = app
-    todo_id, status, body = _todo(emulator)
-    assert status == 201
-    assert body == {
+    _, status, body = _create(emulator)
+    assert (status, body) == (201, {
         "state": {"old_value": None, "new_value": {"title": "write tests", "done": False}},
-        "stream": {"old_value": None, "new_value": {"title": "write tests"}},
-    }
-    status, read = emulator.get_json(f"/todos/{todo_id}")
-    assert (status, read) == (200, {"state": {"title": "write tests", "done": False}, "stream": {"title": "write tests"}})
+        "stream": {"old_value": None, "new_value": {"title": "write tests", "draft": True}},
+    })
 
 
-def test_the_flow_reaches_queue_state_and_stream_triggers(app: tuple[str, Client]) -> None:
-    # A write fires the state trigger (its condition reads the input as that generation does),
-    # the stream item fires the stream trigger of its group, the enqueue reaches the queue step.
+def test_get_reads_back_what_set_wrote(app: tuple[str, Client]) -> None:
+    # 1.0.x: stateManager.get / Stream.get give the stored value (ctx.streams["todo"] in 1.0.0-rc).
+    _, emulator = app
+    todo_id, _, _ = _create(emulator, "read me")
+    assert emulator.get_json(f"/todos/{todo_id}") == (200, {
+        "state": {"title": "read me", "done": False}, "stream": {"title": "read me", "draft": True}})
+    assert emulator.get_json(f"/todos/{_new_id()}") == (200, {"state": None, "stream": None})
+
+
+def test_list_and_get_group_give_every_item_and_list_groups_the_group(app: tuple[str, Client]) -> None:
+    # 1.0.x: stateManager.list(scope) (ctx.state.get_group in 1.0.0-rc) and Stream.get_group
+    # give the group's values; Stream.list_groups names the groups.
+    _, emulator = app
+    first, _, _ = _create(emulator, "first")
+    second, _, _ = _create(emulator, "second")
+    status, body = emulator.get_json("/todos")
+    assert status == 200 and "inbox" in body["groups"]
+    assert {"title": "first", "done": False} in body["state"] and {"title": "second", "done": False} in body["state"]
+    assert {"title": "first", "draft": True} in body["stream"] and {"title": "second", "draft": True} in body["stream"]
+
+
+def test_update_applies_the_engines_ops_and_returns_old_and_new_value(app: tuple[str, Client]) -> None:
+    # 1.0.x update ops: set, increment (from 0 when absent), remove; path a top-level key;
+    # the result is {old_value, new_value} for state and streams alike.
+    _, emulator = app
+    todo_id, _, _ = _create(emulator, "finish")
+    assert _json(emulator.request("PATCH", f"/todos/{todo_id}", {})) == (200, {
+        "state": {"old_value": {"title": "finish", "done": False},
+                  "new_value": {"title": "finish", "done": True, "edits": 1}},
+        "stream": {"old_value": {"title": "finish", "draft": True}, "new_value": {"title": "finish", "done": True}},
+    })
+    assert emulator.get_json(f"/todos/{todo_id}")[1]["state"] == {"title": "finish", "done": True, "edits": 1}
+
+
+def test_state_delete_returns_the_old_value_and_stream_delete_returns_none(app: tuple[str, Client]) -> None:
+    # 1.0.x: stateManager.delete returns what was stored; Stream.delete returns None.
+    _, emulator = app
+    todo_id, _, _ = _create(emulator, "drop")
+    assert _json(emulator.request("DELETE", f"/todos/{todo_id}")) == (200, {
+        "state": {"title": "drop", "done": False}, "stream": None})
+    assert emulator.get_json(f"/todos/{todo_id}") == (200, {"state": None, "stream": None})
+
+
+# -- triggers fired, with their inputs ------------------------------------------------------
+
+def test_enqueue_reaches_the_queue_step_with_its_validated_input(app: tuple[str, Client]) -> None:
+    # enqueue({"topic", "data"}) (ctx.enqueue in 1.0.0-rc) delivers data to queue(topic) steps.
     generation, emulator = app
-    todo_id, status, _ = _todo(emulator, "flow")
-    assert status == 201 and emulator.wait_idle()
-    queued = emulator.state("seen", f"queue:{todo_id}")
-    # 1.0.4: queue(input=Model) hands the handler a validated model instance; before, the dict.
-    assert queued == {"input": "Created" if generation == "sync_1_0_4" else "dict", "title": "flow"}
-    # 1.0.4 handlers read the engine's payload (event_type "state:created"); earlier ones the
-    # record's attributes (event_type "created").
-    event = "state:created" if generation == "sync_1_0_4" else "created"
-    assert emulator.state("seen", f"state:{todo_id}") == {"event": event, "new": {"title": "flow", "done": False}}
-    assert emulator.state("seen", f"stream:{todo_id}") == {"stream": "todo", "event": "create"}
-    assert (emulator.state("audit", "count") or {}).get("n", 0) >= 1
+    todo_id, _, _ = _create(emulator, "queued")
+    assert emulator.wait_until(lambda: emulator.state("seen", f"queue:{todo_id}") is not None)
+    assert emulator.state("seen", f"queue:{todo_id}") == {"input": QUEUE_INPUT[generation], "title": "queued"}
 
 
-def test_a_cron_tick_runs_the_handler_once(app: tuple[str, Client]) -> None:
-    # Cron handlers: (input, ctx) with input None in 1.0.4, (ctx) before; update ops increment.
+def test_state_trigger_sees_created_updated_deleted_with_old_and_new_value(app: tuple[str, Client]) -> None:
+    # State triggers fire on every change of any scope; the condition (reading scope / group_id)
+    # keeps the step to "todos"; the handler gets the event and the old and new values.
+    generation, emulator = app
+    created, updated, deleted = STATE_EVENTS[generation]
+    todo_id, _, _ = _create(emulator, "watched")
+    emulator.request("PATCH", f"/todos/{todo_id}", {})
+    emulator.request("DELETE", f"/todos/{todo_id}")
+    assert emulator.wait_idle()
+    done = {"title": "watched", "done": True, "edits": 1}
+    assert emulator.state("seen", f"state:{todo_id}:{created}") == {"old": None, "new": {"title": "watched", "done": False}}
+    assert emulator.state("seen", f"state:{todo_id}:{updated}") == {"old": {"title": "watched", "done": False}, "new": done}
+    assert emulator.state("seen", f"state:{todo_id}:{deleted}") == {"old": done, "new": None}
+    # The condition kept the step off the other scopes: its own write of "seen"/"queue:<id>"
+    # (by the queue step) fired the trigger, and was skipped.
+    assert emulator.state("seen", f"queue:{todo_id}") is not None
+    assert emulator.state("seen", f"state:queue:{todo_id}:{created}") is None
+
+
+def test_stream_trigger_sees_create_update_delete_of_its_group(app: tuple[str, Client]) -> None:
+    # stream(name, group_id=...) triggers get streamName, groupId, id and event {type, data}
+    # (1.0.4 reads the engine's keys, earlier generations the attributes).
+    _, emulator = app
+    todo_id, _, _ = _create(emulator, "followed")
+    emulator.request("PATCH", f"/todos/{todo_id}", {})
+    emulator.request("DELETE", f"/todos/{todo_id}")
+    assert emulator.wait_idle()
+    seen = {event: emulator.state("seen", f"stream:{todo_id}:{event}") for event in ("create", "update", "delete")}
+    assert seen["create"] == {"stream": "todo", "group": "inbox", "data": {"title": "followed", "draft": True}}
+    assert seen["update"] == {"stream": "todo", "group": "inbox", "data": {"title": "followed", "done": True}}
+    assert seen["delete"] is not None and (seen["delete"]["stream"], seen["delete"]["group"]) == ("todo", "inbox")
+
+
+def test_a_cron_tick_runs_the_handler_once_with_no_input(app: tuple[str, Client]) -> None:
+    # Cron handlers: (input, ctx) with input None in 1.0.x, (ctx) in 1.0.0-rc.
     _, emulator = app
     before = (emulator.state("audit", "ticks") or {}).get("n", 0)
     assert emulator.fire_cron("Tick").ok
-    assert emulator.state("audit", "ticks") == {"n": before + 1}
+    assert emulator.state("audit", "ticks") == {"n": before + 1, "input": "None"}
 
 
-def test_a_middleware_answers_for_the_route_without_the_handler(app: tuple[str, Client]) -> None:
-    # 1.0.x middleware(args, ctx, next_fn): one that answers stops the chain, nothing is written.
+# -- failures -------------------------------------------------------------------------------
+
+def test_fails_invalid_queue_input_into_the_dead_letter_queue_after_max_retries(app: tuple[str, Client]) -> None:
+    # queue(input=...) validates before the handler runs; an invalid message is retried with
+    # Motia's backoff, then after max_retries (2) attempts lands, unchanged, in the DLQ.
     _, emulator = app
-    todo_id = f"t-{os.urandom(3).hex()}"
-    status, body = emulator.post_json("/todos", {"id": todo_id, "title": "sneaky"})
-    assert (status, body) == (401, {"error": "missing api key"})
+    todo_id, status, _ = _create(emulator, 42)
+    assert status == 201
+    dead = lambda: [m for m in emulator.dead_letters("AuditTodo") if m.get("id") == todo_id]  # noqa: E731
+    assert emulator.wait_until(lambda: bool(dead()), timeout=15)
+    assert dead() == [{"id": todo_id, "title": 42}]
+    # Only this case makes AuditTodo fail in its generation's emulator.
+    assert len([d for d in emulator.deliveries if d.step == "AuditTodo" and not d.ok]) == 2
+    assert emulator.state("seen", f"queue:{todo_id}") is None  # the handler never ran
+
+
+def test_fails_a_state_and_a_stream_handler_once_keeping_the_record(app: tuple[str, Client]) -> None:
+    # Motia does not retry a failing state or stream trigger handler: it runs once, and the
+    # record it failed on is kept (here: the step's failure queue), with the error.
+    _, emulator = app
+    todo_id, status, _ = _create(emulator, "explode")
+    assert status == 201 and emulator.wait_idle()
+    assert emulator.state("attempts", f"watch:{todo_id}") == {"n": 1}
+    assert emulator.state("attempts", f"follow:{todo_id}") == {"n": 1}
+    [watch] = [f for f in emulator.trigger_failures("WatchTodos") if todo_id in json.dumps(f["record"])]
+    assert (watch["step"], watch["error"]["message"], watch["record"]["eventName"]) == (
+        "WatchTodos", f"todo {todo_id} exploded", "INSERT")
+    [follow] = [f for f in emulator.trigger_failures("FollowInbox") if todo_id in json.dumps(f["record"])]
+    assert (follow["step"], follow["error"]["message"]) == ("FollowInbox", f"inbox item {todo_id} exploded")
+    # The queue step of the same todo is unaffected.
+    assert emulator.state("seen", f"queue:{todo_id}") is not None
+
+
+def test_fails_with_a_500_naming_the_step_when_a_handler_returns_an_unawaited_coroutine(app: tuple[str, Client]) -> None:
+    # Under Motia the coroutine's repr would be serialized with 200; here it is an error naming
+    # the step and the fix.
+    _, emulator = app
+    status, body = emulator.get_json(f"/todos/{_new_id()}/summary")
+    assert status == 500 and body["error_id"]
+    assert "'SummarizeTodo'" in body["error"] and "never awaited" in body["error"] and "await" in body["error"]
+
+
+# -- HTTP as Motia delivers it --------------------------------------------------------------
+
+def test_a_middleware_that_answers_stops_the_chain(app: tuple[str, Client]) -> None:
+    # http(..., middleware=[fn]) with fn(request, ctx, next_fn): an answer instead of next_fn()
+    # is the response, and the handler never runs.
+    _, emulator = app
+    todo_id = _new_id()
+    assert emulator.post_json("/todos", {"id": todo_id, "title": "sneaky"}) == (401, {"error": "missing api key"})
     assert emulator.state("todos", todo_id) is None
+
+
+def test_a_false_http_condition_answers_422_skipped(app: tuple[str, Client]) -> None:
+    # 1.0.x engine: a false condition answers 422 {"error": "Request condition not met", "skipped": true}.
+    _, emulator = app
+    assert emulator.post_json("/todos/import", {"id": "not a list"}) == (
+        422, {"error": "Request condition not met", "skipped": True})
+    todo_id = _new_id()
+    assert emulator.post_json("/todos/import", [{"id": todo_id, "title": "bulk"}]) == (201, {"imported": 1})
+    assert emulator.state("imported", todo_id) == {"title": "bulk"}
+
+
+@pytest.mark.parametrize(("raw", "content_type"), [(b"{not json", "application/json"), (b"plain words", "text/plain")])
+def test_a_body_that_is_not_json_reaches_the_handler_as_none(app: tuple[str, Client], raw: bytes, content_type: str) -> None:
+    # Malformed JSON or another content type: body None, and the step answers (never our 500).
+    _, emulator = app
+    status, body = _json(emulator.request("POST", "/notes", raw, {"content-type": content_type}))
+    assert status == 200 and body["body"] is None
+
+
+def test_query_parameters_repeat_as_a_list(app: tuple[str, Client]) -> None:
+    # query_params: dict[str, str | list[str]]: one value a string, a repeated one a list.
+    _, emulator = app
+    status, body = _json(emulator.request("POST", "/notes?tag=a&tag=b&one=1", {"n": 1}))
+    assert (status, body["body"], body["query"]) == (200, {"n": 1}, {"tag": ["a", "b"], "one": "1"})
+
+
+@pytest.mark.parametrize("app", ["sync_1_0_4"], indirect=True)
+def test_1_0_4_request_body_reader_holds_the_raw_bytes(app: tuple[str, Client]) -> None:
+    # 1.0.4 MotiaHttpArgs: args.request.request_body.read_all() gives the bytes as sent, JSON
+    # or not (1.0.1-1.0.3's ApiRequest has no raw body).
+    _, emulator = app
+    for raw, content_type in ((b"{not json", "application/json"), (b"plain words", "text/plain"), (b'{"a": 1}', "application/json")):
+        status, body = _json(emulator.request("POST", "/notes", raw, {"content-type": content_type}))
+        assert (status, body["raw"], body["method"]) == (200, raw.decode(), "POST")
