@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "conformance"
 GENERATIONS = ("sync_1_0_4", "awaited_1_0_3", "ctx_1_0_0_rc")
 KEY = {"x-api-key": "secret"}
+SDK_REFERENCE = json.loads((FIXTURES / "sdk_reference.json").read_text())
 # 1.0.4 handlers get the engine's state payload ("state:created"); earlier ones read the
 # record's attribute (`input.event_type == "created"`).
 STATE_EVENTS = {
@@ -206,12 +207,26 @@ def test_fails_with_a_500_naming_the_step_when_a_handler_returns_an_unawaited_co
 # -- HTTP as Motia delivers it --------------------------------------------------------------
 
 def test_a_middleware_that_answers_stops_the_chain(app: tuple[str, Client]) -> None:
-    # http(..., middleware=[fn]) with fn(request, ctx, next_fn): an answer instead of next_fn()
-    # is the response, and the handler never runs.
+    # http(..., middleware=[fn, ...]) with fn(request, ctx, next_fn): an answer instead of
+    # next_fn() is the response; the later middleware and the handler never run.
     _, emulator = app
     todo_id = _new_id()
-    assert emulator.post_json("/todos", {"id": todo_id, "title": "sneaky"}) == (401, {"error": "missing api key"})
+    status, headers, raw = emulator.request("POST", "/todos", {"id": todo_id, "title": "sneaky"})
+    assert (status, json.loads(raw), headers.get("x-trigger")) == (401, {"error": "missing api key"}, None)
     assert emulator.state("todos", todo_id) is None
+
+
+@pytest.mark.parametrize("case", ["with_key", "without_key"])
+def test_the_middleware_chain_answers_as_motias_own_composition(app: tuple[str, Client], case: str) -> None:
+    # Motia composes middleware first to last around the handler; next_fn() gives the rest of
+    # the chain's response, which a middleware may change; ctx.trigger is TriggerInfo(type,
+    # index, method, path). Expected: the SDK's own _compose_middleware run over these
+    # fixtures' middleware (`middleware` in sdk_reference.json, see sdk_reference.py).
+    generation, emulator = app
+    expected = SDK_REFERENCE["middleware"][generation][case]
+    status, headers, _ = emulator.request("POST", "/todos", {"id": _new_id(), "title": "stamped"},
+                                          KEY if case == "with_key" else {})
+    assert {"status": status, "x-trigger": headers.get("x-trigger")} == expected
 
 
 def test_a_false_http_condition_answers_422_skipped(app: tuple[str, Client]) -> None:

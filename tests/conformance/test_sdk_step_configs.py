@@ -1,7 +1,7 @@
 """Each conformance fixture's step configs mean to us what they mean to Motia's own SDK.
 
-The expectation, tests/fixtures/conformance/sdk_step_configs.json, was written once by
-`/work/ref-motia/bin/python tests/fixtures/conformance/sdk_step_configs.py`: Motia 1.0.4's
+The expectation, `step_configs` in tests/fixtures/conformance/sdk_reference.json, was written
+once by `/work/ref-motia/bin/python tests/fixtures/conformance/sdk_reference.py`: Motia 1.0.4's
 `StepConfig.model_validate(config).model_dump(exclude_none=True)`, both as the user set it
 (`set`) and with the SDK's defaults filled in (`full`). Rerun it when a fixture changes.
 """
@@ -22,7 +22,7 @@ from motia._model import snake_case
 from motia.config import plain_config
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "conformance"
-GOLDEN = json.loads((FIXTURES / "sdk_step_configs.json").read_text())
+GOLDEN = json.loads((FIXTURES / "sdk_reference.json").read_text())["step_configs"]
 pytestmark = pytest.mark.slow
 # Our AWS extension (1.0.0-rc's `infrastructure`); Motia's StepConfig ignores it as an extra key.
 OURS_ONLY = frozenset({"infrastructure"})
