@@ -30,8 +30,6 @@ STATE_EVENTS = {
     "awaited_1_0_3": ("created", "updated", "deleted"),
     "ctx_1_0_0_rc": ("created", "updated", "deleted"),
 }
-# 1.0.4: queue(input=Model) gives the handler a model instance; before, the validated dict.
-QUEUE_INPUT = {"sync_1_0_4": "Created", "awaited_1_0_3": "dict", "ctx_1_0_0_rc": "dict"}
 
 
 @pytest.fixture(scope="module", params=GENERATIONS)
@@ -114,11 +112,14 @@ def test_state_delete_returns_the_old_value_and_stream_delete_returns_none(app: 
 # -- triggers fired, with their inputs ------------------------------------------------------
 
 def test_enqueue_reaches_the_queue_step_with_its_validated_input(app: tuple[str, Client]) -> None:
-    # enqueue({"topic", "data"}) (ctx.enqueue in 1.0.0-rc) delivers data to queue(topic) steps.
+    # enqueue({"topic", "data"}) (ctx.enqueue in 1.0.0-rc) delivers data to queue(topic) steps;
+    # queue(input=Model) gives the handler a model instance, a JSON Schema input the dict.
+    # Expected: the SDK's own _validate_input_schema (`queue_input` in sdk_reference.json).
     generation, emulator = app
     todo_id, _, _ = _create(emulator, "queued")
     assert emulator.wait_until(lambda: emulator.state("seen", f"queue:{todo_id}") is not None)
-    assert emulator.state("seen", f"queue:{todo_id}") == {"input": QUEUE_INPUT[generation], "title": "queued"}
+    expected = SDK_REFERENCE["queue_input"][generation]["valid"]
+    assert emulator.state("seen", f"queue:{todo_id}") == {"input": expected, "title": "queued"}
 
 
 def test_state_trigger_sees_created_updated_deleted_with_old_and_new_value(app: tuple[str, Client]) -> None:
@@ -167,7 +168,11 @@ def test_a_cron_tick_runs_the_handler_once_with_no_input(app: tuple[str, Client]
 def test_fails_invalid_queue_input_into_the_dead_letter_queue_after_max_retries(app: tuple[str, Client]) -> None:
     # queue(input=...) validates before the handler runs; an invalid message is retried with
     # Motia's backoff, then after max_retries (2) attempts lands, unchanged, in the DLQ.
-    _, emulator = app
+    # The SDK rejects it for a pydantic model; a JSON Schema it checks only when `jsonschema`
+    # happens to be installed (motia 1.0.4 does not require it), we always do, as issue 16 asks.
+    generation, emulator = app
+    rejects = SDK_REFERENCE["queue_input"][generation]["invalid"] == "rejected"
+    assert rejects == (generation == "sync_1_0_4")
     todo_id, status, _ = _create(emulator, 42)
     assert status == 201
     dead = lambda: [m for m in emulator.dead_letters("AuditTodo") if m.get("id") == todo_id]  # noqa: E731
@@ -256,9 +261,9 @@ def test_query_parameters_repeat_as_a_list(app: tuple[str, Client]) -> None:
 
 @pytest.mark.parametrize("app", ["sync_1_0_4"], indirect=True)
 def test_1_0_4_request_body_reader_holds_the_raw_bytes(app: tuple[str, Client]) -> None:
-    # 1.0.4 MotiaHttpArgs: args.request.request_body.read_all() gives the bytes as sent, JSON
-    # or not (1.0.1-1.0.3's ApiRequest has no raw body).
+    # 1.0.4 MotiaHttpArgs: `await args.request.request_body.read_all()` and `async for` over
+    # its `.stream` give the bytes as sent, JSON or not (1.0.1-1.0.3's ApiRequest has no raw body).
     _, emulator = app
     for raw, content_type in ((b"{not json", "application/json"), (b"plain words", "text/plain"), (b'{"a": 1}', "application/json")):
         status, body = _json(emulator.request("POST", "/notes", raw, {"content-type": content_type}))
-        assert (status, body["raw"], body["method"]) == (200, raw.decode(), "POST")
+        assert (status, body["raw"], body["streamed"], body["method"]) == (200, raw.decode(), raw.decode(), "POST")
