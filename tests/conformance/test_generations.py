@@ -155,6 +155,16 @@ def test_stream_trigger_sees_create_update_delete_of_its_group(app: tuple[str, C
     assert seen["delete"] is not None and (seen["delete"]["stream"], seen["delete"]["group"]) == ("todo", "inbox")
 
 
+def test_ctx_match_runs_the_branch_of_the_trigger_that_fired(app: tuple[str, Client]) -> None:
+    # One step, http + queue triggers: ctx.match({"http": f, "queue": g}) calls the branch with
+    # the input, ctx.trigger.type and ctx.is_queue() say which fired, ctx.get_data() is the body.
+    _, emulator = app
+    todo_id = _new_id()
+    assert emulator.post_json(f"/todos/{todo_id}/archive", {"reason": "done"}) == (202, {"queued": todo_id, "trigger": "http"})
+    assert emulator.wait_until(lambda: emulator.state("archived", todo_id) is not None)
+    assert emulator.state("archived", todo_id) == {"reason": "done", "trigger": "queue", "is_queue": True}
+
+
 def test_a_cron_tick_runs_the_handler_once_with_no_input(app: tuple[str, Client]) -> None:
     # Cron handlers: (input, ctx) with input None in 1.0.x, (ctx) in 1.0.0-rc.
     _, emulator = app
