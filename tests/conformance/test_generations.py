@@ -175,7 +175,9 @@ def test_a_cron_tick_runs_the_handler_once_with_no_input(app: tuple[str, Client]
 
 # -- failures -------------------------------------------------------------------------------
 
-def test_fails_invalid_queue_input_into_the_dead_letter_queue_after_max_retries(app: tuple[str, Client]) -> None:
+def test_fails_invalid_queue_input_into_the_dead_letter_queue_after_max_retries(
+    app: tuple[str, Client], capfd: pytest.CaptureFixture[str],
+) -> None:
     # queue(input=...) validates before the handler runs; an invalid message is retried with
     # Motia's backoff, then after max_retries (2) attempts lands, unchanged, in the DLQ.
     # The SDK rejects it for a pydantic model; a JSON Schema it checks only when `jsonschema`
@@ -190,6 +192,11 @@ def test_fails_invalid_queue_input_into_the_dead_letter_queue_after_max_retries(
     assert dead() == [{"id": todo_id, "title": 42}]
     # Only this case makes AuditTodo fail in its generation's emulator.
     assert len([d for d in emulator.deliveries if d.step == "AuditTodo" and not d.ok]) == 2
+    # Each attempt logs the step, the topic and the field at fault; the last says where it went.
+    logged = [json.loads(line) for line in capfd.readouterr().out.splitlines() if "queue input is invalid" in line]
+    assert [(e["step"], e["topic"], e["fields"], e["attempt"]) for e in logged] == [
+        ("AuditTodo", "todo.created", ["title"], 1), ("AuditTodo", "todo.created", ["title"], 2)]
+    assert logged[-1]["message"].endswith("dead-lettered")
     assert emulator.state("seen", f"queue:{todo_id}") is None  # the handler never ran
 
 
@@ -217,6 +224,13 @@ def test_fails_with_a_500_naming_the_step_when_a_handler_returns_an_unawaited_co
     status, body = emulator.get_json(f"/todos/{_new_id()}/summary")
     assert status == 500 and body["error_id"]
     assert "'SummarizeTodo'" in body["error"] and "never awaited" in body["error"] and "await" in body["error"]
+
+
+def test_fails_with_a_500_and_an_error_id_when_a_handler_raises(app: tuple[str, Client]) -> None:
+    # 1.0.x engine: a handler exception answers 500 {"error": <message>, "error_id": <id>}.
+    _, emulator = app
+    status, body = emulator.post_json("/todos/import", [{"id": _new_id()}])  # no title: KeyError
+    assert status == 500 and body["error"] == "'title'" and body["error_id"]
 
 
 # -- HTTP as Motia delivers it --------------------------------------------------------------
