@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,8 @@ def test_stream_trigger_sees_create_update_delete_of_its_group(app: tuple[str, C
     emulator.request("DELETE", f"/todos/{todo_id}")
     assert emulator.wait_idle()
     seen = {event: emulator.state("seen", f"stream:{todo_id}:{event}") for event in ("create", "update", "delete")}
+    # timestamp: when the change happened, in epoch milliseconds.
+    assert all(abs(seen[e].pop("at") / 1000 - time.time()) < 300 for e in seen if seen[e])
     assert seen["create"] == {"stream": "todo", "group": "inbox", "data": {"title": "followed", "draft": True}}
     assert seen["update"] == {"stream": "todo", "group": "inbox", "data": {"title": "followed", "done": True}}
     assert seen["delete"] is not None and (seen["delete"]["stream"], seen["delete"]["group"]) == ("todo", "inbox")
