@@ -280,7 +280,8 @@ def test_a_body_that_is_not_json_reaches_the_handler_as_none(app: tuple[str, Cli
 
 
 def test_query_parameters_repeat_as_a_list(app: tuple[str, Client]) -> None:
-    # query_params: dict[str, str | list[str]]: one value a string, a repeated one a list.
+    # The SDK types query_params dict[str, str | list[str]]: a parameter given once is a string,
+    # a repeated one the list of its values, in order.
     _, emulator = app
     status, body = _json(emulator.request("POST", "/notes?tag=a&tag=b&one=1", {"n": 1}))
     assert (status, body["body"], body["query"]) == (200, {"n": 1}, {"tag": ["a", "b"], "one": "1"})
