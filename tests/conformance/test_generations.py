@@ -295,3 +295,13 @@ def test_1_0_4_request_body_reader_holds_the_raw_bytes(app: tuple[str, Client]) 
     for raw, content_type in ((b"{not json", "application/json"), (b"plain words", "text/plain"), (b'{"a": 1}', "application/json")):
         status, body = _json(emulator.request("POST", "/notes", raw, {"content-type": content_type}))
         assert (status, body["raw"], body["streamed"], body["method"]) == (200, raw.decode(), raw.decode(), "POST")
+
+
+@pytest.mark.parametrize("app", ["sync_1_0_4"], indirect=True)
+def test_1_0_4_a_bytes_body_is_answered_as_it_is(app: tuple[str, Client]) -> None:
+    # Motia 1.0.4 writes a response body that is bytes unchanged (anything else as JSON), with
+    # the handler's headers.
+    _, emulator = app
+    raw = b"\x00plain \xffbytes"
+    status, headers, body = emulator.request("POST", "/notes?echo=raw", raw, {"content-type": "application/octet-stream"})
+    assert (status, headers["content-type"], body) == (200, "text/plain", raw)
