@@ -148,9 +148,21 @@ def checked_result(fn: HostedFunction, value: Any) -> Any:
     return value
 
 
+def describe(error: BaseException) -> str:
+    """`str(error)`, or its type's name when that is empty or str() itself fails (user exceptions may)."""
+    try:
+        text = str(error)
+    except Exception:
+        text = ""
+    return text or type(error).__name__
+
+
 def log_failure(fn: HostedFunction, trace_id: str, message: str, error: BaseException, **extra: Any) -> None:
     """One JSON error line with the stack trace (traceback is imported only on failure)."""
     import traceback
 
-    stack = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    Logger(step=fn.name, trace_id=trace_id).error(message, error=str(error), stack=stack, **extra)
+    try:
+        stack = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    except Exception:  # a traceback too deep or an object that cannot print: the type still says what
+        stack = type(error).__name__
+    Logger(step=fn.name, trace_id=trace_id).error(message, error=describe(error), stack=stack, **extra)

@@ -62,15 +62,19 @@ class QueuePoller(Worker):
     def _run(self) -> None:
         try:
             while not self._stop.is_set():
-                messages = self._sqs.receive_message(
-                    QueueUrl=self.url, MaxNumberOfMessages=min(self.source.batch_size, 10), WaitTimeSeconds=WAIT_SECONDS,
-                    AttributeNames=["All"], MessageAttributeNames=["All"],
-                ).get("Messages", [])
-                if messages:
-                    self.deliver(messages)
+                self.run_round("polling", self.poll_once, self._stop)
         finally:
             if isinstance(self._sqs, DirectSqs):
                 self._sqs.close()
+
+    def poll_once(self) -> None:
+        """One long poll, and the delivery of what it received (left for retry when delivery fails)."""
+        messages = self._sqs.receive_message(
+            QueueUrl=self.url, MaxNumberOfMessages=min(self.source.batch_size, 10), WaitTimeSeconds=WAIT_SECONDS,
+            AttributeNames=["All"], MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if messages:
+            self.deliver(messages)
 
     def _wake(self) -> None:
         if isinstance(self._sqs, DirectSqs):

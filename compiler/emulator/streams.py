@@ -69,6 +69,7 @@ class StreamReader(Worker):
             StreamArn=source.source_arn, ShardId=self.shard_id, ShardIteratorType="TRIM_HORIZON",
         )["ShardIterator"]
         self._doorbell: Doorbell | None = None
+        self._unfinished: list[dict[str, Any]] | None = None  # read, not yet delivered to the end
         if isinstance(self._streams, DirectStreams):
             self._doorbell = self._streams.doorbell(source.source_arn)
         super().__init__(f"motia-dev-stream-{source.function_name}")
@@ -76,23 +77,30 @@ class StreamReader(Worker):
     def _run(self) -> None:
         try:
             while not self._stop.is_set():
-                seen = self._doorbell.rings if self._doorbell else 0  # before reading: no ring is missed
-                response = self._streams.get_records(ShardIterator=self._iterator, Limit=self.source.batch_size)
-                self._iterator = response["NextShardIterator"]
-                records = response.get("Records", [])
-                if not records:
-                    self.caught_up.set()
-                    self._wait_for_records(seen)
-                    continue
-                self.caught_up.clear()
-                events = [stream_record(r, self.source.source_arn, REGION) for r in records]
-                matching = [e for e in events if passes(self.source.filters, e)]
-                if matching:
-                    self.deliver(matching)
+                self.run_round("reading the stream", self.read_once, self._stop)
         finally:
             for client in (self._streams, self._sqs):
                 if isinstance(client, (DirectStreams, DirectSqs)):
                     client.close()
+
+    def read_once(self) -> None:
+        """Read the next records and deliver them. A batch whose delivery raised is delivered
+        again in the next round, before anything newer (Lambda retries a batch that errored)."""
+        if self._unfinished is None:
+            seen = self._doorbell.rings if self._doorbell else 0  # before reading: no ring is missed
+            response = self._streams.get_records(ShardIterator=self._iterator, Limit=self.source.batch_size)
+            self._iterator = response["NextShardIterator"]
+            records = response.get("Records", [])
+            if not records:
+                self.caught_up.set()
+                self._wait_for_records(seen)
+                return
+            self.caught_up.clear()
+            events = [stream_record(r, self.source.source_arn, REGION) for r in records]
+            self._unfinished = [e for e in events if passes(self.source.filters, e)]
+        if self._unfinished:
+            self.deliver(self._unfinished)
+        self._unfinished = None
 
     def _wait_for_records(self, seen: int) -> None:
         if self._doorbell is None:

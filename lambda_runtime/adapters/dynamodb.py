@@ -29,10 +29,14 @@ class HandlerFailed(Exception):
 
 
 def _run_user_code(fn: HostedFunction, trigger: Any, info: TriggerInfo, trace_id: str, value: Any) -> bool:
+    """Any exception of the step's code is its failure, BaseExceptions too (SystemExit,
+    asyncio.CancelledError); only KeyboardInterrupt, the operator stopping the process, goes on."""
     try:
         ran, _ = run_triggered(fn, trigger, info, trace_id, value)
-    except Exception as error:
-        raise HandlerFailed(str(error)) from error
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:
+        raise HandlerFailed(type(error).__name__) from error
     return ran
 
 
@@ -133,7 +137,7 @@ def _run_record(fn: HostedFunction, record: dict[str, Any], trace_id: str) -> No
         else:
             _run_stream(fn, record, trace_id)
     except HandlerFailed as failed:
-        error = failed.__cause__ or failed
+        error: BaseException = failed.__cause__ or failed
         queue_url = send_failed_record(fn, table, record, error, trace_id)
         log_failure(fn, trace_id, f"{table} trigger handler failed; not retried (as in Motia), the record is in "
                     "the step's failure queue", error, failure_queue=queue_url)
@@ -145,14 +149,43 @@ def record_trace_id(record: dict[str, Any]) -> str | None:
     return image.get(contract.TRACE_ATTRIBUTE, {}).get("S") or None
 
 
+def sequence_of(record: Any) -> str:
+    """The record's SequenceNumber, what `batchItemFailures` names."""
+    change = record.get("dynamodb") if isinstance(record, dict) else None
+    return str(change.get("SequenceNumber") if isinstance(change, dict) else None)
+
+
+def _process(fn: HostedFunction, record: dict[str, Any]) -> bool:
+    """Decode and run one record; False when the shim could not finish it (it is retried).
+
+    Every exception stays with its record (a malformed one included); only KeyboardInterrupt goes on.
+    """
+    trace_id = ""
+    try:
+        trace_id = record_trace_id(record) or new_id()
+        _run_record(fn, record, trace_id)
+        return True
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:
+        try:
+            log_failure(fn, trace_id or new_id(), "could not process the state/stream record; it will be retried",
+                        error, sequence=sequence_of(record))
+        except KeyboardInterrupt:
+            raise
+        except BaseException:  # reporting must not fail the batch; the record is failed all the same
+            pass
+        return False
+
+
 def handle(fn: HostedFunction, event: dict[str, Any]) -> dict[str, Any]:
+    """Records in shard order; the first one the shim cannot finish and every later one are reported.
+
+    Lambda resumes a stream from the lowest failed sequence number, so a later record that ran
+    now would run again: later records wait for the retry instead (each runs once per delivery).
+    """
     failures: list[dict[str, str]] = []
     for record in event["Records"]:
-        trace_id = record_trace_id(record) or new_id()
-        try:
-            _run_record(fn, record, trace_id)
-        except Exception as error:
-            sequence = str(record.get("dynamodb", {}).get("SequenceNumber"))
-            log_failure(fn, trace_id, "could not process the state/stream record; it will be retried", error, sequence=sequence)
-            failures.append({"itemIdentifier": sequence})
+        if failures or not _process(fn, record):
+            failures.append({"itemIdentifier": sequence_of(record)})
     return {"batchItemFailures": failures}

@@ -50,6 +50,8 @@ class QueueMessage:
 
 
 def _json_or_text(text: Any) -> Any:
+    """JSON when the text parses, else the text; JSON nested past Python's recursion limit raises
+    RecursionError, which fails the record (it can never be decoded: it ends in the DLQ)."""
     if not isinstance(text, str):
         return text
     try:
@@ -102,7 +104,7 @@ def _input_preparer(fn: HostedFunction, trigger: Any, trace_id: str) -> Any:
     return lambda value: validated_input(schema, value, warn)
 
 
-def _report_failure(fn: HostedFunction, message: QueueMessage, trace_id: str, topic: str | None, error: Exception) -> None:
+def _report_failure(fn: HostedFunction, message: QueueMessage, trace_id: str, topic: str | None, error: BaseException) -> None:
     """Log the failure (one line), then hide the message for Motia's backoff delay of this attempt."""
     backoff_ms, attempts = fn.config.queue_retries.get(message.queue_name, (queue_backoff.DEFAULT_BACKOFF_MS, 0))
     delay_s = queue_backoff.visibility_after_failure(backoff_ms, message.receive_count, attempts)
@@ -123,26 +125,64 @@ def _report_failure(fn: HostedFunction, message: QueueMessage, trace_id: str, to
         log_failure(fn, trace_id, "could not set the failed message's retry delay", hide_error, **where)
 
 
+def record_id(record: Any) -> str:
+    """The record's messageId, what `batchItemFailures` names (an unnamed record fails the batch on AWS)."""
+    return str(record.get("messageId")) if isinstance(record, dict) else "None"
+
+
+def group_of(record: Any) -> str | None:
+    """The record's FIFO message group, read apart from the rest so a malformed record still holds its group."""
+    attributes = record.get("attributes") if isinstance(record, dict) else None
+    group = attributes.get("MessageGroupId") if isinstance(attributes, dict) else None
+    return None if group is None else str(group)
+
+
+def _run_record(fn: HostedFunction, record: dict[str, Any]) -> bool:
+    """Parse, decode and run one record; True when it is done (ran or skipped), False when it failed.
+
+    Every exception of the record stays with the record, BaseExceptions of user code included
+    (SystemExit, asyncio.CancelledError, RecursionError from deep data): on AWS one escaping
+    would fail the whole batch and re-run records that already finished. Only KeyboardInterrupt,
+    the operator stopping the process, goes on.
+    """
+    message: QueueMessage | None = None
+    trace_id = ""
+    topic: str | None = None
+    try:
+        message = parse_record(record)
+        given = message.attributes.get(contract.ATTR_TRACE_ID)
+        trace_id = given if contract.well_formed_trace_id(given) else new_id()
+        index = fn.config.queue_trigger(message.queue_name)
+        trigger = fn.trigger_at(index, "queue")
+        topic = trigger.topic
+        info = TriggerInfo(type="queue", index=index, topic=topic)
+        run_triggered(fn, trigger, info, trace_id, message.data, _input_preparer(fn, trigger, trace_id))
+        return True
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:
+        try:
+            if message is None:
+                log_failure(fn, trace_id or new_id(), "could not read the queue record; it will be retried", error,
+                            message_id=record_id(record))
+            else:
+                _report_failure(fn, message, trace_id, topic, error)
+        except KeyboardInterrupt:
+            raise
+        except BaseException:  # reporting must not fail the batch; the record is failed all the same
+            pass
+        return False
+
+
 def handle(fn: HostedFunction, event: dict[str, Any]) -> dict[str, Any]:
+    """One call per record; only failed records are reported. In a FIFO queue, the records of a
+    group after a failed one are reported failed without running, so the group keeps its order."""
     failures: list[dict[str, str]] = []
     failed_groups: set[str] = set()
     for record in event["Records"]:
-        message = parse_record(record)
-        if message.group_id is not None and message.group_id in failed_groups:
-            failures.append({"itemIdentifier": message.message_id})
-            continue
-        given = message.attributes.get(contract.ATTR_TRACE_ID)
-        trace_id = given if contract.well_formed_trace_id(given) else new_id()
-        topic: str | None = None
-        try:
-            index = fn.config.queue_trigger(message.queue_name)
-            trigger = fn.trigger_at(index, "queue")
-            topic = trigger.topic
-            info = TriggerInfo(type="queue", index=index, topic=topic)
-            run_triggered(fn, trigger, info, trace_id, message.data, _input_preparer(fn, trigger, trace_id))
-        except Exception as error:
-            _report_failure(fn, message, trace_id, topic, error)
-            failures.append({"itemIdentifier": message.message_id})
-            if message.group_id is not None:
-                failed_groups.add(message.group_id)
+        group = group_of(record)
+        if (group is not None and group in failed_groups) or not _run_record(fn, record):
+            failures.append({"itemIdentifier": record_id(record)})
+            if group is not None:
+                failed_groups.add(group)
     return {"batchItemFailures": failures}

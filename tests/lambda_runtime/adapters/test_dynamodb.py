@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from lambda_runtime.adapters import dynamodb
+from tests.lambda_runtime import batches
 from tests.lambda_runtime.conftest import event, hosted, step_module
 
 MULTI = "steps/multi_step.py"
@@ -91,6 +92,59 @@ def test_a_failing_handler_is_not_retried_and_its_record_lands_in_the_failure_qu
 
 def test_fails_the_record_for_a_retry_when_its_failure_cannot_be_kept(seen: list, monkeypatch: pytest.MonkeyPatch) -> None:
     fn = hosted(MULTI, "Multi")  # deployed without a failure queue: the record must not be dropped
-    monkeypatch.setattr(fn.step, "handler", _fail_updates)
+    calls: list = []
+    monkeypatch.setattr(fn.step, "handler", lambda change, ctx: (calls.append(change.event_type), _fail_updates(change, ctx)))
     result = dynamodb.handle(fn, event("dynamodb_state.json"))
-    assert result == {"batchItemFailures": [{"itemIdentifier": "222"}]}
+    # Lambda resumes the shard at 222: the delete after it waits for that retry instead of running twice.
+    assert result == {"batchItemFailures": [{"itemIdentifier": "222"}, {"itemIdentifier": "333"}]}
+    assert calls == ["created", "updated"]
+
+
+BATCH = "steps/batch_step.py"
+STREAM_TRIGGERS = (("jobs", None, None, 0),)
+
+
+@pytest.fixture
+def runs() -> list:
+    log: list = step_module(BATCH).RUNS
+    log.clear()
+    return log
+
+
+@pytest.fixture
+def kept(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Records sent to the failure queue (recorded; the moto test above uses the real queue)."""
+    sent: list = []
+
+    def send(fn: Any, table: str, record: dict, error: BaseException, trace_id: str) -> str:
+        sent.append((table, record["dynamodb"]["SequenceNumber"], type(error).__name__))
+        return "queue-url"
+
+    monkeypatch.setattr(dynamodb, "send_failed_record", send)
+    return sent
+
+
+@pytest.mark.parametrize("kind", ["state", "stream"])
+@pytest.mark.parametrize("error", ["SystemExit", "CancelledError", "RecursionError", "KeyError"])
+def test_fails_a_raising_handler_into_the_failure_queue_and_runs_the_rest(kind: str, error: str, runs: list, kept: list) -> None:
+    fn = hosted(BATCH, "StateBatch") if kind == "state" else hosted(BATCH, "StreamBatch", stream_triggers=STREAM_TRIGGERS)
+    records = [batches.stream_record(1, {"n": 1}, kind), batches.stream_record(2, {"n": 2, "do": "raise", "error": error}, kind),
+               batches.stream_record(3, {"n": 3}, kind)]
+    assert dynamodb.handle(fn, {"Records": records}) == {"batchItemFailures": []}
+    assert [n for _, n in runs] == [1, 2, 3]
+    assert kept == [("state" if kind == "state" else "streams", "2", error)]
+
+
+def test_fails_a_malformed_record_and_holds_the_later_ones_for_the_retry(runs: list, kept: list) -> None:
+    no_keys = batches.stream_record(2, {"n": 2})
+    del no_keys["dynamodb"]["Keys"]
+    bad_image = batches.stream_record(3, {"n": 3})
+    bad_image["dynamodb"]["NewImage"] = "not a map"
+    for broken in (no_keys, bad_image, "garbage"):
+        runs.clear()
+        records = [batches.stream_record(1, {"n": 1}), broken, batches.stream_record(4, {"n": 4})]
+        result = dynamodb.handle(hosted(BATCH, "StateBatch"), {"Records": records})
+        broken_id = broken["dynamodb"]["SequenceNumber"] if isinstance(broken, dict) else "None"
+        assert result == {"batchItemFailures": [{"itemIdentifier": broken_id}, {"itemIdentifier": "4"}]}
+        assert runs == [("state", 1)]  # 4 waits: Lambda resumes the shard at the failed record
+    assert kept == []

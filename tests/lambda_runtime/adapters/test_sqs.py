@@ -9,6 +9,7 @@ import pytest
 
 from lambda_runtime import queue_backoff
 from lambda_runtime.adapters import sqs
+from tests.lambda_runtime import batches
 from tests.lambda_runtime.conftest import event, hosted, queue_names, step_module
 
 QUEUE = "steps/queue_step.py"
@@ -203,3 +204,78 @@ def test_an_ill_formed_trace_id_attribute_starts_a_new_trace(received: list) -> 
     raw["Records"][0]["messageAttributes"]["motia_trace_id"]["stringValue"] = "bad id\n" * 40
     sqs.handle(hosted(QUEUE, "ProcessOrder"), raw)
     assert received[0][1] != "bad id\n" * 40 and len(received[0][1]) == 36
+
+
+BATCH = "steps/batch_step.py"
+
+
+@pytest.fixture
+def runs() -> list:
+    log: list = step_module(BATCH).RUNS
+    log.clear()
+    return log
+
+
+@pytest.mark.parametrize("error", ["SystemExit", "CancelledError", "GeneratorExit", "RuntimeError", "MemoryError"])
+@pytest.mark.parametrize("step", ["QueueBatch", "AsyncBatch"])
+def test_fails_only_the_record_whose_handler_raises(error: str, step: str, runs: list) -> None:
+    arn = batches.queue_arn(step)
+    records = [batches.sqs_record("a", {"n": 1}, arn), batches.sqs_record("b", {"n": 2, "do": "raise", "error": error}, arn),
+               batches.sqs_record("c", {"n": 3}, arn)]
+    assert sqs.handle(hosted(BATCH, step), {"Records": records}) == {"batchItemFailures": [{"itemIdentifier": "b"}]}
+    assert [n for _, n in runs] == [1, 2, 3]
+
+
+def test_fails_only_the_record_that_recurses_too_deep(runs: list) -> None:
+    arn = batches.queue_arn("QueueBatch")
+    records = [batches.sqs_record("a", {"n": 1, "do": "recurse"}, arn), batches.sqs_record("b", {"n": 2}, arn)]
+    assert sqs.handle(hosted(BATCH, "QueueBatch"), {"Records": records}) == {"batchItemFailures": [{"itemIdentifier": "a"}]}
+    assert [n for _, n in runs] == [1, 2]
+
+
+def test_fails_only_malformed_records(runs: list, capsys: pytest.CaptureFixture[str]) -> None:
+    arn = batches.queue_arn("QueueBatch")
+    deep = batches.sqs_record("deep", None, arn, body="[" * 100_000 + "]" * 100_000)  # RecursionError while decoding
+    bad_attributes = batches.sqs_record("attrs", {"n": 2}, arn)
+    bad_attributes["messageAttributes"] = ["not", "a", "map"]
+    not_a_record = "garbage"
+    records = [deep, batches.sqs_record("ok", {"n": 1}, arn), bad_attributes, not_a_record]
+    result = sqs.handle(hosted(BATCH, "QueueBatch"), {"Records": records})
+    assert result == {"batchItemFailures": [{"itemIdentifier": i} for i in ("deep", "attrs", "None")]}
+    assert [n for _, n in runs] == [1]
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line.get("message_id") for line in logged] == ["deep", "attrs", "None"]
+
+
+def test_fails_the_rest_of_a_fifo_group_after_a_base_exception_and_runs_other_groups(runs: list) -> None:
+    arn = batches.queue_arn("QueueBatch", fifo=True)
+    records = [
+        batches.sqs_record("a1", {"n": 1, "do": "raise", "error": "SystemExit"}, arn, group="A"),
+        batches.sqs_record("b1", {"n": 2}, arn, group="B"),
+        batches.sqs_record("a2", {"n": 3}, arn, group="A"),
+        batches.sqs_record("b2", {"n": 4}, arn, group="B", body="{not json"),
+        batches.sqs_record("b3", {"n": 5}, arn, group="B"),
+    ]
+    result = sqs.handle(hosted(BATCH, "QueueBatch"), {"Records": records})
+    # b2's body is text, not JSON: the handler gets it as text and finishes it
+    assert result == {"batchItemFailures": [{"itemIdentifier": "a1"}, {"itemIdentifier": "a2"}]}
+    assert runs == [("queue", 1), ("queue", 2), ("queue", None), ("queue", 5)]
+
+
+def test_fails_only_its_record_when_reporting_a_failure_fails(
+    runs: list, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    def broken(arn: str, handle: str, seconds: int) -> None:
+        raise SystemExit("no visibility change today")
+
+    monkeypatch.setattr(queue_backoff, "hide_for", broken)
+    arn = batches.queue_arn("QueueBatch")
+    records = [batches.sqs_record("a", {"n": 1, "do": "raise", "error": "ValueError"}, arn), batches.sqs_record("b", {"n": 2}, arn)]
+    assert sqs.handle(hosted(BATCH, "QueueBatch"), {"Records": records}) == {"batchItemFailures": [{"itemIdentifier": "a"}]}
+    assert [n for _, n in runs] == [1, 2]
+
+
+def test_fails_the_invocation_on_keyboard_interrupt(runs: list) -> None:
+    arn = batches.queue_arn("QueueBatch")
+    with pytest.raises(KeyboardInterrupt):
+        sqs.handle(hosted(BATCH, "QueueBatch"), {"Records": [batches.sqs_record("a", {"n": 1, "do": "raise", "error": "KeyboardInterrupt"}, arn)]})
