@@ -121,7 +121,8 @@ def http_reply(result: Any) -> HttpReply:
     """
     if isinstance(result, dict) and "statusCode" in result:
         body = result.get("body") or ""
-        raw = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode("utf-8")
+        # A lone surrogate in a text body cannot be UTF-8: it goes out as "?", never as a crash.
+        raw = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode("utf-8", "replace")
         headers = [(str(k), str(v)) for k, v in (result.get("headers") or {}).items()]
         for name, values in (result.get("multiValueHeaders") or {}).items():
             headers.extend((str(name), str(v)) for v in values)

@@ -12,11 +12,12 @@ import sys
 from motia import runtime as motia_runtime
 from motia.channels import ChannelReader, ChannelWriter
 from motia.either_way import awaited_at
+from motia.log import Logger
 from motia.invoke import handler_args
 from motia.types import ApiResponse, MotiaHttpArgs, MotiaHttpRequest, MotiaHttpResponse, TriggerInfo
 
 from lambda_runtime import contract
-from lambda_runtime.invocation import checked_result, drive, log_failure, make_context, new_id, resolve, unawaited
+from lambda_runtime.invocation import checked_result, describe, drive, log_failure, make_context, new_id, resolve, unawaited
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -65,32 +66,70 @@ def _content_type(headers: dict[str, Any]) -> str:
     return (value[0] if isinstance(value, list) else value).split(";")[0].strip().lower()
 
 
+class BadRequest(ValueError):
+    """The request itself is malformed (never the step's fault): answered 400 with this message."""
+
+
 def raw_body(event: dict[str, Any]) -> bytes:
-    """The request body's bytes, as the client sent them."""
+    """The request body's bytes, as the client sent them; BadRequest when they cannot be had."""
     raw = event.get("body")
     if not raw:
         return b""
     if event.get("isBase64Encoded"):
         import base64  # only binary bodies pay for it, not every cold start
+        import binascii
 
-        return base64.b64decode(raw)
-    return raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
+        try:
+            return base64.b64decode(raw, validate=True)
+        except (binascii.Error, ValueError, TypeError):
+            raise BadRequest("the request body is marked base64 but is not valid base64") from None
+    if isinstance(raw, str):
+        # A lone surrogate (from a JSON escape such as "\ud800" in the event) keeps its bytes:
+        # the body then does not parse as JSON, and the step sees the raw bytes on request_body.
+        return raw.encode("utf-8", "surrogatepass")
+    if isinstance(raw, (bytes, bytearray)):
+        return bytes(raw)
+    raise BadRequest(f"the request body is a {type(raw).__name__}, not text")
 
 
 def parsed_body(raw: bytes, content_type: str) -> Any:
     """`body` as Motia's engine gives it: parsed JSON, else None (the bytes are on `request_body`).
 
     JSON when the content type says so or none is given; a body that does not parse (or nests
-    too deep to parse) is None too: the step answers, as under Motia.
+    too deep to parse) is None too: the step answers, as under Motia. So is what Python's json
+    accepts but JSON and Motia's engine (serde_json) refuse: `NaN`/`Infinity`, bytes that are
+    not UTF-8, and lone surrogates, raw or escaped (`"\\ud800"`).
     """
     if not raw:
         return None
     if content_type and content_type != "application/json" and not content_type.endswith("+json"):
         return None
     try:
-        return json.loads(raw)
+        text = raw.decode("utf-8")  # strict: json.loads(bytes) would let lone surrogates through
+        value = json.loads(text, parse_constant=_reject_constant)
+        if ("\\ud" in text or "\\uD" in text) and _has_lone_surrogate(value):
+            return None
+        return value
     except (ValueError, RecursionError):
         return None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
 
 
 def method_of(event: dict[str, Any]) -> str:
@@ -230,16 +269,20 @@ class UnawaitedValue(TypeError):
 
 
 def handle(fn: HostedFunction, event: dict[str, Any]) -> dict[str, Any]:
-    """One request: 422 when the condition is false, 500 when the handler fails, else its reply.
+    """One request: 400 when it is malformed, 422 when the condition is false, 500 when the
+    handler fails (any exception of the step's code, BaseExceptions too), else its reply.
 
     A route the config does not list raises UnknownTrigger: API Gateway answers 500 and the
     error is in the function's log (only a stale deployment sends one).
     """
     index, trigger = match_trigger(fn, event)
-    step = fn.step
     headers = _lower_headers(event)
     trace_id = _trace_id(headers)
-    args = build_args(event, headers)
+    try:
+        args = build_args(event, headers)
+    except BadRequest as error:
+        Logger(step=fn.name, trace_id=trace_id).warn(f"bad request: {error}")
+        return reply(400, {"error": str(error)})
     info = TriggerInfo(type="http", index=index, path=trigger.path, method=str(trigger.method).upper())
     ctx = make_context(fn, info, trace_id, args)
     token = motia_runtime.set_current_context(ctx)
@@ -247,14 +290,16 @@ def handle(fn: HostedFunction, event: dict[str, Any]) -> dict[str, Any]:
         condition = trigger.condition
         if condition is not None and not resolve(condition(args, ctx)):
             return reply(422, {"error": "Request condition not met", "skipped": True})
-        result = checked_result(fn, run_chain(step.handler, list(trigger.middleware or ()), args, ctx))
+        result = checked_result(fn, run_chain(fn.step.handler, list(trigger.middleware or ()), args, ctx))
         try:
             return to_proxy_result(result, args)
         except UnawaitedValue as forgotten:
             raise unawaited(fn, forgotten.args[0]) from None
-    except Exception as error:
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:
         error_id = new_id()
         log_failure(fn, trace_id, "HTTP handler failed", error, error_id=error_id)
-        return reply(500, {"error": str(error) or type(error).__name__, "error_id": error_id})
+        return reply(500, {"error": describe(error), "error_id": error_id})
     finally:
         motia_runtime.reset_current_context(token)

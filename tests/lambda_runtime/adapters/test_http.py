@@ -199,3 +199,55 @@ def test_an_ill_formed_client_trace_id_starts_a_new_trace(given: str) -> None:
     raw["headers"] = {**raw["headers"], "x-trace-id": given}
     trace_id = body_of(http.handle(hosted(API, "CreateOrder"), raw))["trace_id"]
     assert trace_id != given and len(trace_id) == 36
+
+
+@pytest.mark.parametrize("text", ['{"total": NaN}', "Infinity", '[-Infinity]', '"\ud800"', "\ud800{", '{"a": "\udfff"}'])
+def test_nan_infinity_and_lone_surrogates_reach_the_handler_as_raw_bytes(text: str) -> None:
+    # serde_json (Motia's engine) refuses NaN and Infinity; a lone surrogate is not UTF-8.
+    raw = event("apigw_v2_post.json")
+    raw["body"] = text
+    result = http.handle(hosted(API, "CreateOrder"), raw)
+    assert result["statusCode"] == 201
+    assert body_of(result)["body"] is None and bytes.fromhex(body_of(result)["raw"]) == text.encode("utf-8", "surrogatepass")
+
+
+@pytest.mark.parametrize("text", ['{"note": "\\ud800"}', '["ok", {"\\uDFFF": 1}]'])
+def test_an_escaped_lone_surrogate_reaches_the_handler_as_raw_bytes(text: str) -> None:
+    raw = event("apigw_v2_post.json")
+    raw["body"] = text
+    result = http.handle(hosted(API, "CreateOrder"), raw)
+    assert result["statusCode"] == 201 and body_of(result)["body"] is None
+
+
+def test_an_escaped_surrogate_pair_is_json() -> None:
+    raw = event("apigw_v2_post.json")
+    raw["body"] = '{"note": "\\ud83d\\ude00"}'
+    assert body_of(http.handle(hosted(API, "CreateOrder"), raw))["body"] == {"note": "\U0001f600"}
+
+
+@pytest.mark.parametrize("body", ["not base64!", "YWJ", "YW Jj"])
+def test_rejects_a_body_that_is_not_valid_base64_with_400(body: str) -> None:
+    raw = event("apigw_v2_base64.json")
+    raw["body"] = body
+    result = http.handle(hosted(API, "CreateOrder"), raw)
+    assert (result["statusCode"], body_of(result)) == (400, {"error": "the request body is marked base64 but is not valid base64"})
+
+
+def test_rejects_a_body_that_is_not_text_with_400() -> None:
+    raw = event("apigw_v2_post.json")
+    raw["body"] = {"already": "parsed"}
+    assert http.handle(hosted(API, "CreateOrder"), raw)["statusCode"] == 400
+
+
+@pytest.mark.parametrize("error", [SystemExit(2), GeneratorExit(), RecursionError("deep")])
+def test_fails_with_500_when_the_handler_raises_a_base_exception(error: BaseException, monkeypatch: pytest.MonkeyPatch) -> None:
+    fn = hosted(API, "Explode")
+
+    def explode(request: Any, ctx: Any) -> None:
+        raise error
+
+    monkeypatch.setattr(fn.step, "handler", explode)
+    raw = event("apigw_v2_get.json")
+    raw["routeKey"] = "GET /explode"
+    result = http.handle(fn, raw)
+    assert result["statusCode"] == 500 and body_of(result)["error"] == (str(error) or type(error).__name__)
