@@ -224,36 +224,51 @@ class MotiaHttpArgs(Record, Subscriptable[P]):
         raise KeyError(key)
 
 
-class EngineKeys(Record):
-    """A trigger input that also reads as the dict Motia's engine (1.0.4) hands to handlers.
+class EngineKeys(Record, dict):
+    """A trigger input that is also the dict Motia's engine (1.0.4) hands to handlers.
 
     `input.group_id` (the attributes, as before 1.0.4) and `input["scope"]` (the engine's keys)
     both work; keys the engine does not have fall back to the attributes (`input["group_id"]`).
+    It is a real dict of the engine's keys, so `json.dumps(input)`, `dict(input)`,
+    `isinstance(input, dict)` and storing it in state behave as under Motia.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        Record.__init__(self, *args, **kwargs)
+        dict.update(self, self.engine_view())
 
     def engine_view(self) -> dict[str, Any]:
         raise NotImplementedError
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A handler that changes an attribute sees the change under the engine's key too.
+        object.__setattr__(self, name, value)
+        if name in self._field_names:
+            dict.clear(self)
+            dict.update(self, self.engine_view())
+
     def __getitem__(self, key: str) -> Any:
-        view = self.engine_view()
-        if key in view:
-            return view[key]
-        return super().__getitem__(key)
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        return Record.__getitem__(self, key)
 
-    def keys(self) -> Any:
-        return self.engine_view().keys()
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
 
-    def items(self) -> Any:
-        return self.engine_view().items()
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or Record.__contains__(self, key)
 
-    def values(self) -> Any:
-        return self.engine_view().values()
+    def __eq__(self, other: object) -> bool:
+        if type(other) is type(self):
+            return Record.__eq__(self, other)
+        return dict.__eq__(self, other)  # a plain dict of the engine's keys, as under Motia
 
-    def __iter__(self) -> Any:
-        return iter(self.engine_view())
+    __hash__ = None  # type: ignore[misc]
 
-    def __len__(self) -> int:
-        return len(self.engine_view())
+    __repr__ = Record.__repr__
 
 
 class StateTriggerInput(EngineKeys):
@@ -294,7 +309,9 @@ class StreamTriggerInput(EngineKeys):
     def engine_view(self) -> dict[str, Any]:
         return {
             "type": "stream", "timestamp": self.timestamp, "streamName": self.stream_name,
-            "groupId": self.group_id, "id": self.id, "event": self.event,
+            "groupId": self.group_id, "id": self.id,
+            # A plain dict, as the engine sends it, whether built from a StreamEvent or a dict.
+            "event": {"type": self.event.get("type"), "data": self.event.get("data")},
         }
 
 

@@ -125,3 +125,24 @@ def test_trigger_inputs_read_as_attributes_and_as_the_engines_dict() -> None:
     assert (item["streamName"], item["groupId"], item["id"], item["timestamp"]) == ("todos", "inbox", "t1", 5)
     assert item["event"]["type"] == "create" and item["event"]["data"] == {"x": 1} and item.stream_name == "todos"
     assert "streamName" in item and item.get("nothing", 0) == 0
+
+
+def test_trigger_inputs_are_the_engines_dicts_for_json_equality_and_storage() -> None:
+    # Under Motia 1.0.4 the handler's input is the engine's JSON object: handlers dump it,
+    # compare it to dicts and store it as is.
+    import json
+
+    from motia import StateTriggerInput, StreamEvent, StreamTriggerInput
+
+    change = StateTriggerInput(group_id="orders", item_id="o1", new_value={"n": 1}, event_type="created")
+    assert isinstance(change, dict)
+    assert json.loads(json.dumps(change)) == {
+        "type": "state", "event_type": "state:created", "scope": "orders", "key": "o1", "old_value": None, "new_value": {"n": 1},
+    }
+    assert change == dict(change) and change != {"scope": "orders"}
+
+    item = StreamTriggerInput(stream_name="todos", group_id="inbox", id="t1", event=StreamEvent(type="update", data=[1]), timestamp=5)
+    assert type(item["event"]) is dict and item.event.type == "update"  # the record for older steps
+    assert json.loads(json.dumps(item))["event"] == {"type": "update", "data": [1]}
+    item.group_id = "archive"  # a handler that changes an attribute sees it under the engine's key
+    assert item["groupId"] == "archive" and json.loads(json.dumps(item))["groupId"] == "archive"
