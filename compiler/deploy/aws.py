@@ -51,6 +51,8 @@ class Clients:
     sqs: Any
     dynamodb: Any = None  # only the pre-flight check of a new stack's fixed table names uses it
     lambda_: Any = None  # `motia status` reads the functions
+    scheduler: Any = None  # `motia dlq` finds the schedules' dead-letter queues
+    logs: Any = None  # `motia logs` reads the functions' log groups
 
     def env(self, account: str) -> Environment:
         partition = "aws-cn" if self.region.startswith("cn-") else (
@@ -133,7 +135,7 @@ def connect(target: AwsTarget) -> Clients:
                                   config=CLIENT_CONFIG)
 
         return Clients(target, region, client("cloudformation"), client("s3"), client("sts"), client("sqs"),
-                       client("dynamodb"), client("lambda"))
+                       client("dynamodb"), client("lambda"), client("scheduler"), client("logs"))
 
 
 def account_id(clients: Clients) -> str:

@@ -99,6 +99,21 @@ def step_function(clients: Clients, function_name: str) -> StepFunction:
     )
 
 
+def function_configs(clients: Clients, stack_name: str) -> dict[str, FunctionConfig]:
+    """Each of the stack's functions made by us (by function name) and the config it runs with."""
+    configs: dict[str, FunctionConfig] = {}
+    for name in _function_names(clients, stack_name):
+        with aws_errors(clients.target, clients.region):
+            configuration = clients.lambda_.get_function_configuration(FunctionName=name)
+        text = (configuration.get("Environment") or {}).get("Variables", {}).get(ENV_FUNCTION)
+        if text:
+            try:
+                configs[name] = FunctionConfig.from_json(text)
+            except InvalidFunctionConfig:
+                continue  # not ours, or written by a version of the tool this one cannot read
+    return configs
+
+
 def stage_status(clients: Clients, stack_name: str) -> StageStatus:
     stack = deployed_stack(clients, stack_name)
     functions = tuple(sorted(
