@@ -27,6 +27,8 @@ CLIENT_CONFIG = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_
 _REGION_SHAPE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 _REJECTED = {"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch",
              "AuthFailure", "InvalidAccessKeyId", "IncompleteSignature"}
+_THROTTLED = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
+              "SlowDown", "RequestThrottled", "RequestThrottledException", "ProvisionedThroughputExceededException"}
 _EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
 _CREDENTIALS_FIX = ("set AWS_PROFILE (configured with `aws configure` or `aws sso login`), "
                     "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
@@ -53,6 +55,7 @@ class Clients:
     lambda_: Any = None  # `motia status` reads the functions
     scheduler: Any = None  # `motia dlq` finds the schedules' dead-letter queues
     logs: Any = None  # `motia logs` reads the functions' log groups
+    sns: Any = None  # `motia invoke` publishes to a step's topic
 
     def env(self, account: str) -> Environment:
         partition = "aws-cn" if self.region.startswith("cn-") else (
@@ -94,6 +97,9 @@ def describe_aws_error(error: BaseException, target: AwsTarget, region: str | No
                     f"region {where} is enabled for the account")
         if code in _EXPIRED:
             return f"the AWS credentials have expired ({code}): refresh them (e.g. `aws sso login`) and retry"
+        if code in _THROTTLED:
+            return (f"AWS is throttling {operation} in region {where} ({code}), even after retries: wait a "
+                    "minute and run the command again")
         if code.startswith("AccessDenied") or code == "UnauthorizedOperation":
             return f"access denied for {operation} in region {where}: {message}"
         return f"{operation} failed in region {where}: {code}: {message}".rstrip(": ")
@@ -135,7 +141,7 @@ def connect(target: AwsTarget) -> Clients:
                                   config=CLIENT_CONFIG)
 
         return Clients(target, region, client("cloudformation"), client("s3"), client("sts"), client("sqs"),
-                       client("dynamodb"), client("lambda"), client("scheduler"), client("logs"))
+                       client("dynamodb"), client("lambda"), client("scheduler"), client("logs"), client("sns"))
 
 
 def account_id(clients: Clients) -> str:

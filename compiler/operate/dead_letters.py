@@ -21,7 +21,7 @@ from typing import Any, Callable, Literal
 
 from compiler.deploy.aws import Clients, aws_errors
 from compiler.errors import DeployError, UsageError
-from compiler.operate.stage import deployed_stack, function_configs
+from compiler.operate.stage import deployed_stack, function_configs, stage_schedules
 
 __all__ = [
     "DeadLetter", "DeadLetterQueue", "find_dead_letter_queues", "peek", "purge", "queues_of_step", "redrive",
@@ -93,21 +93,18 @@ def _subscription_dlqs(clients: Clients, step: str, queue_names: list[str]) -> l
 
 
 def _schedule_dlqs(clients: Clients, stack_name: str, steps_by_function: dict[str, str]) -> list[DeadLetterQueue]:
-    """Each schedule of the stage (named `<app>-<stage>-...`) with its target's DLQ."""
+    """Each schedule of the stage with its target's DLQ (schedules of one step share one)."""
     if clients.scheduler is None:
         return []
     found: dict[str, DeadLetterQueue] = {}
-    paginator = clients.scheduler.get_paginator("list_schedules")
-    for page in paginator.paginate(NamePrefix=f"{stack_name}-"):
-        for summary in page.get("Schedules") or []:
-            schedule = clients.scheduler.get_schedule(Name=summary["Name"], GroupName=summary.get("GroupName", "default"))
-            target = schedule.get("Target") or {}
-            dlq_arn = (target.get("DeadLetterConfig") or {}).get("Arn")
-            step = steps_by_function.get(_queue_name(target.get("Arn", "")))
-            if not dlq_arn or step is None or dlq_arn in found:
-                continue
-            url = clients.sqs.get_queue_url(QueueName=_queue_name(dlq_arn))["QueueUrl"]
-            found[dlq_arn] = _queue(clients, step, "cron", schedule["Name"], url)
+    for name, schedule in sorted(stage_schedules(clients, stack_name).items()):
+        target = schedule.get("Target") or {}
+        dlq_arn = (target.get("DeadLetterConfig") or {}).get("Arn")
+        step = steps_by_function.get(_queue_name(target.get("Arn", "")))
+        if not dlq_arn or step is None or dlq_arn in found:
+            continue
+        url = clients.sqs.get_queue_url(QueueName=_queue_name(dlq_arn))["QueueUrl"]
+        found[dlq_arn] = _queue(clients, step, "cron", name, url)
     return list(found.values())
 
 

@@ -114,6 +114,17 @@ def function_configs(clients: Clients, stack_name: str) -> dict[str, FunctionCon
     return configs
 
 
+def stage_schedules(clients: Clients, stack_name: str) -> dict[str, dict[str, Any]]:
+    """Every schedule of the stage (named `<app>-<stage>-...`), by name, as GetSchedule gives it."""
+    found: dict[str, dict[str, Any]] = {}
+    with aws_errors(clients.target, clients.region):
+        for page in clients.scheduler.get_paginator("list_schedules").paginate(NamePrefix=f"{stack_name}-"):
+            for summary in page.get("Schedules") or []:
+                found[summary["Name"]] = clients.scheduler.get_schedule(
+                    Name=summary["Name"], GroupName=summary.get("GroupName", "default"))
+    return found
+
+
 def stage_status(clients: Clients, stack_name: str) -> StageStatus:
     stack = deployed_stack(clients, stack_name)
     functions = tuple(sorted(

@@ -83,3 +83,9 @@ def test_partition_follows_the_region() -> None:
     clients = connect(AwsTarget(region="cn-north-1", endpoint_url="http://127.0.0.1:1"))
     env = clients.env("123")
     assert (env.partition, env.url_suffix) == ("aws-cn", "amazonaws.com.cn")
+
+
+@pytest.mark.parametrize("code", ["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"])
+def test_throttling_says_to_wait_and_retry(code: str) -> None:
+    text = describe_aws_error(client_error(code, "Rate exceeded", "FilterLogEvents"), AWS, "eu-west-1")
+    assert text == f"AWS is throttling FilterLogEvents in region eu-west-1 ({code}), even after retries: wait a minute and run the command again"

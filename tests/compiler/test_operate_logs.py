@@ -1,0 +1,160 @@
+"""`motia logs`: lines parsed and rendered (pure), and the command against moto's CloudWatch Logs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from compiler.cli import main
+from compiler.errors import UsageError
+from compiler.operate.logs import LogLine, follow, parse_event, render, since_ms
+from lambda_runtime.function_config import FunctionConfig
+
+REGION = "us-east-1"
+STACK = "shop-dev"
+TRACE = "6f1c0a1e-0000-4000-8000-000000000001"
+NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=timezone.utc)
+
+
+def _ours(ms: int, step: str, message: str, trace: str = TRACE, level: str = "info", **extra: Any) -> str:
+    return json.dumps({"level": level, "time": ms, "message": message, "step": step, "trace_id": trace, **extra})
+
+
+def test_parses_our_loggers_lines_and_keeps_other_lines_as_they_are() -> None:
+    line = parse_event("Create", {"timestamp": 5, "eventId": "e1", "message": _ours(7, "Create", "saved", data={"id": 1}) + "\n"})
+    assert line == LogLine(7, "Create", "info", "saved", TRACE, {"data": {"id": 1}}, "e1")
+    printed = parse_event("Create", {"timestamp": 9, "message": "Traceback (most recent call last):"})
+    assert printed is not None and (printed.level, printed.message, printed.timestamp_ms) == ("", "Traceback (most recent call last):", 9)
+    assert parse_event("Create", {"timestamp": 1, "message": '{"not": "ours"}'}).message == '{"not": "ours"}'  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text", ["START RequestId: 1 Version: $LATEST", "END RequestId: 1", "REPORT RequestId: 1\tDuration: 2 ms"])
+def test_leaves_out_lambdas_own_lines(text: str) -> None:
+    assert parse_event("Create", {"timestamp": 1, "message": text}) is None
+
+
+def test_renders_like_motia_dev_with_time_and_trace() -> None:
+    stamp = int(NOW.timestamp() * 1000) + 250
+    text = render(LogLine(stamp, "Create", "warn", "slow", TRACE, {"data": {"ms": 900}}))
+    assert text == '12:00:00.250 Create               warn  slow {"ms": 900}  [6f1c0a1e]'
+    failed = render(LogLine(stamp, "Create", "error", "boom", "", {"stack": "Traceback\n  line 1"}))
+    assert failed.splitlines() == ["12:00:00.250 Create               error boom", "        Traceback", "          line 1"]
+
+
+@pytest.mark.parametrize(("text", "ago_s"), [("10m", 600), ("2h", 7200), ("1d", 86400), ("30s", 30), (" 1w ", 604800)])
+def test_reads_since_as_a_duration(text: str, ago_s: int) -> None:
+    assert since_ms(text, NOW) == int(NOW.timestamp() * 1000) - ago_s * 1000
+
+
+def test_reads_since_as_a_time_in_utc() -> None:
+    assert since_ms("2026-11-28T11:00:00Z", NOW) == since_ms("2026-11-28T11:00:00", NOW) == int(NOW.timestamp() * 1000) - 3_600_000
+
+
+@pytest.mark.parametrize("text", ["yesterday", "10 minutes", "-5m", ""])
+def test_rejects_a_since_that_is_neither_duration_nor_time(text: str) -> None:
+    with pytest.raises(UsageError, match="--since .* e.g. 10m"):
+        since_ms(text, NOW)
+
+
+def test_follow_shows_each_new_line_once_in_order() -> None:
+    batches = [[LogLine(1, "A", "info", "one", event_id="1")],
+               [LogLine(1, "A", "info", "one", event_id="1"), LogLine(2, "B", "info", "two", event_id="2")],
+               [LogLine(3, "A", "info", "three", event_id="3")]]
+    asked: list[int] = []
+    shown: list[str] = []
+
+    def read(since: int) -> list[LogLine]:
+        asked.append(since)
+        return batches[len(asked) - 1]
+
+    follow(read, lambda line: shown.append(line.message), 0, keep_going=lambda: len(asked) < 3, sleep=lambda _s: None)
+    assert shown == ["one", "two", "three"] and asked == [0, 1, 2]
+
+
+# --- the command against a moto server -------------------------------------------------------
+
+
+def _function(step: str) -> dict[str, Any]:
+    text = FunctionConfig(step_file=f"steps/{step.lower()}_step.py", step_name=step, app=STACK).to_json()
+    return {"Type": "AWS::Lambda::Function", "Properties": {
+        "FunctionName": f"{STACK}-{step}", "Runtime": "python3.12", "Handler": "index.handler",
+        "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Code": {"ZipFile": "def handler(event, context):\n    return None\n"},
+        "Environment": {"Variables": {"MOTIA_FUNCTION": text}}}}
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    template = {"Resources": {
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                    "Principal": {"Service": "lambda.amazonaws.com"}}]}}},
+        "CreateFunction": _function("Create"), "ChargeFunction": _function("Charge"), "IdleFunction": _function("Idle"),
+    }}
+    now = int(datetime.now(timezone.utc).timestamp() * 1000)
+    written = {
+        "Create": [(now - 3000, "START RequestId: 1 Version: $LATEST"), (now - 3000, _ours(now - 3000, "Create", "order received")),
+                   (now - 1000, _ours(now - 1000, "Create", "other", trace="another-trace"))],
+        "Charge": [(now - 2000, _ours(now - 2000, "Charge", "charged", data={"amount": 5})), (now - 1500, "a print")],
+    }
+    try:
+        with pytest.MonkeyPatch.context() as env:
+            for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                               "AWS_DEFAULT_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true"}.items():
+                env.setenv(key, value)
+            boto3.client("cloudformation", region_name=REGION, endpoint_url=url).create_stack(
+                StackName=STACK, TemplateBody=json.dumps(template), Capabilities=["CAPABILITY_IAM"])
+            logs = boto3.client("logs", region_name=REGION, endpoint_url=url)
+            for step, events in written.items():
+                group = f"/aws/lambda/{STACK}-{step}"
+                logs.create_log_group(logGroupName=group)
+                logs.create_log_stream(logGroupName=group, logStreamName="s")
+                logs.put_log_events(logGroupName=group, logStreamName="s",
+                                    logEvents=[{"timestamp": t, "message": m} for t, m in events])
+            yield url
+    finally:
+        server.stop()
+
+
+def _run(capsys: pytest.CaptureFixture[str], endpoint: str, *args: str, app_dir: Path) -> tuple[int, str, str]:
+    status = main(["logs", *args, "--app-dir", str(app_dir), "--app-name", "shop", "--endpoint-url", endpoint, "--region", REGION])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.slow
+def test_merges_every_steps_lines_in_time_order(endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run(capsys, endpoint, "--json", app_dir=tmp_path)
+    lines = [json.loads(text) for text in out.splitlines()]
+    assert status == 0 and [(x["step"], x["message"]) for x in lines] == [
+        ("Create", "order received"), ("Charge", "charged"), ("Charge", "a print"), ("Create", "other")]
+    assert lines[1]["data"] == {"amount": 5} and lines[0]["trace_id"] == TRACE
+    status, text, _ = _run(capsys, endpoint, "Charge", app_dir=tmp_path)
+    assert status == 0 and text.splitlines()[0].endswith(f'Charge               info  charged {{"amount": 5}}  [{TRACE[:8]}]')
+    assert "Create" not in text
+
+
+@pytest.mark.slow
+def test_follows_one_trace_through_every_step(endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run(capsys, endpoint, "--trace", TRACE, "--json", app_dir=tmp_path)
+    assert status == 0 and [json.loads(x)["message"] for x in out.splitlines()] == ["order received", "charged"]
+
+
+@pytest.mark.slow
+def test_fails_with_the_steps_it_has_when_a_step_is_unknown(endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = _run(capsys, endpoint, "Nope", app_dir=tmp_path)
+    assert status == 2 and "no step named 'Nope'" in err and "Charge, Create, Idle" in err
+    status, _, err = _run(capsys, endpoint, "--stage", "prod", app_dir=tmp_path)
+    assert status == 1 and "stack shop-prod does not exist" in err
+    status, _, err = _run(capsys, endpoint, "Idle", "--since", "1h", app_dir=tmp_path)  # no log group yet: no lines, no error
+    assert status == 0 and "no log lines since 1h in Idle" in err
