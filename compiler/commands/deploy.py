@@ -39,6 +39,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_project_options(parser)
     add_aws_options(parser)
     parser.add_argument(
+        "--full", action="store_true",
+        help="always deploy through a change set; by default, when only step code changed, the functions' "
+             "code is updated directly (seconds) and the stack then records it",
+    )
+    parser.add_argument(
         "--no-execute", action="store_true",
         help="stop after showing the change set (it stays in CloudFormation for review)",
     )
@@ -82,7 +87,7 @@ def deploy_command(args: argparse.Namespace, emit: Callable[[str], None] | None 
     account_id(clients)
     artifact = read_stack_artifact(args.assembly) if args.assembly else synthesized_artifact(args, emit)
     confirm = confirm_from_terminal() if asks else (lambda _question: True)
-    return deploy_artifact(clients, artifact, emit, DeployOptions(execute=not args.no_execute, confirm=confirm))
+    return deploy_artifact(clients, artifact, emit, DeployOptions(execute=not args.no_execute, confirm=confirm, full=args.full))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from compiler.deploy.assembly import StackArtifact, plan_uploads, template_upload, template_url
+from compiler.deploy.assembly import StackArtifact, Upload, plan_uploads, template_upload, template_url
 from compiler.deploy.aws import Clients, DeployError, account_id
 from compiler.deploy.changes import render_change_plan
+from compiler.deploy.code_only import code_only_changes, planned_updates, update_code
 from compiler.deploy.events import first_failure, is_settled, is_success
 from compiler.deploy.publish import publish_assets
 from compiler.deploy.retention import leftover_tables_message, named_tables
@@ -21,6 +22,7 @@ from compiler.deploy.stack import (
     create_change_set,
     delete_change_set,
     delete_stack,
+    deployed_template,
     describe_stack,
     execute_change_set,
     existing_tables,
@@ -41,6 +43,7 @@ UNUSABLE_AFTER_FAILED_CREATE = {"ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS"}
 class DeployOptions:
     execute: bool = True
     confirm: Confirm = lambda _prompt: True
+    full: bool = False  # never take the code-only path (compiler.deploy.code_only)
     sleep: Callable[[float], None] = time.sleep
 
 
@@ -87,6 +90,19 @@ def _clear_leftover(clients: Clients, stack: dict[str, object], emit: Emit, opti
                           "delete it in the CloudFormation console and retry")
 
 
+def _deploy_code_only(clients: Clients, artifact: StackArtifact, stack_id: str, changed: dict[str, str],
+                      uploads: tuple[Upload, ...], url: str, emit: Emit, options: DeployOptions) -> int:
+    updates = planned_updates(clients, stack_id, changed, uploads)
+    names = ", ".join(u.function_name for u in updates)
+    if not options.execute:
+        emit(f"--no-execute: only step code changed; motia deploy would update the code of {names} directly")
+        return 0
+    if not options.confirm(f"Update the code of {len(updates)} function(s) of {artifact.stack_name} in {clients.region}?"):
+        emit("not deployed")
+        return 1
+    return update_code(clients, artifact.stack_name, stack_id, updates, url, emit, options.sleep)
+
+
 def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, options: DeployOptions) -> int:
     """Deploy `artifact`; the exit status (0 deployed, no changes, or only shown; 1 failed or declined)."""
     env = clients.env(account_id(clients))
@@ -107,6 +123,13 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
         existing = existing_tables(clients, named_tables(json.loads(artifact.template_path.read_text())))
         if existing:
             raise DeployError(leftover_tables_message(artifact.stack_name, existing))
+
+    if mode == "update" and stack is not None and not options.full:
+        changed = code_only_changes(deployed_template(clients, str(stack["StackId"])),
+                                    json.loads(artifact.template_path.read_text()))
+        if changed:
+            return _deploy_code_only(clients, artifact, str(stack["StackId"]), changed, uploads,
+                                     template_url(template, env), emit, options)
 
     name = change_set_name(datetime.now(timezone.utc))
     change_set = create_change_set(clients, artifact, template_url(template, env), name, creating, options.sleep)

@@ -13,7 +13,7 @@ import io
 import json
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +149,14 @@ def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         '"triggers": [queue("order.created")], "infrastructure": {"queue": {"visibility_timeout": 123}}}'))
     phase("update", "deploy", deploy_args)
     phase("noop", "deploy", deploy_args)
+    lambdas = boto3.client("lambda", endpoint_url=endpoint, region_name=REGION)
+    code_sha = {"before": lambdas.get_function(FunctionName="orders-dev-NotifyWarehouse")["Configuration"]["CodeSha256"]}
+    warehouse = app_dir / "steps" / "notifications" / "notify_warehouse_step.py"
+    warehouse.write_text(warehouse.read_text().replace('"warehouse notified"', '"warehouse notified (v2)"'))
+    phase("code_only", "deploy", deploy_args)
+    code_sha["after"] = lambdas.get_function(FunctionName="orders-dev-NotifyWarehouse")["Configuration"]["CodeSha256"]
+    phases["code_only"] = replace(phases["code_only"], errors=json.dumps(code_sha))
+    phase("full_after_code_only", "deploy", [*deploy_args, "--full"])
     sqs = boto3.client("sqs", endpoint_url=endpoint, region_name=REGION)
     dlq = next(q for q in phases["noop"].app.queues if q.function == "ChargePayment").dlq_name
     dlq_url = sqs.get_queue_url(QueueName=dlq)["QueueUrl"]
@@ -214,6 +222,24 @@ def test_a_second_deploy_reuses_the_assembly_and_has_no_changes(lifecycle: dict[
     assert "assets: 0 uploaded" in noop.text
     assert noop.output[-1] == "stack orders-dev: no changes (already up to date)"
     assert noop.resources == lifecycle["update"].resources
+
+
+def test_a_code_only_change_updates_the_functions_without_a_change_set(lifecycle: dict[str, Phase]) -> None:
+    fast = lifecycle["code_only"]
+    assert fast.status == 0, fast.text
+    # Every function runs from the one code asset, so every function gets the new code.
+    assert f"only step code changed: updating {len(fast.app.functions)} function(s) directly, no change set" in fast.text
+    assert "code live in " in fast.text and "code recorded in " in fast.text
+    assert "Deploy these changes" not in fast.text and "change set motia-" not in fast.text
+    shas = json.loads(fast.errors)
+    assert shas["before"] != shas["after"]  # the new code runs
+    assert fast.resources == lifecycle["noop"].resources
+
+
+def test_a_full_deploy_after_a_code_only_one_finds_no_change(lifecycle: dict[str, Phase]) -> None:
+    full = lifecycle["full_after_code_only"]
+    assert full.status == 0, full.text
+    assert full.output[-1] == "stack orders-dev: no changes (already up to date)"
 
 
 def test_fails_to_destroy_while_a_dead_letter_queue_holds_messages(lifecycle: dict[str, Phase]) -> None:
