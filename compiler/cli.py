@@ -32,6 +32,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("destroy", "compiler.commands.destroy", "delete the project's stack from AWS (tables are kept)"),
     Command("outputs", "compiler.commands.outputs", "print the deployed API URL, tables and topics"),
     Command("status", "compiler.commands.status", "show the deployed stack and each step's function"),
+    Command("rollback", "compiler.commands.rollback", "deploy a version the stage ran before"),
     Command("logs", "compiler.commands.logs", "print the deployed steps' logs, merged in time order"),
     Command("invoke", "compiler.commands.invoke", "send a deployed step an HTTP request, a message or a cron tick"),
     Command("dlq", "compiler.commands.dlq", "list, show, redrive or purge the deployed stage's dead letters"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from compiler.commands.aws_options import (
     add_aws_options,
@@ -13,9 +13,13 @@ from compiler.commands.aws_options import (
     target_from_args,
 )
 from compiler.commands.common import add_project_options, compile_and_report, finish
+from compiler.errors import UsageError
 from compiler.deploy.assembly import StackArtifact, read_stack_artifact
 from compiler.deploy.freshness import assembly_is_current, fingerprint, record_fingerprint
 from compiler.synth import synthesize
+
+if TYPE_CHECKING:
+    from compiler.deploy.aws import Clients
 
 ASSEMBLY_DIR = "cdk.out"
 
@@ -42,6 +46,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--full", action="store_true",
         help="always deploy through a change set; by default, when only step code changed, the functions' "
              "code is updated directly (seconds) and the stack then records it",
+    )
+    parser.add_argument(
+        "--keep-versions", type=int, default=10, metavar="N",
+        help="how many deployed versions the stage's history keeps for `motia rollback` (default: 10)",
     )
     parser.add_argument(
         "--no-execute", action="store_true",
@@ -79,6 +87,8 @@ def deploy_command(args: argparse.Namespace, emit: Callable[[str], None] | None 
     from compiler.deploy.flow import DeployOptions, deploy_artifact
 
     emit = emit or (lambda line: print(line, flush=True))
+    if args.keep_versions < 1:
+        raise UsageError(f"--keep-versions must be at least 1 (got {args.keep_versions})")
     asks = not args.yes and not args.no_execute
     if asks:
         require_terminal("deploy")
@@ -87,7 +97,20 @@ def deploy_command(args: argparse.Namespace, emit: Callable[[str], None] | None 
     account_id(clients)
     artifact = read_stack_artifact(args.assembly) if args.assembly else synthesized_artifact(args, emit)
     confirm = confirm_from_terminal() if asks else (lambda _question: True)
-    return deploy_artifact(clients, artifact, emit, DeployOptions(execute=not args.no_execute, confirm=confirm, full=args.full))
+    status = deploy_artifact(clients, artifact, emit, DeployOptions(execute=not args.no_execute, confirm=confirm, full=args.full))
+    if status == 0 and not args.no_execute:
+        remember_version(clients, artifact, "deploy", args.keep_versions, emit)
+    return status
+
+
+def remember_version(clients: Clients, artifact: StackArtifact, how: str, keep: int, emit: Callable[[str], None]) -> None:
+    """Record the deployed assembly in the stage's history (compiler.deploy.history), for rollback."""
+    from compiler.deploy.history import record_version
+
+    version = record_version(clients, artifact, how, keep)
+    if version is not None:
+        emit(f"recorded as version {version.number} of {artifact.stack_name} "
+             f"(`motia rollback` returns to the one before; `motia status` lists them)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,10 +6,15 @@ import argparse
 import dataclasses
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from compiler.commands.aws_options import add_aws_options, target_from_args
 from compiler.commands.common import add_project_options, stack_name_of
 from compiler.report import table
+
+if TYPE_CHECKING:
+    from compiler.deploy.aws import Clients
+    from compiler.deploy.history import Version
 
 HEALTHY_STACK = ("CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE")
 
@@ -36,10 +41,15 @@ def run(args: argparse.Namespace) -> int:
     from compiler.deploy.aws import connect
     from compiler.operate.stage import stage_status
 
-    status = stage_status(connect(target_from_args(args)), stack_name_of(args))
+    clients = connect(target_from_args(args))
+    status = stage_status(clients, stack_name_of(args))
+    versions = _versions(clients, status.stack_name)
     healthy = status.status in HEALTHY_STACK and all(f.state in ("Active", "") for f in status.functions)
     if args.json:
-        json.dump({**dataclasses.asdict(status), "healthy": healthy}, sys.stdout, indent=2)
+        from compiler.deploy.history import as_json
+
+        json.dump({**dataclasses.asdict(status), "healthy": healthy, "versions": [as_json(v) for v in versions]},
+                  sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0 if healthy else 1
     reason = f" ({status.reason})" if status.reason else ""
@@ -47,4 +57,16 @@ def run(args: argparse.Namespace) -> int:
     rows = [(f.step, f.function_name, f.state or "-", f.last_update or "-", f.code_sha, f"{f.memory_mb} MB",
              f"{f.timeout_s} s", f.last_modified) for f in status.functions]
     print("\n".join(table(("step", "function", "state", "last update", "code", "memory", "timeout", "modified"), rows)))
+    if versions:
+        from compiler.deploy.history import describe
+
+        print("versions (newest last; `motia rollback --to N` deploys one again):")
+        print("\n".join(table(("version", "deployed", "how", "code", ""), [describe(v, versions[-1].number) for v in versions])))
     return 0 if healthy else 1
+
+
+def _versions(clients: Clients, stack_name: str) -> tuple[Version, ...]:
+    from compiler.deploy.history import read_history, stage_bucket
+
+    bucket = stage_bucket(clients, stack_name)
+    return read_history(clients, bucket, stack_name) if bucket else ()

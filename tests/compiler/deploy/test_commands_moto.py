@@ -22,9 +22,10 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from compiler import ir
-from compiler.cli import build_parser
+from compiler.cli import build_parser, main
 from compiler.commands.deploy import deploy_command
 from compiler.commands.destroy import destroy_command
+from compiler.commands.rollback import rollback_command
 from compiler.errors import MotiaError, report
 from compiler.pipeline import compile_project
 from tests.compiler.deploy.assembly_fixtures import write_assembly
@@ -120,7 +121,7 @@ def run(command: str, args: list[str]) -> tuple[int, list[str]]:
     (not through `main`, whose jsii exit handler would end the test process)."""
     output: list[str] = []
     parsed = build_parser().parse_args([command, *args])
-    main = deploy_command if command == "deploy" else destroy_command
+    main = {"deploy": deploy_command, "destroy": destroy_command, "rollback": rollback_command}[command]
     try:
         return main(parsed, output.append), output
     except MotiaError as error:
@@ -157,6 +158,14 @@ def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     code_sha["after"] = lambdas.get_function(FunctionName="orders-dev-NotifyWarehouse")["Configuration"]["CodeSha256"]
     phases["code_only"] = replace(phases["code_only"], errors=json.dumps(code_sha))
     phase("full_after_code_only", "deploy", [*deploy_args, "--full"])
+    phase("rollback", "rollback", common)
+    code_sha["rolled_back"] = lambdas.get_function(FunctionName="orders-dev-NotifyWarehouse")["Configuration"]["CodeSha256"]
+    phases["rollback"] = replace(phases["rollback"], errors=json.dumps(code_sha))
+    phase("rollback_to_missing", "rollback", [*common, "--to", "99"])
+    status_json = io.StringIO()
+    with contextlib.redirect_stdout(status_json):
+        main(["status", "--json", *[a for a in common if a != "--yes"]])
+    phases["status"] = replace(phases["rollback_to_missing"], output=status_json.getvalue().splitlines())
     sqs = boto3.client("sqs", endpoint_url=endpoint, region_name=REGION)
     dlq = next(q for q in phases["noop"].app.queues if q.function == "ChargePayment").dlq_name
     dlq_url = sqs.get_queue_url(QueueName=dlq)["QueueUrl"]
@@ -240,6 +249,34 @@ def test_a_full_deploy_after_a_code_only_one_finds_no_change(lifecycle: dict[str
     full = lifecycle["full_after_code_only"]
     assert full.status == 0, full.text
     assert full.output[-1] == "stack orders-dev: no changes (already up to date)"
+
+
+def test_each_deploy_that_changed_the_stack_is_a_version(lifecycle: dict[str, Phase]) -> None:
+    assert "recorded as version 1 of orders-dev" in lifecycle["create"].text
+    assert "recorded as version 2 of orders-dev" in lifecycle["update"].text
+    assert "recorded as version" not in lifecycle["noop"].text  # nothing changed, no version
+    assert "recorded as version 3 of orders-dev" in lifecycle["code_only"].text
+
+
+def test_rollback_returns_to_the_version_before_and_records_it(lifecycle: dict[str, Phase]) -> None:
+    back = lifecycle["rollback"]
+    assert back.status == 0, back.text
+    assert back.output[0].startswith("rolling orders-dev back from version 3 to version 2 (deployed ")
+    assert "only step code changed" in back.text  # versions 2 and 3 differ by code only: seconds
+    assert "recorded as version 4 of orders-dev" in back.text
+    shas = json.loads(back.errors)
+    assert shas["rolled_back"] == shas["before"]  # the code of version 2 runs again
+
+
+def test_status_lists_the_versions_newest_last(lifecycle: dict[str, Phase]) -> None:
+    versions = json.loads(lifecycle["status"].text)["versions"]
+    assert [(v["version"], v["how"]) for v in versions] == [(1, "deploy"), (2, "deploy"), (3, "deploy"), (4, "rollback to 2")]
+    assert versions[3]["code"] == versions[1]["code"] != versions[2]["code"]
+
+
+def test_fails_to_roll_back_to_a_version_that_is_not_kept(lifecycle: dict[str, Phase]) -> None:
+    missing = lifecycle["rollback_to_missing"]
+    assert missing.status == 2 and "orders-dev has no version 99 (versions kept: 1, 2, 3, 4)" in missing.errors
 
 
 def test_fails_to_destroy_while_a_dead_letter_queue_holds_messages(lifecycle: dict[str, Phase]) -> None:
