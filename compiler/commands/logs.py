@@ -35,7 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help=f"from this long ago (30s, 10m, 2h, 1d) or this time (ISO 8601, UTC) (default: {DEFAULT_SINCE})")
     parser.add_argument("--trace", default=None, metavar="ID",
                         help="only the lines of this trace id, in every step it reached")
-    parser.add_argument("--follow", "-f", action="store_true", help="keep printing new lines until Ctrl-C")
+    parser.add_argument("--follow", "-f", action="store_true",
+                        help="keep printing new lines until Ctrl-C, through a CloudWatch Logs live tail session "
+                             "(billed per minute by AWS; up to 10 steps) or by polling every 2 s where that is not available")
+    parser.add_argument("--poll", action="store_true", help="with --follow: poll, never open a live tail session")
     parser.add_argument("--json", action="store_true", help="one JSON object a line: time, step, level, message, trace_id, fields")
     parser.set_defaults(run=run)
 
@@ -80,8 +83,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"following {len(groups)} step(s) of {stack_name}; Ctrl-C to stop", file=sys.stderr)
     try:
-        follow(lambda since: fetch(clients, groups, since, args.trace), show,
-               max([start] + [line.timestamp_ms for line in lines]), keep_going=lambda: True)
+        newest = max([start] + [line.timestamp_ms for line in lines])
+        if not args.poll:
+            from compiler.deploy.aws import account_id
+            from compiler.operate.logs import live_tail
+
+            newest = max(newest, live_tail(clients, groups, account_id(clients), args.trace, show))
+        follow(lambda since: fetch(clients, groups, since, args.trace), show, newest, keep_going=lambda: True)
     except KeyboardInterrupt:
         print("", file=sys.stderr)
     return 0

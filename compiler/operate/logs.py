@@ -4,8 +4,10 @@ Our logger (`motia/log.py`) writes one JSON object a line: level, time, message,
 trace_id, data. Those lines are shown as `motia dev` shows them; other lines of the function
 (a traceback printed by Lambda, a user's print) are shown as they are; Lambda's own START, END
 and REPORT lines are left out. `--trace` keeps the lines of one trace id, in every step it
-reached. Following polls FilterLogEvents every few seconds (live tail sessions cost money and
-last at most three hours; polling works in every region and on emulators).
+reached. Following uses a CloudWatch Logs live tail session (lines arrive within a second; up
+to 10 log groups; billed per session minute) and falls back to polling FilterLogEvents every
+few seconds where live tail is not available (more than 10 steps, a session that ended after
+its three hours, emulators, a role without logs:StartLiveTail).
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from typing import Any, Callable, Iterable, Iterator
 from compiler.deploy.aws import Clients, aws_errors
 from compiler.errors import UsageError
 
-__all__ = ["LogLine", "fetch", "follow", "log_group_of", "parse_event", "render", "since_ms"]
+__all__ = ["LogLine", "fetch", "follow", "live_tail", "log_group_of", "parse_event", "render", "since_ms"]
 
 _LAMBDA_LINES = ("START RequestId:", "END RequestId:", "REPORT RequestId:", "INIT_START ", "INIT_REPORT ")
 _SHOWN = frozenset({"level", "time", "message", "step", "trace_id"})
 _SINCE = re.compile(r"^(\d+)\s*([smhdw])$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 FOLLOW_INTERVAL_S = 2.0
+LIVE_TAIL_MAX_GROUPS = 10  # StartLiveTail's limit per session
 
 
 @dataclass(frozen=True)
@@ -158,3 +161,31 @@ def follow(
         # millisecond is not fixed); `seen` keeps them from showing twice. Older keys go.
         seen = {key for key in seen if key[1] >= since - 1000}
         sleep(interval_s)
+
+
+def live_tail(
+    clients: Clients, groups: dict[str, str], account: str, trace_id: str | None, show: Callable[[LogLine], None],
+) -> int:
+    """Show lines as a live tail session delivers them, until it ends or fails; the newest line's
+    time (0 when none came), from which the caller polls on. Ctrl-C ends it as it ends polling."""
+    if not groups or len(groups) > LIVE_TAIL_MAX_GROUPS:
+        return 0
+    newest = 0
+    partition = clients.env(account).partition
+    step_of = {f"arn:{partition}:logs:{clients.region}:{account}:log-group:{group}": step for step, group in groups.items()}
+    step_of.update({group: step for step, group in groups.items()})
+    args: dict[str, Any] = {"logGroupIdentifiers": sorted(k for k in step_of if k.startswith("arn:"))}
+    if trace_id:
+        args["logEventFilterPattern"] = f'"{trace_id}"'
+    try:
+        stream = clients.logs.start_live_tail(**args)["responseStream"]
+        for event in stream:
+            for result in (event.get("sessionUpdate") or {}).get("sessionResults") or []:
+                step = step_of.get(str(result.get("logGroupIdentifier", "")), "?")
+                line = parse_event(step, result)
+                if line is not None and (trace_id is None or line.trace_id == trace_id):
+                    show(line)
+                    newest = max(newest, line.timestamp_ms)
+    except Exception:  # noqa: BLE001 - a refused or broken session (no access, an emulator): poll instead
+        pass
+    return newest  # the session ended (three hours at most) or never started: polling carries on

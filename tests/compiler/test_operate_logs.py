@@ -158,3 +158,48 @@ def test_fails_with_the_steps_it_has_when_a_step_is_unknown(endpoint: str, tmp_p
     assert status == 1 and "stack shop-prod does not exist" in err
     status, _, err = _run(capsys, endpoint, "Idle", "--since", "1h", app_dir=tmp_path)  # no log group yet: no lines, no error
     assert status == 0 and "no log lines since 1h in Idle" in err
+
+
+class _LiveTail:
+    """A logs client whose StartLiveTail answers a recorded session (or refuses, as an emulator does)."""
+
+    def __init__(self, events: list[dict[str, Any]] | None) -> None:
+        self.events, self.asked = events, []  # type: list[dict[str, Any]] | None, list[dict[str, Any]]
+
+    def start_live_tail(self, **kwargs: Any) -> dict[str, Any]:
+        self.asked.append(kwargs)
+        if self.events is None:
+            raise RuntimeError("Could not connect to the endpoint URL: http://stream-127.0.0.1/")
+        return {"responseStream": iter(self.events)}
+
+
+def _clients_with(logs: Any) -> Any:
+    from compiler.deploy.aws import AwsTarget, Clients
+
+    return Clients(AwsTarget("eu-west-1"), "eu-west-1", None, None, None, None, logs=logs)
+
+
+def test_live_tail_shows_each_session_line_under_its_step() -> None:
+    from compiler.operate.logs import live_tail
+
+    arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/shop-dev-Create"
+    session = [{"sessionStart": {}}, {"sessionUpdate": {"sessionResults": [
+        {"logGroupIdentifier": arn, "timestamp": 10, "message": _ours(11, "", "hello")},
+        {"logGroupIdentifier": arn, "timestamp": 12, "message": "END RequestId: 1"},
+        {"logGroupIdentifier": arn, "timestamp": 13, "message": _ours(14, "", "other trace", trace="x")},
+    ]}}]
+    logs = _LiveTail(session)
+    shown: list[LogLine] = []
+    newest = live_tail(_clients_with(logs), {"Create": "/aws/lambda/shop-dev-Create"}, "111122223333", TRACE, shown.append)
+    assert [(line.step, line.message) for line in shown] == [("Create", "hello")] and newest == 11
+    assert logs.asked == [{"logGroupIdentifiers": [arn], "logEventFilterPattern": f'"{TRACE}"'}]
+
+
+def test_live_tail_gives_way_to_polling_when_no_session_starts() -> None:
+    from compiler.operate.logs import live_tail
+
+    shown: list[LogLine] = []
+    assert live_tail(_clients_with(_LiveTail(None)), {"A": "/aws/lambda/a"}, "1", None, shown.append) == 0 and not shown
+    too_many = {f"S{n}": f"/aws/lambda/s{n}" for n in range(11)}  # over StartLiveTail's 10 groups
+    logs = _LiveTail([])
+    assert live_tail(_clients_with(logs), too_many, "1", None, shown.append) == 0 and logs.asked == []
