@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator
 from compiler.deploy.aws import Clients, aws_errors
 from compiler.errors import UsageError
 
-__all__ = ["LogLine", "fetch", "follow", "live_tail", "log_group_of", "parse_event", "render", "since_ms"]
+__all__ = ["LogLine", "fetch", "follow", "last_errors", "live_tail", "log_group_of", "parse_event", "render", "since_ms"]
 
 _LAMBDA_LINES = ("START RequestId:", "END RequestId:", "REPORT RequestId:", "INIT_START ", "INIT_REPORT ")
 _SHOWN = frozenset({"level", "time", "message", "step", "trace_id"})
@@ -136,6 +136,25 @@ def fetch(clients: Clients, groups: dict[str, str], start_ms: int, trace_id: str
                 if line is not None and (trace_id is None or line.trace_id == trace_id):
                     lines.append(line)
     return sorted(lines, key=lambda line: (line.timestamp_ms, line.step))
+
+
+def _is_error(line: LogLine) -> bool:
+    # Our logger's error lines, and what Lambda's runtime prints when the shim itself fails.
+    return line.level == "error" or (not line.level and line.message.startswith(("[ERROR]", "Traceback")))
+
+
+def last_errors(clients: Clients, groups: dict[str, str], start_ms: int) -> dict[str, LogLine]:
+    """Each step's newest error line since `start_ms` (steps without one are left out)."""
+    found: dict[str, LogLine] = {}
+    with aws_errors(clients.target, clients.region):
+        for step, group in sorted(groups.items()):
+            # "ERROR" and "error" both: CloudWatch's terms are case-sensitive. The check below
+            # keeps only real error lines from what the terms let through.
+            for event in _events(clients, group, start_ms, "?error ?ERROR ?Traceback"):
+                line = parse_event(step, event)
+                if line is not None and _is_error(line) and (step not in found or line.timestamp_ms >= found[step].timestamp_ms):
+                    found[step] = line
+    return found
 
 
 def follow(

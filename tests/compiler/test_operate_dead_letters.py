@@ -25,9 +25,10 @@ from lambda_runtime.function_config import FunctionConfig
 pytestmark = pytest.mark.slow
 
 REGION = "us-east-1"
-STACK = "shop-dev"
-SOURCE, DLQ = "shop-dev-order-created-Charge", "shop-dev-order-created-Charge-dlq"
-FIFO_SOURCE, FIFO_DLQ = "shop-dev-paid-Fulfill.fifo", "shop-dev-paid-Fulfill-dlq.fifo"
+APP = "shopdlq"  # a name of its own: moto servers of one process share their state
+STACK = f"{APP}-dev"
+SOURCE, DLQ = f"{STACK}-order-created-Charge", f"{STACK}-order-created-Charge-dlq"
+FIFO_SOURCE, FIFO_DLQ = f"{STACK}-paid-Fulfill.fifo", f"{STACK}-paid-Fulfill-dlq.fifo"
 
 
 def _function(step: str, config: dict[str, Any]) -> dict[str, Any]:
@@ -61,7 +62,7 @@ def endpoint() -> Iterator[str]:
                                "AWS_DEFAULT_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true"}.items():
                 env.setenv(key, value)
             sqs = boto3.client("sqs", region_name=REGION, endpoint_url=url)
-            failures = sqs.create_queue(QueueName="shop-dev-Charge-state-failures")["QueueUrl"]
+            failures = sqs.create_queue(QueueName=f"{STACK}-Charge-state-failures")["QueueUrl"]
             boto3.client("cloudformation", region_name=REGION, endpoint_url=url).create_stack(
                 StackName=STACK, TemplateBody=json.dumps(_template(failures)), Capabilities=["CAPABILITY_IAM"])
             yield url
@@ -99,7 +100,7 @@ def sqs(endpoint: str) -> Iterator[Any]:
 
 
 def _run(capsys: pytest.CaptureFixture[str], endpoint: str, *args: str, app_dir: Path) -> tuple[int, str, str]:
-    status = main(["dlq", *args, "--app-dir", str(app_dir), "--app-name", "shop", "--endpoint-url", endpoint, "--region", REGION])
+    status = main(["dlq", *args, "--app-dir", str(app_dir), "--app-name", APP, "--endpoint-url", endpoint, "--region", REGION])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
 
@@ -148,7 +149,7 @@ def test_fails_with_a_usage_error_naming_the_steps_that_have_queues(
     status, _, err = _run(capsys, endpoint, "show", "Nope", app_dir=tmp_path)
     assert status == 2 and "step 'Nope' has no dead-letter queue" in err and "Charge, Fulfill" in err
     status, _, err = _run(capsys, endpoint, "list", "--stage", "prod", app_dir=tmp_path)
-    assert status == 1 and "stack shop-prod does not exist" in err
+    assert status == 1 and f"stack {APP}-prod does not exist" in err
 
 
 class _MoveTasks:
@@ -209,7 +210,7 @@ def test_redrive_fails_with_one_line_when_aws_refuses(sqs: Any, endpoint: str, t
 
 
 def test_list_finds_a_cron_schedules_dead_letter_queue(sqs: Any, endpoint: str) -> None:
-    dlq_url = sqs.create_queue(QueueName="shop-dev-Plain-schedule-dlq")["QueueUrl"]
+    dlq_url = sqs.create_queue(QueueName=f"{STACK}-Plain-schedule-dlq")["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     sqs.send_message(QueueUrl=dlq_url, MessageBody="{}")
     scheduler = boto3.client("scheduler", region_name=REGION, endpoint_url=endpoint)

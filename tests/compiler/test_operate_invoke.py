@@ -29,8 +29,9 @@ from lambda_runtime.function_config import FunctionConfig
 pytestmark = pytest.mark.slow
 
 REGION = "us-east-1"
-STACK = "shop-dev"
-QUEUE = "shop-dev-order-created-Charge"
+APP = "shopinv"  # a name of its own: moto servers of one process share their state
+STACK = f"{APP}-dev"
+QUEUE = f"{STACK}-order-created-Charge"
 
 
 class _Api(BaseHTTPRequestHandler):
@@ -102,7 +103,7 @@ def endpoint(api: str) -> Iterator[str]:
             sns = boto3.client("sns", region_name=REGION, endpoint_url=url)
             queue_url = sqs.create_queue(QueueName=QUEUE)["QueueUrl"]
             queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-            topic = sns.create_topic(Name="shop-dev-order-created", Attributes={"DisplayName": "order-created"})["TopicArn"]
+            topic = sns.create_topic(Name=f"{STACK}-order-created", Attributes={"DisplayName": "order-created"})["TopicArn"]
             sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
             boto3.client("scheduler", region_name=REGION, endpoint_url=url).create_schedule(
                 Name=f"{STACK}-Report-cron0", ScheduleExpression="cron(0 8 * * ? *)", FlexibleTimeWindow={"Mode": "OFF"},
@@ -115,7 +116,7 @@ def endpoint(api: str) -> Iterator[str]:
 
 
 def _run(capsys: pytest.CaptureFixture[str], endpoint: str, *args: str, app_dir: Path) -> tuple[int, str, str]:
-    status = main(["invoke", *args, "--wait", "0", "--app-dir", str(app_dir), "--app-name", "shop",
+    status = main(["invoke", *args, "--wait", "0", "--app-dir", str(app_dir), "--app-name", APP,
                    "--endpoint-url", endpoint, "--region", REGION])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
@@ -195,7 +196,7 @@ def test_fills_every_scheduler_placeholder() -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("Nope",), "no step named 'Nope' in shop-dev (its steps: Charge, Create, Report)"),
+    (("Nope",), f"no step named 'Nope' in {STACK} (its steps: Charge, Create, Report)"),
     (("Create",), "the step has 2 routes (GET /orders/{id}, POST /orders): pass --route"),
     (("Charge", "--cron"), "step Charge has no cron trigger (it has: queue)"),
     (("Charge", "--data", "{oops"), "--data is not JSON"),

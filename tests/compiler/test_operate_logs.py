@@ -18,7 +18,8 @@ from compiler.operate.logs import LogLine, follow, parse_event, render, since_ms
 from lambda_runtime.function_config import FunctionConfig
 
 REGION = "us-east-1"
-STACK = "shop-dev"
+APP = "shoplogs"  # a name of its own: moto servers of one process share their state
+STACK = f"{APP}-dev"
 TRACE = "6f1c0a1e-0000-4000-8000-000000000001"
 NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=timezone.utc)
 
@@ -100,12 +101,16 @@ def endpoint() -> Iterator[str]:
             "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                     "Principal": {"Service": "lambda.amazonaws.com"}}]}}},
         "CreateFunction": _function("Create"), "ChargeFunction": _function("Charge"), "IdleFunction": _function("Idle"),
+        "ReportFunction": _function("Report"),
     }}
     now = int(datetime.now(timezone.utc).timestamp() * 1000)
     written = {
         "Create": [(now - 3000, "START RequestId: 1 Version: $LATEST"), (now - 3000, _ours(now - 3000, "Create", "order received")),
                    (now - 1000, _ours(now - 1000, "Create", "other", trace="another-trace"))],
         "Charge": [(now - 2000, _ours(now - 2000, "Charge", "charged", data={"amount": 5})), (now - 1500, "a print")],
+        "Idle": [(now - 9000, _ours(now - 9000, "Idle", "card declined", trace="t-idle", level="error")),
+                 (now - 8000, _ours(now - 8000, "Idle", "no error here", trace="t-idle")),
+                 (now - 7000, "[ERROR] Runtime.ImportModuleError: Unable to import module 'entry'")],
     }
     try:
         with pytest.MonkeyPatch.context() as env:
@@ -127,7 +132,7 @@ def endpoint() -> Iterator[str]:
 
 
 def _run(capsys: pytest.CaptureFixture[str], endpoint: str, *args: str, app_dir: Path) -> tuple[int, str, str]:
-    status = main(["logs", *args, "--app-dir", str(app_dir), "--app-name", "shop", "--endpoint-url", endpoint, "--region", REGION])
+    status = main(["logs", *args, "--app-dir", str(app_dir), "--app-name", APP, "--endpoint-url", endpoint, "--region", REGION])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
 
@@ -136,9 +141,9 @@ def _run(capsys: pytest.CaptureFixture[str], endpoint: str, *args: str, app_dir:
 def test_merges_every_steps_lines_in_time_order(endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = _run(capsys, endpoint, "--json", app_dir=tmp_path)
     lines = [json.loads(text) for text in out.splitlines()]
-    assert status == 0 and [(x["step"], x["message"]) for x in lines] == [
+    assert status == 0 and [(x["step"], x["message"]) for x in lines][-4:] == [
         ("Create", "order received"), ("Charge", "charged"), ("Charge", "a print"), ("Create", "other")]
-    assert lines[1]["data"] == {"amount": 5} and lines[0]["trace_id"] == TRACE
+    assert lines[-3]["data"] == {"amount": 5} and lines[-4]["trace_id"] == TRACE
     status, text, _ = _run(capsys, endpoint, "Charge", app_dir=tmp_path)
     assert status == 0 and text.splitlines()[0].endswith(f'Charge               info  charged {{"amount": 5}}  [{TRACE[:8]}]')
     assert "Create" not in text
@@ -153,11 +158,22 @@ def test_follows_one_trace_through_every_step(endpoint: str, tmp_path: Path, cap
 @pytest.mark.slow
 def test_fails_with_the_steps_it_has_when_a_step_is_unknown(endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = _run(capsys, endpoint, "Nope", app_dir=tmp_path)
-    assert status == 2 and "no step named 'Nope'" in err and "Charge, Create, Idle" in err
+    assert status == 2 and "no step named 'Nope'" in err and "Charge, Create, Idle, Report" in err
     status, _, err = _run(capsys, endpoint, "--stage", "prod", app_dir=tmp_path)
-    assert status == 1 and "stack shop-prod does not exist" in err
-    status, _, err = _run(capsys, endpoint, "Idle", "--since", "1h", app_dir=tmp_path)  # no log group yet: no lines, no error
-    assert status == 0 and "no log lines since 1h in Idle" in err
+    assert status == 1 and f"stack {APP}-prod does not exist" in err
+    status, _, err = _run(capsys, endpoint, "Report", "--since", "1h", app_dir=tmp_path)  # no log group yet: no lines, no error
+    assert status == 0 and "no log lines since 1h in Report" in err
+
+
+@pytest.mark.slow
+def test_last_errors_are_each_steps_newest_error_line(endpoint: str) -> None:
+    from compiler.deploy.aws import AwsTarget, connect
+    from compiler.operate.logs import last_errors
+
+    groups = {step: f"/aws/lambda/{STACK}-{step}" for step in ("Create", "Charge", "Idle", "Report")}
+    found = last_errors(connect(AwsTarget(REGION, endpoint)), groups, 0)
+    assert {step: line.message for step, line in found.items()} == {
+        "Idle": "[ERROR] Runtime.ImportModuleError: Unable to import module 'entry'"}
 
 
 class _LiveTail:
