@@ -14,60 +14,32 @@ from typing import Any
 import boto3
 import botocore.exceptions
 import pytest
-from moto.server import ThreadedMotoServer
 
 from compiler.cli import main
 from compiler.deploy.aws import AwsTarget, connect
 from compiler.errors import UsageError
 from compiler.operate import dead_letters
-from lambda_runtime.function_config import FunctionConfig
+from tests.compiler.operate_stage import REGION, create_stack, moto_server, step_function
 
 pytestmark = pytest.mark.slow
 
-REGION = "us-east-1"
 APP = "shopdlq"  # a name of its own: moto servers of one process share their state
 STACK = f"{APP}-dev"
 SOURCE, DLQ = f"{STACK}-order-created-Charge", f"{STACK}-order-created-Charge-dlq"
 FIFO_SOURCE, FIFO_DLQ = f"{STACK}-paid-Fulfill.fifo", f"{STACK}-paid-Fulfill-dlq.fifo"
 
 
-def _function(step: str, config: dict[str, Any]) -> dict[str, Any]:
-    text = FunctionConfig(step_file=f"steps/{step.lower()}_step.py", step_name=step, app=STACK, **config).to_json()
-    return {"Type": "AWS::Lambda::Function", "Properties": {
-        "FunctionName": f"{STACK}-{step}", "Runtime": "python3.12", "Handler": "index.handler",
-        "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Code": {"ZipFile": "def handler(event, context):\n    return None\n"},
-        "Environment": {"Variables": {"MOTIA_FUNCTION": text}}}}
-
-
-def _template(failure_queue_url: str) -> dict[str, Any]:
-    return {"Resources": {
-        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
-            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                    "Principal": {"Service": "lambda.amazonaws.com"}}]}}},
-        "ChargeFunction": _function("Charge", {"queues": {SOURCE: 0}, "failure_queues": {"state": failure_queue_url}}),
-        "FulfillFunction": _function("Fulfill", {"queues": {FIFO_SOURCE: 0}}),
-        "PlainFunction": _function("Plain", {}),
-    }}
-
-
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    try:
-        with pytest.MonkeyPatch.context() as env:
-            for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                               "AWS_DEFAULT_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true"}.items():
-                env.setenv(key, value)
-            sqs = boto3.client("sqs", region_name=REGION, endpoint_url=url)
-            failures = sqs.create_queue(QueueName=f"{STACK}-Charge-state-failures")["QueueUrl"]
-            boto3.client("cloudformation", region_name=REGION, endpoint_url=url).create_stack(
-                StackName=STACK, TemplateBody=json.dumps(_template(failures)), Capabilities=["CAPABILITY_IAM"])
-            yield url
-    finally:
-        server.stop()
+    with moto_server() as url:
+        sqs = boto3.client("sqs", region_name=REGION, endpoint_url=url)
+        failures = sqs.create_queue(QueueName=f"{STACK}-Charge-state-failures")["QueueUrl"]
+        create_stack(url, STACK, {
+            "ChargeFunction": step_function(STACK, "Charge", queues={SOURCE: 0}, failure_queues={"state": failures}),
+            "FulfillFunction": step_function(STACK, "Fulfill", queues={FIFO_SOURCE: 0}),
+            "PlainFunction": step_function(STACK, "Plain"),
+        })
+        yield url
 
 
 @pytest.fixture

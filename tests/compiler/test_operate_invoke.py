@@ -17,18 +17,16 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from compiler.cli import main
 from compiler.commands import invoke as invoke_command
 from compiler.deploy.aws import connect
 from compiler.errors import UsageError
 from compiler.operate.invoke import fill_path, schedule_input_now
-from lambda_runtime.function_config import FunctionConfig
+from tests.compiler.operate_stage import REGION, create_stack, moto_server, step_function
 
 pytestmark = pytest.mark.slow
 
-REGION = "us-east-1"
 APP = "shopinv"  # a name of its own: moto servers of one process share their state
 STACK = f"{APP}-dev"
 QUEUE = f"{STACK}-order-created-Charge"
@@ -54,14 +52,6 @@ class _Api(BaseHTTPRequestHandler):
         return
 
 
-def _function(step: str, **config: Any) -> dict[str, Any]:
-    text = FunctionConfig(step_file=f"steps/{step.lower()}_step.py", step_name=step, app=STACK, **config).to_json()
-    return {"Type": "AWS::Lambda::Function", "Properties": {
-        "FunctionName": f"{STACK}-{step}", "Runtime": "python3.12", "Handler": "index.handler",
-        "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Code": {"ZipFile": "def handler(event, context):\n    return None\n"},
-        "Environment": {"Variables": {"MOTIA_FUNCTION": text}}}}
-
-
 @pytest.fixture(scope="module")
 def api() -> Iterator[str]:
     server = HTTPServer(("127.0.0.1", 0), _Api)
@@ -77,42 +67,24 @@ def api() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def endpoint(api: str) -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    template = {
-        "Resources": {
-            "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
-                "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                        "Principal": {"Service": "lambda.amazonaws.com"}}]}}},
-            "CreateFunction": _function("Create", routes={"POST /orders": 0, "GET /orders/{id}": 1}),
-            "ChargeFunction": _function("Charge", queues={QUEUE: 0}),
-            "ReportFunction": _function("Report"),
-        },
-        "Outputs": {"OutputApiUrl": {"Value": api, "Description": "HTTP API base URL"}},
-    }
-    try:
-        with pytest.MonkeyPatch.context() as env:
-            for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                               "AWS_DEFAULT_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true"}.items():
-                env.setenv(key, value)
-            boto3.client("cloudformation", region_name=REGION, endpoint_url=url).create_stack(
-                StackName=STACK, TemplateBody=json.dumps(template), Capabilities=["CAPABILITY_IAM"])
-            sqs = boto3.client("sqs", region_name=REGION, endpoint_url=url)
-            sns = boto3.client("sns", region_name=REGION, endpoint_url=url)
-            queue_url = sqs.create_queue(QueueName=QUEUE)["QueueUrl"]
-            queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-            topic = sns.create_topic(Name=f"{STACK}-order-created", Attributes={"DisplayName": "order-created"})["TopicArn"]
-            sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
-            boto3.client("scheduler", region_name=REGION, endpoint_url=url).create_schedule(
-                Name=f"{STACK}-Report-cron0", ScheduleExpression="cron(0 8 * * ? *)", FlexibleTimeWindow={"Mode": "OFF"},
-                Target={"Arn": f"arn:aws:lambda:{REGION}:123456789012:function:{STACK}-Report",
-                        "RoleArn": "arn:aws:iam::123456789012:role/r",
-                        "Input": json.dumps({"motia_trigger": 0, "motia_scheduled": "<aws.scheduler.scheduled-time>"})})
-            yield url
-    finally:
-        server.stop()
+    with moto_server() as url:
+        create_stack(url, STACK, {
+            "CreateFunction": step_function(STACK, "Create", routes={"POST /orders": 0, "GET /orders/{id}": 1}),
+            "ChargeFunction": step_function(STACK, "Charge", queues={QUEUE: 0}),
+            "ReportFunction": step_function(STACK, "Report"),
+        }, {"OutputApiUrl": {"Value": api, "Description": "HTTP API base URL"}})
+        sqs = boto3.client("sqs", region_name=REGION, endpoint_url=url)
+        sns = boto3.client("sns", region_name=REGION, endpoint_url=url)
+        queue_url = sqs.create_queue(QueueName=QUEUE)["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        topic = sns.create_topic(Name=f"{STACK}-order-created", Attributes={"DisplayName": "order-created"})["TopicArn"]
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
+        boto3.client("scheduler", region_name=REGION, endpoint_url=url).create_schedule(
+            Name=f"{STACK}-Report-cron0", ScheduleExpression="cron(0 8 * * ? *)", FlexibleTimeWindow={"Mode": "OFF"},
+            Target={"Arn": f"arn:aws:lambda:{REGION}:123456789012:function:{STACK}-Report",
+                    "RoleArn": "arn:aws:iam::123456789012:role/r",
+                    "Input": json.dumps({"motia_trigger": 0, "motia_scheduled": "<aws.scheduler.scheduled-time>"})})
+        yield url
 
 
 def _run(capsys: pytest.CaptureFixture[str], endpoint: str, *args: str, app_dir: Path) -> tuple[int, str, str]:

@@ -10,14 +10,12 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from compiler.cli import main
 from compiler.errors import UsageError
 from compiler.operate.logs import LogLine, follow, parse_event, render, since_ms
-from lambda_runtime.function_config import FunctionConfig
+from tests.compiler.operate_stage import REGION, create_stack, moto_server, step_function
 
-REGION = "us-east-1"
 APP = "shoplogs"  # a name of its own: moto servers of one process share their state
 STACK = f"{APP}-dev"
 TRACE = "6f1c0a1e-0000-4000-8000-000000000001"
@@ -82,27 +80,8 @@ def test_follow_shows_each_new_line_once_in_order() -> None:
 # --- the command against a moto server -------------------------------------------------------
 
 
-def _function(step: str) -> dict[str, Any]:
-    text = FunctionConfig(step_file=f"steps/{step.lower()}_step.py", step_name=step, app=STACK).to_json()
-    return {"Type": "AWS::Lambda::Function", "Properties": {
-        "FunctionName": f"{STACK}-{step}", "Runtime": "python3.12", "Handler": "index.handler",
-        "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Code": {"ZipFile": "def handler(event, context):\n    return None\n"},
-        "Environment": {"Variables": {"MOTIA_FUNCTION": text}}}}
-
-
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    template = {"Resources": {
-        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
-            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                    "Principal": {"Service": "lambda.amazonaws.com"}}]}}},
-        "CreateFunction": _function("Create"), "ChargeFunction": _function("Charge"), "IdleFunction": _function("Idle"),
-        "ReportFunction": _function("Report"),
-    }}
     now = int(datetime.now(timezone.utc).timestamp() * 1000)
     written = {
         "Create": [(now - 3000, "START RequestId: 1 Version: $LATEST"), (now - 3000, _ours(now - 3000, "Create", "order received")),
@@ -112,23 +91,15 @@ def endpoint() -> Iterator[str]:
                  (now - 8000, _ours(now - 8000, "Idle", "no error here", trace="t-idle")),
                  (now - 7000, "[ERROR] Runtime.ImportModuleError: Unable to import module 'entry'")],
     }
-    try:
-        with pytest.MonkeyPatch.context() as env:
-            for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                               "AWS_DEFAULT_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true"}.items():
-                env.setenv(key, value)
-            boto3.client("cloudformation", region_name=REGION, endpoint_url=url).create_stack(
-                StackName=STACK, TemplateBody=json.dumps(template), Capabilities=["CAPABILITY_IAM"])
-            logs = boto3.client("logs", region_name=REGION, endpoint_url=url)
-            for step, events in written.items():
-                group = f"/aws/lambda/{STACK}-{step}"
-                logs.create_log_group(logGroupName=group)
-                logs.create_log_stream(logGroupName=group, logStreamName="s")
-                logs.put_log_events(logGroupName=group, logStreamName="s",
-                                    logEvents=[{"timestamp": t, "message": m} for t, m in events])
-            yield url
-    finally:
-        server.stop()
+    with moto_server() as url:
+        create_stack(url, STACK, {f"{step}Function": step_function(STACK, step) for step in ("Create", "Charge", "Idle", "Report")})
+        logs = boto3.client("logs", region_name=REGION, endpoint_url=url)
+        for step, events in written.items():
+            group = f"/aws/lambda/{STACK}-{step}"
+            logs.create_log_group(logGroupName=group)
+            logs.create_log_stream(logGroupName=group, logStreamName="s")
+            logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[{"timestamp": t, "message": m} for t, m in events])
+        yield url
 
 
 def _run(capsys: pytest.CaptureFixture[str], endpoint: str, *args: str, app_dir: Path) -> tuple[int, str, str]:

@@ -7,49 +7,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from compiler.cli import main
-from lambda_runtime.function_config import FunctionConfig
+from tests.compiler.operate_stage import REGION, create_stack, moto_server, step_function
 
 pytestmark = pytest.mark.slow
 
-REGION = "us-east-1"
 STACK = "shop-dev"
-CONFIG = FunctionConfig(step_file="steps/create_step.py", step_name="CreateOrder", app=STACK).to_json()
-TEMPLATE = {
-    "Resources": {
-        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
-            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                    "Principal": {"Service": "lambda.amazonaws.com"}}]}}},
-        "CreateOrderFunction": {"Type": "AWS::Lambda::Function", "Properties": {
-            "FunctionName": "shop-dev-CreateOrder", "Runtime": "python3.12", "Handler": "index.handler",
-            "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "MemorySize": 256, "Timeout": 20,
-            "Code": {"ZipFile": "def handler(event, context):\n    return None\n"},
-            "Environment": {"Variables": {"MOTIA_FUNCTION": CONFIG}}}},
-    },
-    "Outputs": {"ApiUrl": {"Value": "https://abc.execute-api.us-east-1.amazonaws.com/", "Description": "HTTP API base URL"}},
-}
 
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    try:
-        with pytest.MonkeyPatch.context() as env:
-            for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                               "AWS_DEFAULT_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true"}.items():
-                env.setenv(key, value)
-            boto3.client("cloudformation", region_name=REGION, endpoint_url=url).create_stack(
-                StackName=STACK, TemplateBody=json.dumps(TEMPLATE), Capabilities=["CAPABILITY_IAM"])
-            yield url
-    finally:
-        server.stop()
+    with moto_server() as url:
+        create_stack(url, STACK, {"CreateOrderFunction": step_function(STACK, "CreateOrder", memory_mb=256, timeout_s=20)},
+                     {"ApiUrl": {"Value": "https://abc.execute-api.us-east-1.amazonaws.com/", "Description": "HTTP API base URL"}})
+        yield url
 
 
 def _run(capsys: pytest.CaptureFixture[str], endpoint: str, *args: str, app_dir: Path) -> tuple[int, str]:
