@@ -21,6 +21,9 @@ def test_thirty_percent_failures_lose_nothing_run_nothing_twice_and_dead_letter_
 
     with running_app(PROJECT) as emu:
         figures = run_load(emu, MESSAGES, GROUPS, SEED, timeout=25)
+        fifo_batches = {d.records for d in emu.deliveries if d.step == "LoadFifo"}
+
+    assert fifo_batches == {1}  # the template's FIFO batch size, which makes every receive an attempt
 
     for figure in figures:
         assert (figure.sent, figure.handled, figure.dead_lettered) == (MESSAGES, MESSAGES - must_die, must_die), figure
