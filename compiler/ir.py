@@ -71,6 +71,10 @@ class Topic:
     subscribers: tuple[str, ...]  # step names subscribed through this SNS topic (sorted)
 
 
+STANDARD_BATCH_SIZE = 10  # SQS's most per receive: Lambda's default
+FIFO_BATCH_SIZE = 1  # see QueueSubscription.batch_size
+
+
 @dataclass(frozen=True)
 class QueueSubscription:
     """A step's subscription to a topic: its own SQS queue and DLQ, fed by the topic."""
@@ -89,6 +93,17 @@ class QueueSubscription:
     max_concurrency: int | None = None  # the event source's maximum concurrency (AWS: 2..1000)
     reserved_concurrency: int | None = None  # set for Motia's concurrency 1, below AWS's minimum of 2
     retention_s: int = 4 * 24 * 3600  # covers every attempt and backoff: nothing expires before its DLQ
+
+    @property
+    def batch_size(self) -> int:
+        """Records per invocation: one for FIFO, so each receive SQS counts is an attempt of that message.
+
+        With more, the records held back behind a failed one of their group (reported failed
+        unrun, to keep the group's order) would count receives too and reach the DLQ having run
+        fewer than `max_receive_count` times; with one, the group's next message is not
+        received before this one is done (docs/deploy.md, "What AWS makes approximate").
+        """
+        return FIFO_BATCH_SIZE if self.fifo else STANDARD_BATCH_SIZE
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from compiler.ir import QueueSubscription, Topic
 
 # A dead letter stays as long as SQS allows, so an operator has two weeks to look at it.
 DLQ_RETENTION = Duration.days(14)
-QUEUE_BATCH_SIZE = 10
 
 
 def topic_id(name: str, fifo: bool) -> str:
@@ -86,7 +85,7 @@ def emit_queue(parts: StackParts, sub: QueueSubscription) -> None:
     function.add_event_source_mapping(
         f"{holder}-EventSource",
         event_source_arn=queue.queue_arn,
-        batch_size=QUEUE_BATCH_SIZE,
+        batch_size=sub.batch_size,  # 1 for FIFO: each receive is an attempt (QueueSubscription.batch_size)
         report_batch_item_failures=True,
         max_concurrency=sub.max_concurrency,
     )

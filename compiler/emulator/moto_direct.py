@@ -191,6 +191,30 @@ def _seconds_until_next_visible(queue: Any) -> float:
     return (min(upcoming) - now_ms) / 1000.0 if upcoming else float("inf")
 
 
+def release_timed_out(queue: Any) -> None:
+    """Forget the in-flight mark of messages whose visibility ran out (their consumer gave up).
+
+    moto's receive decides which FIFO groups are busy once, from its in-flight set, before
+    walking the queue, and clears a timed-out message's mark only when the walk reaches it. So
+    when a group's first message timed out before a later one of the same group, the first is
+    skipped (the group still looks busy) and the later one, reached after its own mark was
+    cleared, is delivered first: the group runs out of order. Clearing every timed-out mark
+    before the receive gives moto the right busy groups from the start; nothing else changes.
+    """
+    for message in [m for m in list(queue.pending_messages) if m.visible]:
+        queue.pending_messages.discard(message)
+
+
+def queue_messages(queue: Any) -> list[dict[str, Any]]:
+    """Every message the queue holds, in queue order, shaped as ReceiveMessage returns them.
+
+    Read off moto's queue, not received: SQS has no call that reads a FIFO queue past a group's
+    first in-flight message, so receiving (what `peek.peek_messages` does) shows at most one
+    batch per group; and a peek must not count as a receive of a message that is still retried.
+    """
+    return [deepcopy(_message_shape(m, SYSTEM_ATTRIBUTES)) for m in list(queue._messages)]
+
+
 class DirectSqs:
     """The SQS calls of the queue pollers, on moto's `SQSBackend` of one account and region."""
 
@@ -235,6 +259,8 @@ class DirectSqs:
         doorbell = self._doorbell(name) if WaitTimeSeconds else None
         while True:
             seen = doorbell.rings if doorbell else 0
+            if queue.fifo_queue:
+                release_timed_out(queue)  # keeps a group's order after a failure (see there)
             messages = self._backend.receive_message(name, MaxNumberOfMessages, 0, timeout, list(MessageAttributeNames or ()))
             remaining = deadline - time.monotonic()
             if messages or doorbell is None or remaining <= 0 or self._interrupted:
@@ -254,6 +280,10 @@ class DirectSqs:
     def send_message(self, QueueUrl: str, MessageBody: str) -> dict[str, Any]:
         message = self._backend.send_message(_queue_name(QueueUrl), MessageBody)
         return {"MessageId": message.id, "MD5OfMessageBody": message.body_md5}
+
+    def peek(self, QueueUrl: str) -> list[dict[str, Any]]:
+        """Every message of the queue, without receiving any (`queue_messages`)."""
+        return queue_messages(self._backend.get_queue(_queue_name(QueueUrl)))
 
     def interrupt(self) -> None:
         """End every long poll of this client now, and those to come (the emulator is stopping)."""
@@ -312,6 +342,12 @@ class DirectStreams:
 def is_direct(backend: MotoBackend) -> bool:
     """moto's backends live in this process only in in-process mode (server mode keeps boto3)."""
     return backend.mode == "inprocess"
+
+
+def queue_reader(queue_arn: str) -> DirectSqs:
+    """Reads of `queue_arn` straight off moto's backend, in both modes: the ThreadedMotoServer of
+    server mode runs in this process, on the same backends."""
+    return DirectSqs(*_account_and_region(queue_arn))
 
 
 def sqs_client(backend: MotoBackend, queue_arn: str) -> Any:

@@ -1,4 +1,5 @@
-"""Reading a queue without consuming it: what `dead_letters` and `trigger_failures` show."""
+"""Reading a queue by receiving, without consuming it: what `trigger_failures` shows (dead letters
+are read off moto instead: `moto_direct.queue_messages`)."""
 
 from __future__ import annotations
 

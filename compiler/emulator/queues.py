@@ -4,7 +4,10 @@ Receive a batch (long poll: in-process, on moto's backend; see moto_direct), inv
 did not report failed. Failed records are left alone: moto's SQS makes them visible again
 after the queue's visibility timeout, counts receives, and moves them to the DLQ after
 maxReceiveCount (the subscription's max_retries). FIFO group ordering and delay seconds are
-the queue's own behaviour in moto too; nothing here re-implements them.
+the queue's own behaviour in moto too; nothing here re-implements them, but in-process mode
+corrects moto's FIFO receive, which can run a group out of order after a timeout
+(`moto_direct.release_timed_out`; a FIFO subscription's batch size of 1 keeps clear of the
+case in server mode too). Dead letters are read off moto's queue (`moto_direct.queue_messages`).
 """
 
 from __future__ import annotations
@@ -13,12 +16,11 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from compiler.emulator.peek import peek_messages
 from compiler.emulator.backend import REGION, MotoBackend
 from compiler.emulator.deploy import EventSource
 from compiler.emulator.events import failed_message_ids, sqs_event
 from compiler.emulator.invoker import Delivery, Invoker
-from compiler.emulator.moto_direct import DirectSqs, sqs_client
+from compiler.emulator.moto_direct import DirectSqs, queue_reader, sqs_client
 from compiler.emulator.worker import Worker
 from lambda_runtime.contract import ATTR_TOPIC, ATTR_TRACE_ID
 
@@ -57,6 +59,7 @@ class QueuePoller(Worker):
         attributes = self._sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["RedrivePolicy"])["Attributes"]
         dlq_arn = _redrive_target(attributes.get("RedrivePolicy"))
         self.dlq_url = self._sqs.get_queue_url(QueueName=dlq_arn.rsplit(":", 1)[-1])["QueueUrl"] if dlq_arn else None
+        self._reader = self._sqs if isinstance(self._sqs, DirectSqs) else queue_reader(source.source_arn)
         super().__init__(f"motia-dev-queue-{source.queue_name}")
 
     def _run(self) -> None:
@@ -116,8 +119,9 @@ class QueuePoller(Worker):
                           int(counts.get(names[2], 0)), dead)
 
     def dead_letters(self) -> list[dict[str, Any]]:
-        """The DLQ's messages (bodies and attributes), without consuming them."""
-        return peek_messages(self._sqs, self.dlq_url) if self.dlq_url else []
+        """All of the DLQ's messages (bodies and attributes), in queue order, without receiving them
+        (a FIFO DLQ cannot be read past a group's first message by receiving: `queue_messages`)."""
+        return self._reader.peek(self.dlq_url) if self.dlq_url else []
 
 
 def _redrive_target(policy: Any) -> str | None:

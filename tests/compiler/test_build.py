@@ -86,3 +86,12 @@ def test_functions_record_sizing_triggers_flows_and_enqueues(tmp_path: Path) -> 
 def test_same_project_builds_the_same_model(tmp_path: Path) -> None:
     write_project(tmp_path, {"steps/a_step.py": step_source('{"name": "A", "triggers": [queue("t"), cron("0 * * * *")], "enqueues": ["t"]}')})
     assert compile_project(tmp_path) == compile_project(tmp_path)
+
+
+def test_fifo_subscriptions_take_one_message_per_invocation_so_receives_count_attempts(tmp_path: Path) -> None:
+    app = build(
+        tmp_path,
+        fifo='{"name": "Fifo", "triggers": [queue("t", config={"type": "fifo", "max_retries": 4})]}',
+        std='{"name": "Std", "triggers": [queue("t")]}',
+    )
+    assert {(q.function, q.batch_size) for q in app.queues} == {("Fifo", 1), ("Std", 10)}

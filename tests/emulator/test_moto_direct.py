@@ -265,3 +265,81 @@ def test_records_written_at_once_get_their_own_sequence_numbers_and_are_read_onc
     assert len(numbers) == 2 and len(set(numbers)) == 2
     assert direct.get_records(ShardIterator=first["NextShardIterator"])["Records"] == []
     direct.close()
+
+
+def _fifo_group(sqs: Any, name: str, count: int, groups: tuple[str, ...] = ("g",)) -> str:
+    url = _queue_with_dlq(sqs, name, max_receives=10, fifo=True)
+    for i in range(count):
+        for group in groups:
+            sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"group": group, "n": i}), MessageGroupId=group)
+    return url
+
+
+def _expire(queue: Any, position: int) -> None:
+    """Let the visibility of the queue's message at `position` run out now (moto's clock is in ms)."""
+    queue._messages[position].visible_at = time.time() * 1000.0 - 1
+
+
+def _numbers(result: dict[str, Any]) -> list[int]:
+    return [json.loads(m["Body"])["n"] for m in result.get("Messages", [])]
+
+
+def test_moto_alone_runs_a_fifo_group_out_of_order_once_its_first_message_times_out_first(moto: MotoBackend) -> None:
+    from moto.sqs.models import sqs_backends
+
+    url = _fifo_group(moto.client("sqs"), "reordered", 3)
+    backend = sqs_backends[ACCOUNT_ID][REGION]
+    queue = backend.get_queue("reordered.fifo")
+    assert len(backend.receive_message("reordered.fifo", 10, 0, 30)) == 3  # one batch: the whole group in flight
+    _expire(queue, 0)
+    assert backend.receive_message("reordered.fifo", 10, 0, 30) == []  # the others still in flight: group busy
+    _expire(queue, 1), _expire(queue, 2)
+
+    # moto's own receive: message 0 skipped (the group looked busy when the walk began), 2 delivered
+    assert [json.loads(m.body)["n"] for m in backend.receive_message("reordered.fifo", 10, 0, 30)] == [2]
+    assert url
+
+
+def test_a_fifo_group_keeps_its_order_after_a_timeout_through_the_direct_path(moto: MotoBackend) -> None:
+    from moto.sqs.models import sqs_backends
+
+    url = _fifo_group(moto.client("sqs"), "ordered", 3)
+    queue = sqs_backends[ACCOUNT_ID][REGION].get_queue("ordered.fifo")
+    direct = DirectSqs(ACCOUNT_ID, REGION)
+    assert _numbers(direct.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=30)) == [0, 1, 2]
+    _expire(queue, 0)
+    assert direct.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=30) == {}  # group busy
+    _expire(queue, 1), _expire(queue, 2)
+
+    assert _numbers(direct.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=30)) == [0, 1, 2]
+
+
+def test_peek_reads_every_message_of_a_fifo_queue_and_receives_none(moto: MotoBackend) -> None:
+    from compiler.emulator.peek import peek_messages
+
+    sqs = moto.client("sqs")
+    url = _fifo_group(sqs, "dead", 30, groups=("a", "b"))
+    direct = DirectSqs(ACCOUNT_ID, REGION)
+
+    peeked = direct.peek(url)
+
+    assert [(json.loads(m["Body"])["group"], json.loads(m["Body"])["n"]) for m in peeked] == \
+        [(g, i) for i in range(30) for g in ("a", "b")]
+    assert {m["Attributes"]["ApproximateReceiveCount"] for m in peeked} == {"0"}  # nothing was received
+    assert len(peek_messages(sqs, url)) == 10  # receiving stops after a batch: both groups are then in flight
+
+
+@pytest.mark.slow
+def test_server_mode_reads_dead_letters_off_the_same_backends() -> None:
+    from compiler.emulator.moto_direct import queue_reader
+
+    backend = MotoBackend("server")
+    backend.start()
+    try:
+        sqs = backend.client("sqs")
+        url = _fifo_group(sqs, "served", 15, groups=("a",))
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+        assert [json.loads(m["Body"])["n"] for m in queue_reader(arn).peek(url)] == list(range(15))
+    finally:
+        backend.stop()

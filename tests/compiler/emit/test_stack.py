@@ -220,6 +220,7 @@ def test_concurrency_one_reserves_one_execution_and_the_mapping_takes_awss_minim
     [mapping] = [r["Properties"] for r in resources(template_json, "AWS::Lambda::EventSourceMapping").values()
                  if r["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [queue, "Arn"]}]
     assert mapping["ScalingConfig"] == {"MaximumConcurrency": 2}
+    assert mapping["BatchSize"] == 1  # FIFO: one message per invocation, so receives count attempts
 
 
 def test_function_config_carries_each_queues_backoff_and_attempts(template_json: dict[str, Any]) -> None:
