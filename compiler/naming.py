@@ -29,6 +29,24 @@ _NOT_ALLOWED_IN_STACK_NAME = re.compile(r"[^A-Za-z0-9-]+")
 STACK_NAME_LIMIT = 128
 
 
+# What CDK construct ids keep (`compiler.emit.parts.construct_id` folds the rest to `_`): two Motia
+# names that fold alike give two constructs one id, and synthesis stops.
+_NOT_ALLOWED_IN_CONSTRUCT_ID = re.compile(r"[^A-Za-z0-9_.:@+=-]")
+# Markers CDK (`${Token[...]}`, `#{Token[...]}`) or CloudFormation (`{{resolve:...}}`) would
+# replace inside any string of the template.
+UNRESOLVED_MARKERS = ("${Token[", "#{Token[", "{{resolve:")
+
+
+def construct_id_part(name: str) -> str:
+    """`name` as it appears in a construct id: `a b` and `a_b` both become `a_b`."""
+    return _NOT_ALLOWED_IN_CONSTRUCT_ID.sub("_", name)
+
+
+def unresolved_marker(text: str) -> str | None:
+    """The token or dynamic-reference marker inside `text`, if any."""
+    return next((m for m in UNRESOLVED_MARKERS if m in text), None)
+
+
 def clean(name: str) -> str:
     """A name in the characters every service here accepts: letters, digits, `-`, `_`."""
     return _NOT_ALLOWED.sub("-", name).strip("-") or "x"

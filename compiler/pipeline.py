@@ -15,6 +15,8 @@ from compiler.config_schema import parse_step_config
 from compiler.discover import discover_step_files, discover_stream_files
 from compiler.errors import ProjectNotFound
 from compiler.function_configs import environment_problems
+from compiler.config_guard import config_marker_problems, config_name, config_shape_problem
+from compiler.include_files import INCLUDE_FIX, resolve_include_files
 from compiler.load import LoadedStep, load_steps
 from compiler.load_streams import load_stream_files
 from compiler.resolve import ParsedStep, resolve_project
@@ -25,38 +27,28 @@ DEFAULT_STAGE = "dev"
 _SEVERITY_ORDER = {"error": 0, "warning": 1}
 
 
-def resolve_include_files(
-    app_dir: Path, step_file: str, patterns: list[str]
-) -> tuple[tuple[str, ...], list[str]]:
-    """`include_files` (relative to the step file, globs allowed) as project paths; and what matched nothing."""
-    base = (app_dir / step_file).parent
-    found: set[str] = set()
-    missing: list[str] = []
-    root = app_dir.resolve()
-    for pattern in patterns:
-        matches = [p.resolve() for p in base.glob(pattern)] if pattern else []
-        inside = [p for p in matches if p.is_relative_to(root)]
-        if not inside:
-            missing.append(pattern)
-        for path in inside:
-            files = sorted(path.rglob("*")) if path.is_dir() else [path]
-            found.update(f.relative_to(root).as_posix() for f in files if f.is_file())
-    return tuple(sorted(found)), missing
-
-
 def _parse(app_dir: Path, loaded: LoadedStep) -> tuple[ParsedStep | None, list[ir.Diagnostic]]:
+    shape = config_shape_problem(loaded.config)
+    if shape:
+        return None, [ir.Diagnostic("error", loaded.file, config_name(loaded.config), shape,
+                                    "write the config as plain literals: copy a shared part (dict(...)) "
+                                    "instead of nesting a dict inside itself")]
     try:
         plain = plain_config(loaded.config)
     except TypeError as error:
         return None, [ir.Diagnostic("error", loaded.file, "", str(error), "pass a dict or StepConfig")]
+    markers = config_marker_problems(plain)
+    if markers:
+        return None, [ir.Diagnostic("error", loaded.file, config_name(loaded.config), m,
+                                    "use plain text: a name or value cannot contain '${Token[' or '{{resolve:'")
+                      for m in markers]
     spec, problems = parse_step_config(loaded.file, plain)
     if spec is None:
         return None, list(problems)
-    includes, missing = resolve_include_files(app_dir, loaded.file, spec.include_files or [])
+    includes, refused = resolve_include_files(app_dir, loaded.file, spec.include_files or [])
     diagnostics = list(problems) + [
-        ir.Diagnostic("error", loaded.file, spec.name, f"include_files entry {m!r} matches no file in the project",
-                      "paths are relative to the step file's folder and must stay inside the project")
-        for m in missing
+        ir.Diagnostic("error", loaded.file, spec.name, f"include_files entry {pattern!r} {why}", INCLUDE_FIX)
+        for pattern, why in refused
     ]
     return ParsedStep(loaded.file, spec, loaded.handler, includes), diagnostics
 

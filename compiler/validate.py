@@ -16,6 +16,7 @@ from pydantic.alias_generators import to_snake
 from compiler import ir
 from compiler.config_schema import StateTriggerSpec, StreamTriggerSpec
 from compiler.resolve import ResolvedProject, ResolvedStep
+from compiler.validate_ids import check_construct_id_collisions
 from compiler.sizing import (
     API_GATEWAY_TIMEOUT_S,
     DELAY_MAX_S,
@@ -286,7 +287,7 @@ def check_stream_readers(project: ResolvedProject) -> Iterator[ir.Diagnostic]:
 
 PROJECT_RULES: tuple[ProjectRule, ...] = (
     check_duplicate_names, check_duplicate_routes, check_topic_wiring, check_name_collisions,
-    check_stream_readers,
+    check_stream_readers, check_construct_id_collisions,
 )
 
 

@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="delete the project's stack from AWS (tables are kept)",
         description=(
             "Delete the CloudFormation stack <app>-<stage> of the project. DynamoDB tables "
-            "(state and streams) have DeletionPolicy Retain and stay in the account with their "
+            "(state and streams) are retained (DeletionPolicy RetainExceptOnCreate) and stay in the account with their "
             "data; the command lists them. If a dead-letter queue still holds failed messages "
             "the stack is not deleted unless --discard-dead-letters is given. The asset bucket is "
             "kept (other stacks share it). Exit status: 0 deleted or nothing to delete, 1 refused, "

@@ -114,8 +114,8 @@ def render_change_plan(plan: ChangePlan, stack_name: str, creating: bool) -> lis
     losses = plan.data_losses
     if losses:
         lines += ["", f"WARNING: {plural(len(losses), 'resource')} holding data will be replaced or removed; "
-                      "their messages or items are lost (a removed resource whose DeletionPolicy is "
-                      "Retain, like motia's tables, stays in the account outside the stack):"]
+                      "their messages or items are lost (a removed resource whose DeletionPolicy "
+                      "retains it, like motia's tables, stays in the account outside the stack):"]
         for c in losses:
             kind = DATA_RESOURCE_TYPES[c.resource_type]
             name = f" ({c.physical_id})" if c.physical_id else ""

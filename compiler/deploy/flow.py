@@ -16,6 +16,13 @@ from compiler.deploy.changes import render_change_plan
 from compiler.deploy.code_only import code_only_changes, planned_updates, update_code
 from compiler.deploy.events import first_failure, is_settled, is_success
 from compiler.deploy.publish import publish_assets
+from compiler.deploy.recovery import (
+    discard_change_set,
+    failed_create_lines,
+    left_by_failed_create,
+    remove_tables,
+    table_facts,
+)
 from compiler.deploy.retention import leftover_tables_message, named_tables
 from compiler.deploy.stack import (
     Settled,
@@ -72,16 +79,35 @@ def failure_lines(stack_name: str, settled: Settled) -> list[str]:
     elif settled.status_reason:
         lines.append(f"failed: {settled.status_reason}")
     lines.append(f"stack {stack_name} is now {settled.status}")
-    if settled.status == "ROLLBACK_COMPLETE":
-        lines.append("the failed first deploy was rolled back; fix the cause and run motia deploy again "
-                     "(the empty stack is replaced)")
     return lines
+
+
+def _tables_left(clients: Clients, stack_name: str, tables: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
+    """After a failed create: the stack's status (None when gone) and the empty tables that attempt left."""
+    stack = describe_stack(clients, stack_name)
+    if stack is None or not tables:
+        return (str(stack["StackStatus"]) if stack else None), ()
+    removable, _ = left_by_failed_create(table_facts(clients, tables), stack["CreationTime"])
+    return str(stack["StackStatus"]), removable
+
+
+def _clear_tables_of_failed_create(clients: Clients, stack_name: str, tables: tuple[str, ...],
+                                   failed_stack_created: datetime | None, emit: Emit, options: DeployOptions) -> None:
+    """Delete the empty tables an earlier failed create left; refuse when any other named table exists."""
+    facts = table_facts(clients, tables)
+    removable, kept = (left_by_failed_create(facts, failed_stack_created) if failed_stack_created is not None
+                       else ((), tuple(f.name for f in facts)))
+    if kept:
+        raise DeployError(leftover_tables_message(stack_name, kept))
+    if removable:
+        emit(f"deleting the empty table(s) {', '.join(removable)} left by the failed first deploy of {stack_name}")
+        remove_tables(clients, removable, options.sleep)
 
 
 def _clear_leftover(clients: Clients, stack: dict[str, object], emit: Emit, options: DeployOptions) -> None:
     stack_id = str(stack["StackId"])
-    emit(f"stack {stack['StackName']} is {stack['StackStatus']} from an earlier attempt and holds no "
-         "resources: deleting it before creating it again")
+    emit(f"stack {stack['StackName']} is {stack['StackStatus']} from an earlier attempt that failed: "
+         "deleting it before creating it again")
     seen = seen_event_ids(clients, stack_id)
     delete_stack(clients, stack_id)
     settled = watch_stack(clients, stack_id, seen, 0, lambda _: None, options.sleep)
@@ -103,6 +129,20 @@ def _deploy_code_only(clients: Clients, artifact: StackArtifact, stack_id: str, 
     return update_code(clients, artifact.stack_name, stack_id, updates, url, emit, options.sleep)
 
 
+def _report_failed_run(clients: Clients, stack_name: str, creating: bool, tables: tuple[str, ...], emit: Emit,
+                       stated: bool = False) -> None:
+    """The last lines of a failed run: the stack's status and, for a first deploy, what is left behind."""
+    status, left = _tables_left(clients, stack_name, tables) if creating else (None, ())
+    if not creating:
+        stack = describe_stack(clients, stack_name)
+        emit(f"stack {stack_name} is now {stack['StackStatus'] if stack else 'absent'}")
+        return
+    if not stated:
+        emit(f"stack {stack_name} is now {status or 'absent'}")
+    for line in failed_create_lines(stack_name, status, left):
+        emit(line)
+
+
 def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, options: DeployOptions) -> int:
     """Deploy `artifact`; the exit status (0 deployed, no changes, or only shown; 1 failed or declined)."""
     env = clients.env(account_id(clients))
@@ -116,13 +156,13 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
     if mode == "busy":
         raise DeployError(f"stack {artifact.stack_name} is busy ({stack and stack['StackStatus']}); "
                           "wait until that operation ends, then deploy again")
+    leftover_created = stack.get("CreationTime") if mode == "recreate" and stack is not None else None
     if mode == "recreate" and stack is not None:
         _clear_leftover(clients, stack, emit, options)
     creating = mode != "update"
-    if creating:
-        existing = existing_tables(clients, named_tables(json.loads(artifact.template_path.read_text())))
-        if existing:
-            raise DeployError(leftover_tables_message(artifact.stack_name, existing))
+    tables = named_tables(json.loads(artifact.template_path.read_text())) if creating else ()
+    if creating and existing_tables(clients, tables):
+        _clear_tables_of_failed_create(clients, artifact.stack_name, tables, leftover_created, emit, options)
 
     if mode == "update" and stack is not None and not options.full:
         changed = code_only_changes(deployed_template(clients, str(stack["StackId"])),
@@ -157,8 +197,9 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
     except DeployError as error:
         # Emulators validate while executing and refuse synchronously, without stack events.
         emit(f"failed: CloudFormation refused to execute the change set: {error}")
-        status = describe_stack(clients, artifact.stack_name)
-        emit(f"stack {artifact.stack_name} is now {status['StackStatus'] if status else 'absent'}")
+        if discard_change_set(clients, change_set.change_set_id):
+            emit(f"the change set {name} was deleted")
+        _report_failed_run(clients, artifact.stack_name, creating, tables, emit)
         return 1
     try:
         settled = watch_stack(clients, change_set.stack_id, seen, len(change_set.plan.changes), emit, options.sleep)
@@ -170,6 +211,8 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
     if not is_success(settled.status):
         for line in failure_lines(artifact.stack_name, settled):
             emit(line)
+        if creating:
+            _report_failed_run(clients, artifact.stack_name, creating, tables, emit, stated=True)
         return 1
     emit(f"stack {artifact.stack_name}: {settled.status} in {time.monotonic() - started:.0f} s")
     outputs = stack_outputs(clients, change_set.stack_id)

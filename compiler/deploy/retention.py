@@ -53,8 +53,9 @@ def leftover_tables_message(stack_name: str, existing: tuple[str, ...]) -> str:
     """Why creating the stack would fail, and the two ways out."""
     names = ", ".join(existing)
     deletes = "; ".join(f"aws dynamodb delete-table --table-name {n}" for n in existing)
-    return (f"cannot create stack {stack_name}: table(s) {names} already exist, kept from an earlier "
-            f"deploy of this stage (motia destroy keeps tables). Either delete them when their data "
+    return (f"cannot create stack {stack_name}: table(s) {names} already exist and may hold data (motia "
+            f"destroy keeps tables; motia deploy deletes only empty ones its own failed attempt created). "
+            f"Either delete them when their data "
             f"is no longer needed ({deletes}), or deploy under another --stage")
 
 

@@ -123,6 +123,8 @@ def create_change_set(clients: Clients, artifact: StackArtifact, template_url: s
         if is_empty_change_set(status, reason):
             return ChangeSet(change_set_id, created["StackId"], creating, ChangePlan(()), True, reason)
         if status != "CREATE_COMPLETE":
+            # A failed change set would stay listed on the stack; nothing can execute it.
+            clients.cloudformation.delete_change_set(ChangeSetName=change_set_id)
             raise DeployError(f"CloudFormation could not create the change set for {artifact.stack_name}: "
                               f"{reason or status}")
         plan = plan_from_changes(_all_changes(clients, change_set_id, described))

@@ -28,7 +28,7 @@ class DestroyOptions:
 def kept_lines(kept: tuple[TemplateResource, ...]) -> list[str]:
     if not kept:
         return ["nothing is retained: every resource of the stack is deleted"]
-    lines = ["kept after destroy (DeletionPolicy Retain; delete them yourself when the data is no longer "
+    lines = ["kept after destroy (their DeletionPolicy retains them; delete them yourself when the data is no longer "
              "needed, and before deploying this stage again):"]
     lines += [f"  {r.resource_type} {r.name or r.logical_id}" for r in kept]
     return lines

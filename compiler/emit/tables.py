@@ -18,6 +18,8 @@ def emit_table(parts: StackParts, table: Table) -> None:
         billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
         # Both images: state triggers report old and new values; stream triggers filter on keys.
         stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
-        # Application data outlives a `motia destroy` unless the user deletes it on purpose.
-        removal_policy=RemovalPolicy.RETAIN,
+        # Application data outlives a `motia destroy` unless the user deletes it on purpose; a
+        # table made by a create that fails and rolls back holds nothing and goes with it
+        # (DeletionPolicy RetainExceptOnCreate), so it cannot block the next deploy.
+        removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     )

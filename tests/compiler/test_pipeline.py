@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler.pipeline import ProjectNotFound, compile_project, resolve_include_files
+from compiler.pipeline import ProjectNotFound, compile_project
 from tests.compiler.projects import step_source, write_project
 from tests.conftest import EXAMPLES, FIXTURE_PROJECTS, REPO
 
@@ -53,15 +53,6 @@ def test_compiling_to_the_ir_never_imports_aws_cdk() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert result.stdout.strip() == "[]"
-
-
-def test_include_files_are_globs_relative_to_the_step_file(tmp_path: Path) -> None:
-    write_project(tmp_path, {"outside.txt": ""})
-    root = write_project(tmp_path / "app", {"steps/data/a.json": "{}", "steps/data/more/b.json": "{}", "top.txt": ""})
-    patterns = ["data", "../top.txt", "missing.txt", "../../outside.txt"]
-    found, missing = resolve_include_files(root, "steps/a_step.py", patterns)
-    assert found == ("steps/data/a.json", "steps/data/more/b.json", "top.txt")
-    assert missing == ["missing.txt", "../../outside.txt"]  # outside the project counts as missing
 
 
 def test_fails_a_step_with_an_error_out_of_the_model_and_keeps_the_rest(tmp_path: Path) -> None:
