@@ -37,7 +37,8 @@ def _parse(app_dir: Path, loaded: LoadedStep) -> tuple[ParsedStep | None, list[i
     try:
         plain = plain_config(loaded.config)
     except TypeError as error:
-        return None, [ir.Diagnostic("error", loaded.file, config_name(loaded.config), str(error), "pass a dict or StepConfig")]
+        return None, [ir.Diagnostic("error", loaded.file, config_name(loaded.config), str(error),
+                                    "pass a dict or StepConfig")]
     markers = config_marker_problems(plain)
     if markers:
         return None, [ir.Diagnostic("error", loaded.file, config_name(loaded.config), m,
