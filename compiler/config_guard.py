@@ -47,9 +47,9 @@ def config_shape_problem(config: Any) -> str | None:
 
 
 def config_name(config: Any) -> str:
-    """The step's name when the config has a readable one (for diagnostics before parsing), else ''."""
+    """The step's name when the config has a readable one (for diagnostics before parsing), else `?`."""
     name = config.get("name") if isinstance(config, dict) else getattr(config, "name", None)
-    return name if isinstance(name, str) else ""
+    return name if isinstance(name, str) and name else "?"
 
 
 def config_marker_problems(config: Any) -> list[str]:

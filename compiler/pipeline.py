@@ -20,6 +20,7 @@ from compiler.include_files import INCLUDE_FIX, resolve_include_files
 from compiler.load import LoadedStep, load_steps
 from compiler.load_streams import load_stream_files
 from compiler.resolve import ParsedStep, resolve_project
+from compiler.step_names import name_unnamed_steps
 from compiler.validate import validate
 from motia.config import plain_config
 
@@ -36,7 +37,8 @@ def _parse(app_dir: Path, loaded: LoadedStep) -> tuple[ParsedStep | None, list[i
     try:
         plain = plain_config(loaded.config)
     except TypeError as error:
-        return None, [ir.Diagnostic("error", loaded.file, "", str(error), "pass a dict or StepConfig")]
+        return None, [ir.Diagnostic("error", loaded.file, config_name(loaded.config), str(error),
+                                    "pass a dict or StepConfig")]
     markers = config_marker_problems(plain)
     if markers:
         return None, [ir.Diagnostic("error", loaded.file, config_name(loaded.config), m,
@@ -77,7 +79,7 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
     stream_files = load_stream_files(app_dir, discover_stream_files(app_dir))
     diagnostics.extend(stream_files.diagnostics)
     loaded = load_steps(app_dir, files)
-    diagnostics.extend(loaded.diagnostics)
+    diagnostics.extend(name_unnamed_steps(app_dir, loaded.diagnostics))
     parsed: list[ParsedStep] = []
     for step in loaded.steps:
         result, problems = _parse(app_dir, step)

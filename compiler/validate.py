@@ -114,10 +114,17 @@ def check_queues(step: ResolvedStep) -> Iterator[ir.Diagnostic]:
             )
 
 
+# CDK refuses an HTTP API route path longer than this, as API Gateway writes it (`{id}` for `:id`).
+ROUTE_PATH_LIMIT = 1000
+
+
 def route_path_problem(path: str) -> str | None:
     """Why an Express path is not a valid route, or None."""
     if not path.startswith("/"):
         return "must start with '/'"
+    written = len(path) + sum(1 for s in path.split("/") if s.startswith(":"))
+    if written > ROUTE_PATH_LIMIT:
+        return f"is {written} characters long as API Gateway writes it (at most {ROUTE_PATH_LIMIT})"
     if path == "/":
         return None
     segments = path.rstrip("/").split("/")[1:]
@@ -239,22 +246,25 @@ def check_topic_wiring(project: ResolvedProject) -> Iterator[ir.Diagnostic]:
 
 
 def check_name_collisions(project: ResolvedProject) -> Iterator[ir.Diagnostic]:
-    """Different Motia names that clean up to one AWS name would share a resource."""
+    """Different Motia names that clean up to one AWS name would share a resource.
+
+    Each service names its resources apart: a function and a topic may share a name, two queues may not.
+    """
     files = {s.name: s.file for s in project.steps}
-    physical: dict[str, list[tuple[str, str]]] = defaultdict(list)  # aws name -> [(what, step)]
+    physical: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)  # (service, name) -> [(what, step)]
     for resolved in project.steps:
         owner = resolved.name
-        physical[resolved.function_name].append((f"step {owner!r}", owner))
+        physical[("lambda", resolved.function_name)].append((f"step {owner!r}", owner))
         for q in resolved.queues:
             on = q.trigger.topic
-            physical[q.queue_name].append((f"queue of {owner!r} on {on!r}", owner))
-            physical[q.dlq_name].append((f"dead-letter queue of {owner!r} on {on!r}", owner))
+            physical[("sqs", q.queue_name)].append((f"queue of {owner!r} on {on!r}", owner))
+            physical[("sqs", q.dlq_name)].append((f"dead-letter queue of {owner!r} on {on!r}", owner))
         for schedule_name in (n for cron in resolved.crons for n in cron.schedule_names):
-            physical[schedule_name].append((f"schedule of {owner!r}", owner))
+            physical[("scheduler", schedule_name)].append((f"schedule of {owner!r}", owner))
     for topic in project.topics:
         who = (topic.publishers + topic.subscribers + ("",))[0]
-        physical[topic.sns_name].append((f"topic {topic.name!r}", who))
-    for name, users in sorted(physical.items()):
+        physical[("sns", topic.sns_name)].append((f"topic {topic.name!r}", who))
+    for (_, name), users in sorted(physical.items()):
         distinct = sorted(set(users))
         if len(distinct) > 1:
             what = " and ".join(w for w, _ in distinct)
@@ -262,6 +272,21 @@ def check_name_collisions(project: ResolvedProject) -> Iterator[ir.Diagnostic]:
             yield ir.Diagnostic("error", files.get(step, ""), step,
                                 f"{what} map to the same AWS name {name!r}",
                                 "rename one: AWS names keep only letters, digits, '-' and '_'")
+
+
+# The stack output of a topic describes it by name; CloudFormation caps descriptions at 1024.
+TOPIC_NAME_LIMIT = 1024 - len("SNS topic of Motia topic ") - len(" (FIFO)")
+
+
+def check_topic_name_length(project: ResolvedProject) -> Iterator[ir.Diagnostic]:
+    files = {s.name: s.file for s in project.steps}
+    for topic in project.topics:
+        if len(topic.name) > TOPIC_NAME_LIMIT:
+            who = (topic.publishers + topic.subscribers + ("",))[0]
+            yield ir.Diagnostic("error", files.get(who, ""), who,
+                                f"topic {topic.name[:40]!r}... is {len(topic.name)} characters long",
+                                f"use a topic name of at most {TOPIC_NAME_LIMIT} characters (CloudFormation "
+                                "caps the stack output that describes it)")
 
 
 # DynamoDB Streams throttles when more than two readers poll one shard at once.
@@ -287,7 +312,7 @@ def check_stream_readers(project: ResolvedProject) -> Iterator[ir.Diagnostic]:
 
 PROJECT_RULES: tuple[ProjectRule, ...] = (
     check_duplicate_names, check_duplicate_routes, check_topic_wiring, check_name_collisions,
-    check_stream_readers, check_construct_id_collisions,
+    check_stream_readers, check_construct_id_collisions, check_topic_name_length,
 )
 
 

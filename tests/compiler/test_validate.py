@@ -52,6 +52,9 @@ def test_same_path_with_other_methods_is_fine(tmp_path: Path) -> None:
     ("/orders/:1d", "parameter ':1d' is not a name (use :name, letters, digits, _)"),
     ("/orders/a b", "segment 'a b' has characters a route cannot hold"),
     ("/", None), ("/orders/:id/items/*", None), ("/v1/{id}", None), ("/orders/", None),
+    ("/" + "p" * 999, None),
+    ("/" + "p" * 1000, "is 1001 characters long as API Gateway writes it (at most 1000)"),
+    ("/" + "p" * 995 + "/:id", "is 1001 characters long as API Gateway writes it (at most 1000)"),
 ])
 def test_route_path_problems(path: str, problem: str | None) -> None:
     assert route_path_problem(path) == problem
@@ -250,3 +253,18 @@ def test_rejects_a_function_whose_configuration_would_not_fit_lambdas_environmen
     # A lists 60 topic ARNs, B 60 queues with their retries: neither fits in 4 KB
     assert [d.step for d in errors] == ["A", "B"]
     assert all("MOTIA_FUNCTION" in d.message and "4096-byte" in d.message and d.hint for d in errors)
+
+
+def test_accepts_a_step_and_a_topic_of_one_name_each_service_names_its_own(tmp_path: Path) -> None:
+    app = compile_steps(tmp_path, a='{"name": "order.created", "triggers": [queue("order-created")], '
+                                    '"enqueues": ["order-created"]}')
+    assert messages(app) == []
+    assert app.function("order.created").function_name == app.topics[0].sns_name  # a Lambda and a topic
+
+
+def test_rejects_a_topic_name_longer_than_its_stack_output_may_describe(tmp_path: Path) -> None:
+    long_topic, fine = "t" * 993, "u" * 992
+    app = compile_steps(tmp_path, a=f'{{"name": "A", "triggers": [queue("{long_topic}"), queue("{fine}")], '
+                                    f'"enqueues": ["{long_topic}", "{fine}"]}}')
+    assert messages(app) == [f"topic {long_topic[:40]!r}... is 993 characters long"]
+    assert app.errors[0].step == "A" and "at most 992 characters" in app.errors[0].hint
