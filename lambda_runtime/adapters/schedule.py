@@ -103,7 +103,8 @@ def tick_delays(minute: str, offsets: list[int], now: str) -> list[tuple[str, in
     """
     from datetime import datetime, timedelta, timezone
 
-    start = datetime.fromisoformat(minute.replace("Z", "+00:00")).astimezone(timezone.utc).replace(second=0, microsecond=0)
+    # Scheduler passes the minute itself (second 0): the offsets count from it.
+    start = datetime.fromisoformat(minute.replace("Z", "+00:00")).astimezone(timezone.utc)
     current = datetime.fromisoformat(now.replace("Z", "+00:00"))
     ticks = []
     for offset in offsets:
