@@ -137,3 +137,12 @@ def test_plan_shows_each_schedules_seconds_and_next_runs_with_seconds(tmp_path: 
     [runs] = [line for line in out.splitlines() if "next runs (UTC)" in line]
     times = runs.split("next runs (UTC) ")[1].split(", ")
     assert len(times) == 5 and all(len(t) == len("2026-11-28 10:00:05") and int(t[-2:]) % 5 == 0 for t in times)
+
+
+def test_every_cron_form_of_both_step_styles_plans_without_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = plan(capsys, "--app-dir", str(FIXTURE_PROJECTS / "sub_minute_crons"), "--json")
+    data = json.loads(out)
+    assert status == 0 and data["ok"] is True
+    assert sorted(s["source"] for s in data["schedules"]) == sorted([
+        "*/5 * * * * *", "0/30 * * * * *", "0/30 * * * * *", "5 * * * * *", "5 * * * * * *", "15,45 */2 * * * *", "0 9 1 * MON"])
+    assert all(len(s["next_fires"]) == 10 for s in data["schedules"])
