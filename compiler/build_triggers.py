@@ -5,7 +5,7 @@ Pure, like `compiler.build`: every value is copied from the resolved step, nothi
 
 from __future__ import annotations
 
-from compiler import ir
+from compiler import ir, naming
 from compiler.config_schema import StateTriggerSpec, StreamTriggerSpec
 from compiler.resolve import ResolvedStep
 
@@ -48,6 +48,8 @@ def schedules(step: ResolvedStep) -> list[ir.Schedule]:
             schedule_name=name,
             trigger_index=cron.trigger_index,
             day_filter=cron.translation.day_filter,
+            seconds=cron.translation.seconds,
+            tick_queue=naming.tick_queue_name(step.function_name) if cron.translation.seconds != (0,) else None,
         )
         for cron in step.crons
         if cron.translation is not None

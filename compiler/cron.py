@@ -14,6 +14,8 @@ Representation choices (deterministic, exact):
   alone in a field;
 - a day field is restricted unless it is `*` or `?`; when both are restricted Unix cron fires
   on either, so two expressions are returned: day-of-month first, then day-of-week.
+- a seconds field (6 or 7 fields) becomes `seconds`, the offsets within each fired minute;
+  EventBridge fires whole minutes, the shim fans the offsets out (docs/cron.md).
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ class CronTranslation:
     expressions: tuple[str, ...]
     warnings: tuple[str, ...]
     day_filter: tuple[str, tuple[int, ...]] | None = None
+    # Motia's seconds field: the seconds of each minute the handler runs at, ascending.
+    seconds: tuple[int, ...] = (0,)
 
 
 _MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -74,6 +78,7 @@ class _Spec:
         return self.allowed or f"{self.lo}-{self.hi}"
 
 
+_SECOND = _Spec("second", 0, 59, 59)
 _MINUTE = _Spec("minute", 0, 59, 59)
 _HOUR = _Spec("hour", 0, 23, 23)
 _DOM = _Spec("day-of-month", 1, 31, 31)
@@ -118,8 +123,9 @@ def translate_cron(source: str) -> CronTranslation:
             "write 5 fields, e.g. `0 9 * * MON-FRI` (09:00 on weekdays)",
         )
     field_count = len(fields)
+    seconds: tuple[int, ...] = (0,)
     if field_count >= 6:
-        _check_seconds(fields[0], text)
+        seconds = _seconds(fields[0], text)
         fields = fields[1:]
     year = fields[5] if len(fields) == 6 else "*"
 
@@ -167,7 +173,8 @@ def translate_cron(source: str) -> CronTranslation:
             "runs may fire on other days; write day names such as `MON-FRI`, which mean the "
             "same everywhere.",
         )
-    return CronTranslation(source=text, expressions=expressions, warnings=warnings, day_filter=day_filter)
+    return CronTranslation(source=text, expressions=expressions, warnings=warnings, day_filter=day_filter,
+                           seconds=seconds)
 
 
 def _plain_days(text: str, spec: _Spec, source: str) -> tuple[int, ...] | None:
@@ -183,18 +190,10 @@ def _plain_days(text: str, spec: _Spec, source: str) -> tuple[int, ...] | None:
     return tuple(sorted({value for term in terms for value in term.values()}))
 
 
-def _check_seconds(seconds: str, text: str) -> None:
-    """Accept only a zero seconds field: EventBridge cannot fire between minutes."""
-    if seconds in ("0", "00"):
-        return
-    raise CronError(
-        f"cron expression `{text}` has seconds field `{seconds}`, which fires more often than "
-        "once a minute or off a minute boundary; EventBridge Scheduler's finest granularity "
-        "is one minute",
-        "use a minute-level schedule such as `* * * * *` (every minute) or `*/5 * * * *` "
-        "(every 5 minutes), or set the seconds field to `0`, or move the sub-minute loop "
-        "into the handler",
-    )
+def _seconds(text: str, source: str) -> tuple[int, ...]:
+    """The seconds a seconds field selects: AWS fires the minute, the shim the seconds in it."""
+    terms = _parse_list(text, _SECOND, source)[0]
+    return tuple(sorted({value for term in terms for value in term.values()}))
 
 
 def _translate_plain(text: str, spec: _Spec, source: str) -> str:
@@ -392,7 +391,8 @@ def _junk(item: str, spec: _Spec, source: str) -> CronError:
 
 def schedule_input(schedule: Schedule) -> dict[str, object]:
     """What a schedule's target passes the function: the Motia expression, the trigger, the
-    tick's scheduled time (filled in by Scheduler), and the other day field to check, if any.
+    tick's scheduled time (filled in by Scheduler), the other day field to check, if any, and
+    the minute's second offsets when they are not just second 0.
     The emitter and the emulator's scheduler both send this."""
     payload: dict[str, object] = {
         contract.CRON_EVENT_MARKER: schedule.source,
@@ -402,4 +402,7 @@ def schedule_input(schedule: Schedule) -> dict[str, object]:
     if schedule.day_filter is not None:
         kind, days = schedule.day_filter
         payload[contract.CRON_DAY_FILTER] = {kind: list(days)}
+    if schedule.seconds != (0,):
+        payload[contract.CRON_SECONDS] = list(schedule.seconds)
+        payload[contract.CRON_TICK_QUEUE] = schedule.tick_queue
     return payload

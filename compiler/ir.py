@@ -119,6 +119,10 @@ class Schedule:
     # Both day fields restricted: AWS schedules one, the shim checks the other at each tick,
     # ("weekday", Motia days with Sunday = 0) or ("monthday", days of the month).
     day_filter: tuple[str, tuple[int, ...]] | None = None
+    # The seconds of each minute the handler runs at (Motia's seconds field; (0,) without one).
+    seconds: tuple[int, ...] = (0,)
+    # SQS queue the minute's ticks are delayed in (physical name), when seconds != (0,).
+    tick_queue: str | None = None
 
 
 @dataclass(frozen=True)

@@ -101,5 +101,10 @@ def schedule_name(prefix: str, step: str, index: int) -> str:
     return bounded_name(prefix, step, f"cron{index}", limit=SCHEDULE_NAME_LIMIT)
 
 
+def tick_queue_name(function_name: str) -> str:
+    """The queue a step's sub-minute cron ticks wait in (one per step: the function's name)."""
+    return bounded_name(function_name, limit=SQS_NAME_LIMIT, suffix="-ticks")
+
+
 def table_name(prefix: str, kind: str) -> str:
     return bounded_name(prefix, kind, limit=DYNAMODB_NAME_LIMIT)

@@ -84,20 +84,26 @@ def day_filter_text(day_filter: tuple[str, tuple[int, ...]] | None) -> str:
 NEXT_RUNS_SHOWN = 5
 
 
+def seconds_text(seconds: tuple[int, ...]) -> str:
+    """`0` or `0,5,10,...`: the seconds of each fired minute the handler runs at (the function
+    runs second 0 and queues the others, docs/cron.md)."""
+    return ",".join(map(str, seconds))
+
+
 def schedules_table(app: ir.Application) -> list[str]:
     from datetime import datetime, timezone
 
     from compiler.schedule_time import next_invocations
 
-    rows = [(s.function, s.source, s.expression, day_filter_text(s.day_filter), s.timezone, s.schedule_name)
-            for s in app.schedules]
-    lines = table(("step", "motia cron", "aws expression", "and only on", "zone", "schedule"), rows)
+    rows = [(s.function, s.source, s.expression, seconds_text(s.seconds), day_filter_text(s.day_filter), s.timezone,
+             s.schedule_name) for s in app.schedules]
+    lines = table(("step", "motia cron", "aws expression", "at seconds", "and only on", "zone", "schedule"), rows)
     now = datetime.now(timezone.utc)
     runs_by_timing: dict[tuple[object, ...], str] = {}  # projects repeat a few timings over many steps
     for s in app.schedules:
-        timing = (s.expression, s.timezone, s.day_filter)
+        timing = (s.expression, s.timezone, s.day_filter, s.seconds)
         if timing not in runs_by_timing:
-            runs = [t.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") for t in next_invocations(s, now, NEXT_RUNS_SHOWN)]
+            runs = [t.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S") for t in next_invocations(s, now, NEXT_RUNS_SHOWN)]
             runs_by_timing[timing] = ", ".join(runs) or "never"
         lines.append(f"    {s.schedule_name}: next runs (UTC) {runs_by_timing[timing]}")
     return lines

@@ -198,18 +198,23 @@ MAX_SKIPPED_PER_RUN = 400
 
 def next_invocations(schedule: Schedule, after: datetime, count: int) -> list[datetime]:
     """When the step's handler will run next, from what AWS runs: the schedule's expression,
-    then the day filter its input carries, checked as the function checks it."""
+    the day filter its input carries (checked as the function checks it), then the second
+    offsets the function queues within each fired minute."""
     from lambda_runtime.adapters.schedule import on_motias_day
 
     event = schedule_input(schedule)
     found: list[datetime] = []
-    moment: datetime | None = after
+    # The minute holding `after` may still have ticks to come: search from just before it.
+    moment: datetime | None = after.replace(second=0, microsecond=0) - timedelta(seconds=1)
     for _ in range(count * MAX_SKIPPED_PER_RUN):
         moment = next_fire(schedule.expression, moment, schedule.timezone) if moment else None
         if moment is None:
             break
-        if on_motias_day(event, moment.isoformat()):
-            found.append(moment)
-            if len(found) == count:
-                break
-    return found
+        if not on_motias_day(event, moment.isoformat()):
+            # The filter holds for whole days: skip the rest of this one, not minute by minute.
+            moment = moment.replace(hour=23, minute=59)
+            continue
+        found.extend(t for t in (moment + timedelta(seconds=s) for s in schedule.seconds) if t > after)
+        if len(found) >= count:
+            break
+    return found[:count]

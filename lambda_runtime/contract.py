@@ -27,6 +27,11 @@ CRON_SCHEDULED_TIME = "motia_scheduled"
 SCHEDULER_SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
 # {"weekday": [Motia days, Sunday = 0]} or {"monthday": [days]}: ticks on other days are skipped.
 CRON_DAY_FILTER = "motia_days"
+# [second offsets] of a cron with seconds (absent for second 0 alone): the minute's tick fans
+# them out as delayed SQS messages to the step's tick queue (docs/cron.md).
+CRON_SECONDS = "motia_seconds"
+CRON_TICK_ATTRIBUTE = "motia_tick"  # SQS message attribute marking one tick of a cron
+CRON_TICK_QUEUE = "motia_tick_queue"  # the step's tick queue name, next to CRON_SECONDS
 
 # SNS message attributes (raw delivery copies them onto the SQS message).
 ATTR_TRACE_ID = "motia_trace_id"

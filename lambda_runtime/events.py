@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lambda_runtime.contract import CRON_EVENT_MARKER
+from lambda_runtime.contract import CRON_EVENT_MARKER, CRON_TICK_ATTRIBUTE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,7 +38,8 @@ def event_kind(event: Any) -> EventKind:
             return "cron"
         source = _records_source(event)
         if source == "aws:sqs":
-            return "sqs"
+            # A sub-minute cron's ticks come back through SQS (lambda_runtime.adapters.schedule).
+            return "cron" if CRON_TICK_ATTRIBUTE in (event["Records"][0].get("messageAttributes") or {}) else "sqs"
         if source == "aws:dynamodb":
             return "dynamodb"
     keys = ", ".join(sorted(map(str, event))) if isinstance(event, dict) else type(event).__name__

@@ -8,7 +8,7 @@ event (both set explicitly). An invocation that never reached the function goes 
 
 from __future__ import annotations
 
-from aws_cdk import Duration, TimeZone, aws_iam as iam, aws_sqs as sqs
+from aws_cdk import Duration, TimeZone, aws_iam as iam, aws_lambda_event_sources as sources, aws_sqs as sqs
 from aws_cdk import aws_scheduler as scheduler, aws_scheduler_targets as targets
 
 from compiler import naming
@@ -64,7 +64,34 @@ def schedule_description(schedule: Schedule) -> str:
     return f"Motia cron {schedule.source!r} of step {schedule.function}"[:DESCRIPTION_LIMIT]
 
 
+TICK_MAX_RECEIVES = 1  # a tick runs at most once (the shim itself never reports a failure)
+TICK_RETENTION = Duration.minutes(15)  # a tick is due within its minute; older is of no use
+
+
+def tick_queue(parts: StackParts, schedule: Schedule, name: str) -> sqs.Queue:
+    """The step's tick queue (made with its first cron with seconds) and its consumer."""
+    scope = parts.step_scope(schedule.function)
+    existing = scope.node.try_find_child("CronTickQueue")
+    if isinstance(existing, sqs.Queue):
+        return existing
+    function = parts.function(schedule.function)
+    timeout = parts.app.function(schedule.function).timeout_s
+    dlq = sqs.Queue(scope, "CronTickDlq", retention_period=DLQ_RETENTION, encryption=sqs.QueueEncryption.SQS_MANAGED)
+    queue = sqs.Queue(
+        scope, "CronTickQueue", queue_name=name, encryption=sqs.QueueEncryption.SQS_MANAGED,
+        retention_period=TICK_RETENTION,
+        # SQS requires the visibility timeout to cover the function's timeout.
+        visibility_timeout=Duration.seconds(max(timeout, 30)),
+        dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=TICK_MAX_RECEIVES),
+    )
+    function.add_event_source(sources.SqsEventSource(queue, batch_size=1))
+    function.add_to_role_policy(iam.PolicyStatement(actions=["sqs:SendMessage", "sqs:GetQueueUrl"], resources=[queue.queue_arn]))
+    return queue
+
+
 def emit_schedule(parts: StackParts, schedule: Schedule) -> None:
+    if schedule.tick_queue is not None:
+        tick_queue(parts, schedule, schedule.tick_queue)
     # LambdaInvoke grants the role invoke on this function and send on this DLQ only.
     target = targets.LambdaInvoke(
         parts.function(schedule.function),

@@ -285,6 +285,12 @@ class DirectSqs:
         """Every message of the queue, without receiving any (`queue_messages`)."""
         return queue_messages(self._backend.get_queue(_queue_name(QueueUrl)))
 
+    def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, Any]]) -> dict[str, Any]:
+        """moto's batch send (DelaySeconds and MessageAttributes as the API takes them): the shim
+        queues a sub-minute cron's ticks with it."""
+        sent, failed = self._backend.send_message_batch(_queue_name(QueueUrl), {e["Id"]: e for e in Entries})
+        return {"Successful": [{"MessageId": m.id} for m in sent], **({"Failed": failed} if failed else {})}
+
     def interrupt(self) -> None:
         """End every long poll of this client now, and those to come (the emulator is stopping)."""
         self._interrupted = True

@@ -117,22 +117,8 @@ def test_is_deterministic() -> None:
 # (Motia expression, exact message)
 REJECTIONS: list[tuple[str, str]] = [
     (
-        "*/5 * * * * *",
-        "cron expression `*/5 * * * * *` has seconds field `*/5`, which fires more often than "
-        "once a minute or off a minute boundary; EventBridge Scheduler's finest granularity "
-        "is one minute",
-    ),
-    (
-        "30 * * * * *",
-        "cron expression `30 * * * * *` has seconds field `30`, which fires more often than "
-        "once a minute or off a minute boundary; EventBridge Scheduler's finest granularity "
-        "is one minute",
-    ),
-    (
-        "* * * * * * *",
-        "cron expression `* * * * * * *` has seconds field `*`, which fires more often than "
-        "once a minute or off a minute boundary; EventBridge Scheduler's finest granularity "
-        "is one minute",
+        "60 * * * * *",
+        "second value `60` in `60 * * * * *` is out of range: allowed 0-59",
     ),
     (
         "* * * *",
@@ -203,14 +189,26 @@ def test_rejects_untranslatable_expression(motia: str, message: str) -> None:
     assert caught.value.hint
 
 
-def test_rejects_sub_minute_with_a_minute_level_hint() -> None:
-    with pytest.raises(CronError) as caught:
-        translate_cron("*/5 * * * * *")
-    assert caught.value.hint == (
-        "use a minute-level schedule such as `* * * * *` (every minute) or `*/5 * * * *` "
-        "(every 5 minutes), or set the seconds field to `0`, or move the sub-minute loop "
-        "into the handler"
-    )
+# (Motia expression, AWS expression, seconds of each minute): the sub-minute crons
+SUB_MINUTE: list[tuple[str, str, tuple[int, ...]]] = [
+    ("*/5 * * * * *", "cron(* * * * ? *)", tuple(range(0, 60, 5))),
+    ("0/30 * * * * *", "cron(* * * * ? *)", (0, 30)),
+    ("5 * * * * *", "cron(* * * * ? *)", (5,)),
+    ("5 * * * * * *", "cron(* * * * ? *)", (5,)),
+    ("15,45 */2 * * * *", "cron(0/2 * * * ? *)", (15, 45)),
+    ("10-20/5 0 9 * * MON 2027", "cron(0 9 ? * 2 2027)", (10, 15, 20)),
+    ("0 30 9 * * *", "cron(30 9 * * ? *)", (0,)),
+]
+
+
+@pytest.mark.parametrize(("motia", "aws", "seconds"), SUB_MINUTE)
+def test_seconds_field_becomes_offsets_within_the_fired_minute(motia: str, aws: str, seconds: tuple[int, ...]) -> None:
+    translation = translate_cron(motia)
+    assert (translation.expressions, translation.seconds) == ((aws,), seconds)
+
+
+def test_five_fields_run_at_second_zero() -> None:
+    assert translate_cron("*/5 * * * *").seconds == (0,)
 
 
 def test_rejects_out_of_range_with_a_hint_naming_the_range() -> None:

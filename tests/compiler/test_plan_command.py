@@ -108,3 +108,41 @@ def test_plan_json_gives_each_schedule_its_next_ten_runs_from_what_aws_runs(tmp_
     assert schedule["next_fires"][:4] == ["2027-02-01T09:30:00Z", "2027-03-01T09:30:00Z", "2027-11-01T09:30:00Z",
                                           "2028-05-01T09:30:00Z"]
     assert len(schedule["next_fires"]) == 10
+
+
+def test_plan_json_carries_the_seconds_and_next_runs_with_their_seconds(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    from compiler.commands.plan import plan_json
+    from compiler.pipeline import compile_project
+    from tests.compiler.projects import step_source, write_project
+
+    write_project(tmp_path, {"steps/a_step.py": step_source('{"name": "A", "triggers": [cron("15,45 */2 * * * *")]}')})
+    data = json.loads(plan_json(compile_project(tmp_path), datetime(2026, 11, 28, 10, 0, 20, tzinfo=timezone.utc)))
+    [schedule] = data["schedules"]
+    assert (schedule["expression"], schedule["seconds"], schedule["day_filter"]) == ("cron(0/2 * * * ? *)", [15, 45], None)
+    assert schedule["tick_queue"].endswith("-A-ticks")
+    # 10:00:15 has passed; the minute's 45th second has not
+    assert schedule["next_fires"][:4] == ["2026-11-28T10:00:45Z", "2026-11-28T10:02:15Z", "2026-11-28T10:02:45Z",
+                                          "2026-11-28T10:04:15Z"]
+    assert len(schedule["next_fires"]) == 10
+
+
+def test_plan_shows_each_schedules_seconds_and_next_runs_with_seconds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.compiler.projects import step_source, write_project
+
+    write_project(tmp_path, {"steps/a_step.py": step_source('{"name": "A", "triggers": [cron("*/5 * * * * *")]}')})
+    status, out = plan(capsys, "--app-dir", str(tmp_path))
+    assert status == 0 and "0,5,10,15,20,25,30,35,40,45,50,55" in out
+    [runs] = [line for line in out.splitlines() if "next runs (UTC)" in line]
+    times = runs.split("next runs (UTC) ")[1].split(", ")
+    assert len(times) == 5 and all(len(t) == len("2026-11-28 10:00:05") and int(t[-2:]) % 5 == 0 for t in times)
+
+
+def test_every_cron_form_of_both_step_styles_plans_without_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = plan(capsys, "--app-dir", str(FIXTURE_PROJECTS / "sub_minute_crons"), "--json")
+    data = json.loads(out)
+    assert status == 0 and data["ok"] is True
+    assert sorted(s["source"] for s in data["schedules"]) == sorted([
+        "*/5 * * * * *", "0/30 * * * * *", "0/30 * * * * *", "5 * * * * *", "5 * * * * * *", "15,45 */2 * * * *", "0 9 1 * MON"])
+    assert all(len(s["next_fires"]) == 10 for s in data["schedules"])

@@ -23,6 +23,7 @@ PROJECTS = {
     "orders": EXAMPLES / "orders",
     "generations": FIXTURE_PROJECTS / "generations",
     "relative_imports": FIXTURE_PROJECTS / "relative_imports",
+    "sub_minute_crons": FIXTURE_PROJECTS / "sub_minute_crons",
     "emulator_flows": EMULATOR_PROJECTS / "flows",
     "emulator_slow": EMULATOR_PROJECTS / "slow",
     "emulator_load": EMULATOR_PROJECTS / "load",

@@ -65,15 +65,16 @@ def test_rejects_bad_path_and_method(tmp_path: Path) -> None:
     assert messages(app) == ["http method 'FETCH' is not supported", "http path 'orders' must start with '/'"]
 
 
-def test_rejects_cron_that_does_not_parse_and_sub_minute_cron(tmp_path: Path) -> None:
+def test_rejects_cron_that_does_not_parse_and_accepts_sub_minute_cron(tmp_path: Path) -> None:
     app = compile_steps(
         tmp_path,
         a='{"name": "A", "triggers": [cron("61 * * * *")]}',
         b='{"name": "B", "triggers": [cron("*/5 * * * * *")]}',
+        c='{"name": "C", "triggers": [cron("60 * * * * *")]}',
     )
-    assert [d.step for d in app.errors] == ["A", "B"]
-    assert "61" in app.errors[0].message and "one minute" in app.errors[1].message
-    assert app.errors[1].hint
+    assert [d.step for d in app.errors] == ["A", "C"]
+    assert "61" in app.errors[0].message and "second value `60`" in app.errors[1].message
+    assert app.errors[1].hint == "use a second within 0-59"
 
 
 def test_warns_on_numeric_day_of_week_in_six_field_cron(tmp_path: Path) -> None:
