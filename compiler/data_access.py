@@ -5,6 +5,9 @@ table. The analysis is conservative: whatever it cannot follow counts as read an
 both tables (`getattr`, `eval`, the state or a stream object handed on, a project module it
 cannot find). It reads the step file and, transitively, the project's own modules it imports:
 a helper that receives `ctx` and writes state gives the step write access.
+
+Code the analysis cannot see (a module outside the project handed `ctx`) is declared in the
+step file: `MOTIA_DATA_ACCESS = {"state": "read", "streams": "readwrite"}` adds to what is found.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ WRITE_METHODS = frozenset({"set", "update", "delete", "clear"})
 DYNAMIC_CALLS = frozenset({"getattr", "setattr", "eval", "exec", "__import__", "vars", "globals"})
 # motia names that are the state or a stream themselves (not trigger builders).
 DATA_OBJECT_NAMES = frozenset({"Stream", "StateManager", "stateManager", "state_manager"})
+STATE_OBJECT_NAMES = frozenset({"StateManager", "stateManager", "state_manager"})
 
 Level = int  # 0 none, 1 read, 2 read and write: the join of two uses is their max
 NONE, READ, WRITE = 0, 1, 2
 LEVEL_NAMES = {NONE: "none", READ: "read", WRITE: "readwrite"}
+DECLARATION = "MOTIA_DATA_ACCESS"  # module-level dict literal: table kind -> "read" | "readwrite"
 
 
 @dataclass(frozen=True)
@@ -60,14 +65,25 @@ def use_level(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Level:
     return WRITE
 
 
+def called_name(call: ast.Call) -> str:
+    """`f` of `f(...)` or `m.f(...)`; empty for other callees."""
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def imported_aliases(tree: ast.AST, names: frozenset[str]) -> set[str]:
+    """Local names that `from ... import X as Y` binds to one of `names` (Y, or X unaliased)."""
+    return {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+            for alias in node.names if alias.name in names}
+
+
 def stream_object_names(tree: ast.AST) -> set[str]:
     """Names bound to `Stream(...)` (or another motia data object) anywhere in the module."""
+    constructors = DATA_OBJECT_NAMES | imported_aliases(tree, DATA_OBJECT_NAMES)
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
-            func = node.value.func
-            called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-            if called in DATA_OBJECT_NAMES:
+            if called_name(node.value) in constructors:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 names |= {t.id for t in targets if isinstance(t, ast.Name)}
     return names
@@ -77,6 +93,8 @@ def module_usage(tree: ast.AST) -> Usage:
     """The access one module's code makes through `ctx.state`, `ctx.streams` and `Stream`s."""
     parents = parents_of(tree)
     streams_objects = stream_object_names(tree)
+    state_objects = STATE_OBJECT_NAMES | imported_aliases(tree, STATE_OBJECT_NAMES)
+    stream_constructors = {"Stream"} | imported_aliases(tree, frozenset({"Stream"}))
     usage = Usage()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DYNAMIC_CALLS:
@@ -90,8 +108,34 @@ def module_usage(tree: ast.AST) -> Usage:
             usage = usage.join(Usage(streams=level))
         elif isinstance(node, ast.Name) and node.id in streams_objects and not isinstance(node.ctx, ast.Store):
             usage = usage.join(Usage(streams=use_level(node, parents)))
-        elif isinstance(node, ast.Name) and node.id in {"StateManager", "stateManager", "state_manager"}:
+        elif isinstance(node, ast.Name) and node.id in state_objects:
             usage = usage.join(Usage(state=WRITE))
+        elif isinstance(node, ast.Attribute) and node.attr in STATE_OBJECT_NAMES:  # motia.stateManager
+            usage = usage.join(Usage(state=WRITE))
+        elif isinstance(node, ast.Call) and called_name(node) in stream_constructors \
+                and not isinstance(parents.get(node), (ast.Assign, ast.AnnAssign)):
+            usage = usage.join(Usage(streams=WRITE))  # Stream("x").set(...) or handed on
+    return usage
+
+
+def declared_usage(tree: ast.AST) -> Usage:
+    """What a module-level `MOTIA_DATA_ACCESS = {...}` declares; anything but literals: everything."""
+    levels = {name: level for level, name in LEVEL_NAMES.items()}
+    usage = Usage()
+    for node in getattr(tree, "body", []):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        if not any(isinstance(t, ast.Name) and t.id == DECLARATION for t in targets):
+            continue
+        try:
+            declared = ast.literal_eval(node.value) if node.value is not None else None
+        except ValueError:
+            return EVERYTHING
+        if not isinstance(declared, dict):
+            return EVERYTHING
+        for kind, level in declared.items():
+            if kind not in ("state", "streams") or level not in levels:
+                return EVERYTHING
+            usage = usage.join(Usage(**{kind: levels[level]}))
     return usage
 
 
@@ -143,7 +187,7 @@ def file_usage(step_file: Path, root: Path) -> Usage:
             tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
         except (OSError, SyntaxError, UnicodeDecodeError, ValueError, RecursionError):
             return EVERYTHING
-        usage = usage.join(module_usage(tree))
+        usage = usage.join(module_usage(tree)).join(declared_usage(tree))
         modules, unresolved = imported_modules(tree, file, root)
         if unresolved:
             return EVERYTHING

@@ -37,6 +37,11 @@ def usage_of(tmp_path: Path, source: str, **modules: str) -> Usage:
     ("orders: Stream = Stream('orders')\nasync def handler(i, ctx):\n    await orders.update('g', 'i', [])\n", Usage(streams=WRITE)),
     ("orders = Stream('orders')\nasync def handler(i, ctx):\n    await helper(orders)\n", Usage(streams=WRITE)),
     ("orders = Stream('orders')\n", Usage()),  # declared, never used
+    ("from motia import Stream as S\norders = S('orders')\nasync def h(i, ctx):\n    await orders.set('g', 'i', 1)\n",
+     Usage(streams=WRITE)),
+    ("import motia\nasync def h(i, ctx):\n    await motia.stateManager.get('g', 'k')\n", Usage(state=WRITE)),
+    ("async def h(i, ctx):\n    await Stream('orders').get('g', 'i')\n", Usage(streams=WRITE)),
+    ("from motia import stateManager as sm\nasync def h(i, ctx):\n    await sm.get('g', 'k')\n", Usage(state=WRITE)),
     ("async def handler(i, ctx):\n    await getattr(ctx, 'sta' + 'te').get('g', 'k')\n", EVERYTHING),
 ])
 def test_usage_of_a_step_file(tmp_path: Path, source: str, expected: Usage) -> None:
@@ -56,6 +61,16 @@ def test_a_relative_import_it_cannot_find_means_read_and_write(tmp_path: Path) -
 
 def test_a_file_it_cannot_parse_means_read_and_write(tmp_path: Path) -> None:
     assert usage_of(tmp_path, "def broken(:\n") == EVERYTHING
+
+
+@pytest.mark.parametrize(("declaration", "expected"), [
+    ('{"state": "read"}', Usage(state=READ)),
+    ('{"streams": "readwrite", "state": "none"}', Usage(streams=WRITE)),
+    ('{"state": "write"}', EVERYTHING),  # not a level: assume the worst
+    ('dict(state="read")', EVERYTHING),  # not a literal
+])
+def test_a_declaration_adds_what_the_analysis_cannot_see(tmp_path: Path, declaration: str, expected: Usage) -> None:
+    assert usage_of(tmp_path, f"MOTIA_DATA_ACCESS = {declaration}\n") == expected
 
 
 def test_ir_form_lists_used_tables_only() -> None:
