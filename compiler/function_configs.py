@@ -53,6 +53,7 @@ def function_config(app: ir.Application, fn: ir.Function, names: DeployNames) ->
         stream_triggers=tuple(
             (t.stream, t.group_id, t.item_id, t.trigger_index) for t in app.stream_triggers if t.function == fn.name
         ),
+        data_access=dict(fn.data_access),
     )
 
 

@@ -47,6 +47,9 @@ class Function:
     description: str = ""
     memory_reason: str = ""  # why memory differs from `ram`, e.g. raised to buy the requested CPU
     streaming_http: bool = False  # handler writes through the response writer: buffered on API Gateway
+    # (table kind, "read" | "readwrite") per table its code uses (compiler/data_access.py);
+    # the default, both read and write, is what an unanalysed function needs.
+    data_access: tuple[tuple[TableKind, str], ...] = (("state", "readwrite"), ("streams", "readwrite"))
 
 
 @dataclass(frozen=True)

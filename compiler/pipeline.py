@@ -11,6 +11,7 @@ from pathlib import Path
 
 from compiler import ir
 from compiler.build import build_application
+from compiler.data_access import with_data_access
 from compiler.config_schema import parse_step_config
 from compiler.discover import discover_step_files, discover_stream_files
 from compiler.errors import ProjectNotFound
@@ -88,9 +89,9 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
             parsed.append(result)
     project = resolve_project(parsed, app=app_name or app_dir.name, stage=stage)
     diagnostics.extend(validate(project))
-    app = build_application(
+    app = with_data_access(build_application(
         project.without(failed_steps(diagnostics)), root=str(app_dir),
         declared_streams=(*loaded.streams, *stream_files.names),
-    )
+    ))
     diagnostics.extend(environment_problems(app))  # needs the whole model: checked once it is built
     return dataclasses.replace(app, diagnostics=_sorted(diagnostics))

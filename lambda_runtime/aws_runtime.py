@@ -34,21 +34,23 @@ class AwsRuntime:
     @property
     def state(self) -> DynamoStateStore:
         if self._state is None:
+            from lambda_runtime.access_guard import guarded
             from lambda_runtime.state_store import DynamoStateStore
 
             with self._lock:
                 if self._state is None:
-                    self._state = DynamoStateStore(self.config.state_table)
+                    self._state = guarded(DynamoStateStore(self.config.state_table), self.config, "state")
         return self._state
 
     @property
     def streams(self) -> DynamoStreamStore:
         if self._streams is None:
+            from lambda_runtime.access_guard import guarded
             from lambda_runtime.stream_store import DynamoStreamStore
 
             with self._lock:
                 if self._streams is None:
-                    self._streams = DynamoStreamStore(self.config.streams_table)
+                    self._streams = guarded(DynamoStreamStore(self.config.streams_table), self.config, "streams")
         return self._streams
 
     def enqueue(self, ctx: FlowContext[Any], message: dict[str, Any]) -> None:

@@ -37,6 +37,7 @@ FORMAT_VERSION = 1
 _FIELDS = (
     "app", "step_file", "step_name", "topics", "state_table", "streams_table", "streams",
     "failure_queues", "routes", "queues", "state_triggers", "stream_triggers", "queue_retries",
+    "data_access",
 )
 # The fields mapping an event's source to the step's trigger index (compiler.trigger_kinds
 # names one per kind whose event does not carry the index itself).
@@ -123,6 +124,17 @@ def _queue_retries(data: dict[str, Any]) -> dict[str, tuple[int, int]]:
     return retries
 
 
+def _data_access(data: dict[str, Any]) -> dict[str, str] | None:
+    raw = data.get("da")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not all(
+        k in ("state", "streams") and v in ("read", "readwrite") for k, v in raw.items()
+    ):
+        raise _fail("data access ('da') must map 'state'/'streams' to 'read' or 'readwrite'", raw)
+    return dict(raw)
+
+
 def _stream_triggers(data: dict[str, Any]) -> tuple[StreamTriggerEntry, ...]:
     raw = data.get("m") or []
     if not isinstance(raw, list):
@@ -156,6 +168,8 @@ class FunctionConfig:
     state_triggers: tuple[int, ...]
     stream_triggers: tuple[StreamTriggerEntry, ...]
     queue_retries: Mapping[str, tuple[int, int]]  # queue name -> (backoff base ms, attempts)
+    # table kind -> "read" | "readwrite" (lambda_runtime/access_guard.py); None: not checked
+    data_access: Mapping[str, str] | None
 
     def __init__(
         self,
@@ -173,6 +187,7 @@ class FunctionConfig:
         state_triggers: tuple[int, ...] = (),
         stream_triggers: tuple[StreamTriggerEntry, ...] = (),
         queue_retries: Mapping[str, tuple[int, int]] | None = None,
+        data_access: Mapping[str, str] | None = None,
     ) -> None:
         from types import MappingProxyType  # read-only views: one config serves many threads
 
@@ -190,6 +205,7 @@ class FunctionConfig:
             "state_triggers": tuple(state_triggers),
             "stream_triggers": tuple(tuple(e) for e in stream_triggers),
             "queue_retries": MappingProxyType({k: (int(b), int(a)) for k, (b, a) in (queue_retries or {}).items()}),
+            "data_access": None if data_access is None else MappingProxyType(dict(data_access)),
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)
@@ -231,6 +247,8 @@ class FunctionConfig:
             plain["m"] = [[stream, group or "", item or "", index] for stream, group, item, index in self.stream_triggers]
         if self.queue_retries:
             plain["r"] = {name: list(retry) for name, retry in sorted(self.queue_retries.items())}
+        if self.data_access is not None:
+            plain["da"] = dict(sorted(self.data_access.items()))
         return plain
 
     def to_json(self) -> str:
@@ -264,6 +282,7 @@ class FunctionConfig:
             state_triggers=tuple(_index(i, "a state trigger index") for i in raw_state),
             stream_triggers=_stream_triggers(data),
             queue_retries=_queue_retries(data),
+            data_access=_data_access(data),
         )
 
     @classmethod

@@ -1,5 +1,6 @@
 """One Lambda function per step (DESIGN.md 3): own role, own log group, its FunctionConfig as
-environment, publish rights on the declared topics only, read/write on the two tables."""
+environment, publish rights on the declared topics only, on each table the rights its code
+needs (compiler/data_access.py)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,18 @@ def function_environment(parts: StackParts, fn: Function) -> dict[str, str]:
     return {contract.ENV_FUNCTION: config}
 
 
+def grant_table_access(parts: StackParts, fn: Function, function: lambda_.Function) -> None:
+    """Table rights by use (compiler/data_access.py): none, read only, or read and write."""
+    for kind, access in fn.data_access:
+        table = parts.tables.get(kind)
+        if table is None:
+            continue  # the project declares no such table: the call fails in `motia dev` too
+        if access == "read":
+            table.grant_read_data(function)
+        else:
+            table.grant_read_write_data(function)
+
+
 def emit_function(parts: StackParts, fn: Function) -> None:
     scope = parts.step_scope(fn.name)
     # Our own role without AWSLambdaBasicExecutionRole, whose log rights are on `*`.
@@ -59,8 +72,7 @@ def emit_function(parts: StackParts, fn: Function) -> None:
     for name in fn.enqueues:
         for topic in parts.app.topics_named(name):
             parts.topic(topic.name, topic.fifo).grant_publish(function)
-    for kind in sorted(parts.tables):
-        parts.tables[kind].grant_read_write_data(function)
+    grant_table_access(parts, fn, function)
     for table in trigger_tables(parts.app, fn):
         parts.failure_queue(fn.name, table).grant_send_messages(function)
     parts.functions[fn.name] = function

@@ -1,20 +1,59 @@
-"""The project's one HTTP API (API Gateway v2, payload 2.0) with a route per IR Route."""
+"""The project's one HTTP API (API Gateway v2, payload 2.0) with a route per IR Route; its
+`$default` stage writes access logs and throttles each route."""
 
 from __future__ import annotations
 
-from aws_cdk import aws_apigatewayv2 as apigw
+import json
+
+from aws_cdk import RemovalPolicy, aws_apigatewayv2 as apigw, aws_logs as logs
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 
 from compiler.emit.parts import StackParts, construct_id
 from compiler.ir import Route
 
 API_ID = "HttpApi"
+ACCESS_LOG_RETENTION = logs.RetentionDays.ONE_MONTH
+# Per route, below the account's 10,000 requests/s (5,000 burst) that every API of the region
+# shares: one hot or abused route cannot throttle the account's other APIs.
+THROTTLE_RATE_PER_S = 1000
+THROTTLE_BURST = 2000
+# One JSON line per request; the request id matches the shim's log lines for the invocation.
+ACCESS_LOG_FORMAT = json.dumps({
+    "requestId": "$context.requestId",
+    "ip": "$context.identity.sourceIp",
+    "requestTime": "$context.requestTime",
+    "routeKey": "$context.routeKey",
+    "status": "$context.status",
+    "responseLength": "$context.responseLength",
+    "latencyMs": "$context.responseLatency",
+    "integrationError": "$context.integrationErrorMessage",
+}, sort_keys=True)
+
+
+def configure_default_stage(parts: StackParts, api: apigw.HttpApi) -> None:
+    """Access logs and default route throttling on the `$default` stage HttpApi creates."""
+    stage = api.default_stage
+    assert stage is not None  # HttpApi creates it unless told not to
+    cfn_stage = stage.node.default_child
+    assert isinstance(cfn_stage, apigw.CfnStage)
+    log_group = logs.LogGroup(
+        parts.stack, "HttpApiAccessLogs",
+        retention=ACCESS_LOG_RETENTION,
+        removal_policy=RemovalPolicy.DESTROY,  # like the functions' logs
+    )
+    cfn_stage.access_log_settings = apigw.CfnStage.AccessLogSettingsProperty(
+        destination_arn=log_group.log_group_arn, format=ACCESS_LOG_FORMAT,
+    )
+    cfn_stage.default_route_settings = apigw.CfnStage.RouteSettingsProperty(
+        throttling_rate_limit=THROTTLE_RATE_PER_S, throttling_burst_limit=THROTTLE_BURST,
+    )
 
 
 def http_api(parts: StackParts) -> apigw.HttpApi:
     """The stack's HTTP API, created with the first route (a project without routes has none)."""
     if parts.api is None:
         parts.api = apigw.HttpApi(parts.stack, API_ID, api_name=f"{parts.app.prefix}-http")
+        configure_default_stage(parts, parts.api)
     return parts.api
 
 

@@ -1,9 +1,11 @@
-"""Topics and subscriptions (DESIGN.md 3): SNS topic per (topic, kind); per-subscription SQS
-queue + DLQ of the same kind, raw delivery, redrive after max_retries, batch item failures."""
+"""Topics and subscriptions (DESIGN.md 3): SNS topic per (topic, kind), encrypted at rest;
+per-subscription SQS queue + DLQ of the same kind, raw delivery, redrive after max_retries,
+batch item failures, a CloudWatch alarm on the DLQ's depth."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, aws_iam as iam, aws_lambda as lambda_, aws_sns as sns, aws_sqs as sqs
+from aws_cdk import Duration, aws_cloudwatch as cloudwatch, aws_iam as iam, aws_lambda as lambda_
+from aws_cdk import aws_sns as sns, aws_sqs as sqs
 
 from constructs import Construct
 
@@ -13,6 +15,12 @@ from compiler.ir import QueueSubscription, Topic
 
 # A dead letter stays as long as SQS allows, so an operator has two weeks to look at it.
 DLQ_RETENTION = Duration.days(14)
+# Messages at rest in SNS are encrypted with the AWS managed key: its key policy lets every
+# principal of the account use it through SNS, so publishers need no KMS grant, and SNS
+# decrypts before delivering to the (SSE-SQS) subscription queues.
+SNS_MANAGED_KEY = "alias/aws/sns"
+# One dead letter is already a lost Motia event: alarm on the first, checked every minute.
+DLQ_ALARM_PERIOD = Duration.minutes(1)
 
 
 def topic_id(name: str, fifo: bool) -> str:
@@ -20,7 +28,7 @@ def topic_id(name: str, fifo: bool) -> str:
 
 
 def emit_topic(parts: StackParts, topic: Topic) -> None:
-    parts.topics[(topic.name, topic.fifo)] = sns.Topic(
+    created = sns.Topic(
         parts.stack,
         topic_id(topic.name, topic.fifo),
         topic_name=topic.sns_name,
@@ -28,6 +36,28 @@ def emit_topic(parts: StackParts, topic: Topic) -> None:
         fifo=topic.fifo or None,
         # Publishers may omit a deduplication id; the message body then deduplicates.
         content_based_deduplication=True if topic.fifo else None,
+    )
+    cfn_topic = created.node.default_child
+    assert isinstance(cfn_topic, sns.CfnTopic)
+    # Set on the L1: `master_key` with an imported alias would add KMS grants the AWS
+    # managed key does not need (see SNS_MANAGED_KEY).
+    cfn_topic.kms_master_key_id = SNS_MANAGED_KEY
+    parts.topics[(topic.name, topic.fifo)] = created
+
+
+def dead_letter_alarm(scope: Construct, holder: str, dlq: sqs.Queue, sub: QueueSubscription) -> cloudwatch.Alarm:
+    """In alarm while the subscription's DLQ holds a message (it has no action: wire one up)."""
+    return cloudwatch.Alarm(
+        scope, f"{holder}-DlqAlarm",
+        alarm_description=f"Motia step {sub.function}: messages of topic {sub.topic} dead-lettered"[:1024],
+        metric=dlq.metric_approximate_number_of_messages_visible(
+            period=DLQ_ALARM_PERIOD, statistic=cloudwatch.Stats.MAXIMUM,
+        ),
+        threshold=0,
+        comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluation_periods=1,
+        # No datapoint means an idle, empty queue.
+        treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
     )
 
 
@@ -78,6 +108,7 @@ def emit_queue(parts: StackParts, sub: QueueSubscription) -> None:
         # max_receive_count counts deliveries, so max_retries = total attempts (DESIGN.md 1).
         dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=sub.max_receive_count),
     )
+    dead_letter_alarm(scope, holder, dlq, sub)
     subscribe_queue(scope, holder, parts.topic(sub.topic, sub.fifo), queue)
     function = parts.function(sub.function)
     # An explicit mapping id (not SqsEventSource's, which embeds the stack name) keeps logical

@@ -9,6 +9,8 @@ from aws_cdk import Stack, Tags, aws_lambda as lambda_
 from constructs import Construct
 
 from compiler.emit.functions import emit_function
+from compiler.emit.hardening import enforce_tls
+from compiler.emit.nag import acknowledge_accepted_findings
 from compiler.emit.messaging import emit_topic
 from compiler.emit.outputs import emit_outputs
 from compiler.emit.parts import StackParts
@@ -65,5 +67,7 @@ def emit_application(scope: Construct, stack_id: str, app: Application, code: la
         for item in getattr(app, field_name):
             EMITTERS[type(item)](parts, item)
     emit_outputs(parts)
+    enforce_tls(stack)
+    acknowledge_accepted_findings(parts)
     apply_tags(parts)
     return stack

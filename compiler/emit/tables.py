@@ -1,4 +1,10 @@
-"""State and streams tables (DESIGN.md 3): pk/sk strings, on-demand, NEW_AND_OLD_IMAGES stream."""
+"""State and streams tables (DESIGN.md 3): pk/sk strings, on-demand, NEW_AND_OLD_IMAGES stream,
+point-in-time recovery.
+
+No DynamoDB deletion protection: the DeletionPolicy already keeps the tables through `motia
+destroy`, and a protected table cannot be deleted by CloudFormation when a failed first
+create rolls back (issue 10 item 1 relies on that rollback to leave nothing behind).
+"""
 
 from __future__ import annotations
 
@@ -22,4 +28,8 @@ def emit_table(parts: StackParts, table: Table) -> None:
         # table made by a create that fails and rolls back holds nothing and goes with it
         # (DeletionPolicy RetainExceptOnCreate), so it cannot block the next deploy.
         removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+        # Restores to any second of the last 35 days: a bad deploy or handler can be undone.
+        point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+            point_in_time_recovery_enabled=True,
+        ),
     )

@@ -143,8 +143,9 @@ def test_all_functions_share_one_code_asset(template_json: dict[str, Any]) -> No
     assert len(codes) == 1
 
 
-def test_each_function_logs_to_its_own_group_with_retention(template: Template) -> None:
-    template.resource_count_is("AWS::Logs::LogGroup", 7)
+def test_each_function_logs_to_its_own_group_with_retention(template_json: dict[str, Any], template: Template) -> None:
+    names = [r["Properties"].get("LogGroupName") for r in resources(template_json, "AWS::Logs::LogGroup").values()]
+    assert sum(isinstance(n, str) and n.startswith("/aws/lambda/") for n in names) == 7
     template.has_resource_properties("AWS::Logs::LogGroup", {
         "LogGroupName": f"/aws/lambda/{PREFIX}-get-order", "RetentionInDays": 30,
     })
@@ -161,6 +162,15 @@ def test_one_http_api_with_a_route_per_ir_route(template: Template) -> None:
     template.has_resource_properties("AWS::ApiGatewayV2::Integration", {
         "IntegrationType": "AWS_PROXY", "PayloadFormatVersion": "2.0",
     })
+
+
+def test_http_stage_writes_access_logs_and_throttles_routes(template_json: dict[str, Any]) -> None:
+    [stage] = resources(template_json, "AWS::ApiGatewayV2::Stage").values()
+    settings = stage["Properties"]
+    log_group = settings["AccessLogSettings"]["DestinationArn"]["Fn::GetAtt"][0]
+    assert template_json["Resources"][log_group]["Properties"]["RetentionInDays"] == 30
+    assert json.loads(settings["AccessLogSettings"]["Format"])["requestId"] == "$context.requestId"
+    assert settings["DefaultRouteSettings"] == {"ThrottlingBurstLimit": 2000, "ThrottlingRateLimit": 1000}
 
 
 # -- topics and queues ---------------------------------------------------------------------
@@ -243,6 +253,41 @@ def test_consumers_may_change_visibility_of_their_own_queue_only(template_json: 
     assert all(isinstance(g["Resource"], dict) and "Fn::GetAtt" in g["Resource"] for g in grants)  # never "*"
 
 
+def test_topics_are_encrypted_with_the_aws_managed_key(template_json: dict[str, Any]) -> None:
+    topics = resources(template_json, "AWS::SNS::Topic").values()
+    assert topics and all(t["Properties"]["KmsMasterKeyId"] == "alias/aws/sns" for t in topics)
+
+
+def tls_only_targets(template_json: dict[str, Any], policy_type: str, key: str) -> set[str]:
+    """Logical ids of the resources a policy of `policy_type` denies non-TLS requests on."""
+    denied = set()
+    for policy in resources(template_json, policy_type).values():
+        statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        if any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+               for s in statements):
+            denied |= {ref["Ref"] for ref in policy["Properties"][key]}
+    return denied
+
+
+def test_every_queue_and_topic_refuses_requests_without_tls(template_json: dict[str, Any]) -> None:
+    assert tls_only_targets(template_json, "AWS::SQS::QueuePolicy", "Queues") == set(resources(template_json, "AWS::SQS::Queue"))
+    assert tls_only_targets(template_json, "AWS::SNS::TopicPolicy", "Topics") == set(resources(template_json, "AWS::SNS::Topic"))
+
+
+def test_each_subscription_dlq_alarms_on_its_first_message(template_json: dict[str, Any]) -> None:
+    dlqs = {k for k, q in resources(template_json, "AWS::SQS::Queue").items()
+            if any("RedrivePolicy" in other["Properties"]
+                   and other["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0] == k
+                   for other in resources(template_json, "AWS::SQS::Queue").values())}
+    assert dlqs
+    alarms = resources(template_json, "AWS::CloudWatch::Alarm").values()
+    assert {a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for a in alarms} == dlqs
+    for alarm in alarms:
+        props = alarm["Properties"]
+        assert (props["MetricName"], props["Threshold"], props["ComparisonOperator"]) == (
+            "ApproximateNumberOfMessagesVisible", 0, "GreaterThanThreshold")
+
+
 # -- schedules -----------------------------------------------------------------------------
 
 def test_cron_becomes_a_scheduler_schedule_that_never_retries_with_a_dlq(template_json: dict[str, Any], template: Template) -> None:
@@ -307,6 +352,12 @@ def test_stream_trigger_without_group_filters_on_the_stream_prefix() -> None:
     # one list level only: AWS rejects nested lists in filter patterns
     assert json.loads(json.dumps(pattern)) == {
         "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "feed#"}]}, "sk": {"S": ["item-1"]}}}}
+
+
+def test_tables_keep_point_in_time_recovery(template_json: dict[str, Any]) -> None:
+    tables = resources(template_json, "AWS::DynamoDB::Table").values()
+    assert [t["Properties"]["PointInTimeRecoverySpecification"] for t in tables] == [
+        {"PointInTimeRecoveryEnabled": True}] * 2
 
 
 # -- IAM -----------------------------------------------------------------------------------

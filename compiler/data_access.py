@@ -1,0 +1,211 @@
+"""Which tables a step's code uses, and how: static analysis of its handler module (issue 10.7).
+
+The grants follow (compiler/emit/functions.py): no access, read only, or read and write, per
+table. The analysis is conservative: whatever it cannot follow counts as read and write on
+both tables (`getattr`, `eval`, the state or a stream object handed on, a project module it
+cannot find). It reads the step file and, transitively, the project's own modules it imports:
+a helper that receives `ctx` and writes state gives the step write access.
+
+Code the analysis cannot see (a module outside the project handed `ctx`) is declared in the
+step file: `MOTIA_DATA_ACCESS = {"state": "read", "streams": "readwrite"}` adds to what is found.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from compiler import ir
+
+READ_METHODS = frozenset({"get", "list", "get_group", "list_groups"})
+WRITE_METHODS = frozenset({"set", "update", "delete", "clear"})
+# Calls that can reach any attribute or run any code: nothing can be concluded after them.
+DYNAMIC_CALLS = frozenset({"getattr", "setattr", "eval", "exec", "__import__", "vars", "globals"})
+# motia names that are the state or a stream themselves (not trigger builders).
+DATA_OBJECT_NAMES = frozenset({"Stream", "StateManager", "stateManager", "state_manager"})
+STATE_OBJECT_NAMES = frozenset({"StateManager", "stateManager", "state_manager"})
+
+Level = int  # 0 none, 1 read, 2 read and write: the join of two uses is their max
+NONE, READ, WRITE = 0, 1, 2
+LEVEL_NAMES = {NONE: "none", READ: "read", WRITE: "readwrite"}
+DECLARATION = "MOTIA_DATA_ACCESS"  # module-level dict literal: table kind -> "read" | "readwrite"
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Access levels found so far; `Usage.join` keeps the larger of each."""
+
+    state: Level = NONE
+    streams: Level = NONE
+
+    def join(self, other: Usage) -> Usage:
+        return Usage(max(self.state, other.state), max(self.streams, other.streams))
+
+
+EVERYTHING = Usage(WRITE, WRITE)
+
+
+def method_level(method: str) -> Level:
+    if method in READ_METHODS:
+        return READ
+    return WRITE  # a write, or a method we do not know: assume the worst
+
+
+def parents_of(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+
+def use_level(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Level:
+    """How the state or stream object `node` is used: `.get(...)` reads, anything else may write."""
+    parent = parents.get(node)
+    if isinstance(parent, ast.Attribute) and parent.value is node:
+        return method_level(parent.attr)
+    return WRITE
+
+
+def called_name(call: ast.Call) -> str:
+    """`f` of `f(...)` or `m.f(...)`; empty for other callees."""
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def imported_aliases(tree: ast.AST, names: frozenset[str]) -> set[str]:
+    """Local names that `from ... import X as Y` binds to one of `names` (Y, or X unaliased)."""
+    return {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+            for alias in node.names if alias.name in names}
+
+
+def stream_object_names(tree: ast.AST) -> set[str]:
+    """Names bound to `Stream(...)` (or another motia data object) anywhere in the module."""
+    constructors = DATA_OBJECT_NAMES | imported_aliases(tree, DATA_OBJECT_NAMES)
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+            if called_name(node.value) in constructors:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
+
+
+def module_usage(tree: ast.AST) -> Usage:
+    """The access one module's code makes through `ctx.state`, `ctx.streams` and `Stream`s."""
+    parents = parents_of(tree)
+    streams_objects = stream_object_names(tree)
+    state_objects = STATE_OBJECT_NAMES | imported_aliases(tree, STATE_OBJECT_NAMES)
+    stream_constructors = {"Stream"} | imported_aliases(tree, frozenset({"Stream"}))
+    usage = Usage()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DYNAMIC_CALLS:
+            return EVERYTHING
+        if isinstance(node, ast.Attribute) and node.attr == "state":
+            usage = usage.join(Usage(state=use_level(node, parents)))
+        elif isinstance(node, ast.Attribute) and node.attr == "streams":
+            # ctx.streams.<name>.<method>: the method decides; anything else may write.
+            parent = parents.get(node)
+            level = use_level(parent, parents) if isinstance(parent, ast.Attribute) else WRITE
+            usage = usage.join(Usage(streams=level))
+        elif isinstance(node, ast.Name) and node.id in streams_objects and not isinstance(node.ctx, ast.Store):
+            usage = usage.join(Usage(streams=use_level(node, parents)))
+        elif isinstance(node, ast.Name) and node.id in state_objects:
+            usage = usage.join(Usage(state=WRITE))
+        elif isinstance(node, ast.Attribute) and node.attr in STATE_OBJECT_NAMES:  # motia.stateManager
+            usage = usage.join(Usage(state=WRITE))
+        elif isinstance(node, ast.Call) and called_name(node) in stream_constructors \
+                and not isinstance(parents.get(node), (ast.Assign, ast.AnnAssign)):
+            usage = usage.join(Usage(streams=WRITE))  # Stream("x").set(...) or handed on
+    return usage
+
+
+def declared_usage(tree: ast.AST) -> Usage:
+    """What a module-level `MOTIA_DATA_ACCESS = {...}` declares; anything but literals: everything."""
+    levels = {name: level for level, name in LEVEL_NAMES.items()}
+    usage = Usage()
+    for node in getattr(tree, "body", []):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        if not any(isinstance(t, ast.Name) and t.id == DECLARATION for t in targets):
+            continue
+        try:
+            declared = ast.literal_eval(node.value) if node.value is not None else None
+        except ValueError:
+            return EVERYTHING
+        if not isinstance(declared, dict):
+            return EVERYTHING
+        for kind, level in declared.items():
+            if kind not in ("state", "streams") or level not in levels:
+                return EVERYTHING
+            usage = usage.join(Usage(**{kind: levels[level]}))
+    return usage
+
+
+def imported_modules(tree: ast.AST, file: Path, root: Path) -> tuple[list[Path], bool]:
+    """Project files `tree` imports, and whether some project import could not be found."""
+    found: list[Path] = []
+    unresolved = False
+    for node in ast.walk(tree):
+        candidates: list[Path] = []
+        if isinstance(node, ast.ImportFrom) and node.level > 0:
+            base = file.parent
+            for _ in range(node.level - 1):
+                base = base.parent
+            parts = node.module.split(".") if node.module else []
+            candidates = [base.joinpath(*parts, alias.name) for alias in node.names] + [base.joinpath(*parts)]
+            hits = [p for c in candidates for p in module_files(c)]
+            unresolved |= not hits
+            found += hits
+            continue
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        # Absolute imports of the project's own modules (from the root or the step's folder).
+        for name in names:
+            for base in (root, file.parent):
+                found += module_files(base.joinpath(*name.split(".")))
+    return found, unresolved
+
+
+def module_files(path: Path) -> list[Path]:
+    """`path.py` or the package `path/__init__.py`, if it exists."""
+    return [p for p in (Path(f"{path}.py"), path / "__init__.py") if p.is_file()]
+
+
+def file_usage(step_file: Path, root: Path) -> Usage:
+    """Union of the usage of the step file and of every project module it reaches."""
+    usage = Usage()
+    seen: set[Path] = set()
+    pending = [step_file.resolve()]
+    while pending:
+        file = pending.pop()
+        if file in seen:
+            continue
+        seen.add(file)
+        try:
+            tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
+        except (OSError, SyntaxError, UnicodeDecodeError, ValueError, RecursionError):
+            return EVERYTHING
+        usage = usage.join(module_usage(tree)).join(declared_usage(tree))
+        modules, unresolved = imported_modules(tree, file, root)
+        if unresolved:
+            return EVERYTHING
+        pending += [m.resolve() for m in modules if root in m.resolve().parents]
+    return usage
+
+
+def function_access(usage: Usage) -> tuple[tuple[ir.TableKind, str], ...]:
+    """The IR form: (table kind, "read" | "readwrite") for each table used."""
+    pairs: list[tuple[ir.TableKind, Level]] = [("state", usage.state), ("streams", usage.streams)]
+    return tuple((kind, LEVEL_NAMES[level]) for kind, level in pairs if level != NONE)
+
+
+def with_data_access(app: ir.Application) -> ir.Application:
+    """`app` with each function's `data_access` found in its step file (and project imports)."""
+    root = Path(app.root).resolve()
+    functions = tuple(
+        dataclasses.replace(fn, data_access=function_access(file_usage(root / fn.file, root)))
+        for fn in app.functions
+    )
+    return dataclasses.replace(app, functions=functions)

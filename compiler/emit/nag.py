@@ -1,0 +1,67 @@
+"""cdk-nag AwsSolutions findings we accept, each with its reason, acknowledged on the stack.
+
+What matters is fixed in the emitters (TLS-only policies, SNS and SQS encryption, table
+point-in-time recovery, API access logs and throttling, DLQ alarms); what is left is listed
+here. Acknowledged through aws-cdk-lib's own `Validations` API (cdk-nag 3 reads it), so the
+emitter needs no cdk-nag import: cdk-nag stays a test dependency, and anyone running a
+policy-validation plugin on `motia synth`'s app sees the same reasons as our tests
+(tests/compiler/emit/test_nag.py). The acknowledgments live in the cloud assembly's metadata,
+not in the template.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, Stack, Validations
+from constructs import Construct
+
+from compiler.emit.parts import StackParts
+
+STACK_WIDE: dict[str, str] = {
+    "AwsSolutions-APIG4": (
+        "Motia HTTP steps are public endpoints, as under Motia's own server: a step "
+        "authenticates its callers itself (headers, middleware)."
+    ),
+    "AwsSolutions-L1": (
+        "The runtime is pinned to the Python the shim and the bundled dependencies are built "
+        "and compiled for; it moves with the shim, on purpose, not with each Lambda release."
+    ),
+}
+FAILURE_DESTINATION = (
+    "This queue is itself a failure destination (Lambda's on-failure destination of a table "
+    "trigger, or a schedule's DLQ), which cdk-nag does not recognise as a dead-letter queue; "
+    "a DLQ of it would only move the same messages again."
+)
+STREAM_ARN_WILDCARD = (
+    "dynamodb:ListStreams on this table's streams: a stream ARN ends with a label DynamoDB "
+    "picks at creation, so only the table's `/stream/*` names them all."
+)
+FUNCTION_VERSIONS = (
+    "EventBridge Scheduler's Lambda target grants invoke on the function and its versions "
+    "(`<arn>:*`), of this one function only."
+)
+
+
+def logical_id(construct: Construct) -> str:
+    """The CloudFormation logical id of an L2 construct's resource, as cdk-nag names it."""
+    stack = Stack.of(construct)
+    return str(stack.resolve(stack.get_logical_id(construct.node.default_child)))
+
+
+def iam5(resource: str) -> str:
+    return f"AwsSolutions-IAM5[Resource::{resource}]"
+
+
+def acknowledge(scope: Construct, rule: str, reason: str) -> None:
+    Validations.of(scope).acknowledge(Acknowledgment(id=rule, reason=reason))
+
+
+def acknowledge_accepted_findings(parts: StackParts) -> None:
+    """Acknowledge every accepted finding on the narrowest construct that holds it."""
+    for rule, reason in STACK_WIDE.items():
+        acknowledge(parts.stack, rule, reason)
+    for table in parts.tables.values():
+        acknowledge(parts.stack, iam5(f"<{logical_id(table)}.Arn>/stream/*"), STREAM_ARN_WILDCARD)
+    for queue in [*parts.failure_queues.values(), *parts.schedule_dlqs.values()]:
+        acknowledge(queue, "AwsSolutions-SQS3", FAILURE_DESTINATION)
+    for step, role in parts.schedule_roles.items():
+        acknowledge(role, iam5(f"<{logical_id(parts.function(step))}.Arn>:*"), FUNCTION_VERSIONS)
