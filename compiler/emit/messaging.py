@@ -45,11 +45,15 @@ def emit_topic(parts: StackParts, topic: Topic) -> None:
     parts.topics[(topic.name, topic.fifo)] = created
 
 
-def dead_letter_alarm(scope: Construct, holder: str, dlq: sqs.Queue, sub: QueueSubscription) -> cloudwatch.Alarm:
-    """In alarm while the subscription's DLQ holds a message (it has no action: wire one up)."""
+ALARM_DESCRIPTION_LIMIT = 1024  # CloudWatch's limit on an alarm's description
+
+
+def dead_letter_alarm(scope: Construct, alarm_id: str, dlq: sqs.Queue, description: str) -> cloudwatch.Alarm:
+    """In alarm while `dlq` holds a message (it has no action: wire one up). Every dead-letter
+    queue of the stack gets one: a dead letter is a lost event or a missed tick."""
     return cloudwatch.Alarm(
-        scope, f"{holder}-DlqAlarm",
-        alarm_description=f"Motia step {sub.function}: messages of topic {sub.topic} dead-lettered"[:1024],
+        scope, alarm_id,
+        alarm_description=description[:ALARM_DESCRIPTION_LIMIT],
         metric=dlq.metric_approximate_number_of_messages_visible(
             period=DLQ_ALARM_PERIOD, statistic=cloudwatch.Stats.MAXIMUM,
         ),
@@ -108,7 +112,8 @@ def emit_queue(parts: StackParts, sub: QueueSubscription) -> None:
         # max_receive_count counts deliveries, so max_retries = total attempts (DESIGN.md 1).
         dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=sub.max_receive_count),
     )
-    dead_letter_alarm(scope, holder, dlq, sub)
+    dead_letter_alarm(scope, f"{holder}-DlqAlarm", dlq,
+                      f"Motia step {sub.function}: messages of topic {sub.topic} dead-lettered")
     subscribe_queue(scope, holder, parts.topic(sub.topic, sub.fifo), queue)
     function = parts.function(sub.function)
     # An explicit mapping id (not SqsEventSource's, which embeds the stack name) keeps logical

@@ -13,6 +13,7 @@ from aws_cdk import aws_scheduler as scheduler, aws_scheduler_targets as targets
 
 from compiler import naming
 from compiler.cron import schedule_input
+from compiler.emit.messaging import DLQ_RETENTION, dead_letter_alarm
 from compiler.emit.parts import StackParts, construct_id
 from compiler.ir import Schedule
 from lambda_runtime import contract
@@ -21,7 +22,6 @@ RETRY_ATTEMPTS = 0  # Motia never runs a tick twice; see the module docstring
 LAMBDA_ASYNC_RETRY_ATTEMPTS = 0
 # A missed tick older than this is dropped to the DLQ: a cron handler runs "now", not late.
 MAX_EVENT_AGE = Duration.hours(1)
-DLQ_RETENTION = Duration.days(14)
 
 
 def schedule_role(parts: StackParts, step: str) -> iam.Role:
@@ -38,11 +38,10 @@ def schedule_role(parts: StackParts, step: str) -> iam.Role:
 
 def schedule_dlq(parts: StackParts, step: str) -> sqs.Queue:
     if step not in parts.schedule_dlqs:
-        parts.schedule_dlqs[step] = sqs.Queue(
-            parts.step_scope(step), "ScheduleDlq",
-            retention_period=DLQ_RETENTION,
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-        )
+        scope = parts.step_scope(step)
+        dlq = sqs.Queue(scope, "ScheduleDlq", retention_period=DLQ_RETENTION, encryption=sqs.QueueEncryption.SQS_MANAGED)
+        dead_letter_alarm(scope, "ScheduleDlqAlarm", dlq, f"Motia step {step}: cron invocations that never reached the function")
+        parts.schedule_dlqs[step] = dlq
     return parts.schedule_dlqs[step]
 
 
@@ -77,6 +76,7 @@ def tick_queue(parts: StackParts, schedule: Schedule, name: str) -> sqs.Queue:
     function = parts.function(schedule.function)
     timeout = parts.app.function(schedule.function).timeout_s
     dlq = sqs.Queue(scope, "CronTickDlq", retention_period=DLQ_RETENTION, encryption=sqs.QueueEncryption.SQS_MANAGED)
+    dead_letter_alarm(scope, "CronTickDlqAlarm", dlq, f"Motia step {schedule.function}: cron ticks that were never handled")
     queue = sqs.Queue(
         scope, "CronTickQueue", queue_name=name, encryption=sqs.QueueEncryption.SQS_MANAGED,
         retention_period=TICK_RETENTION,

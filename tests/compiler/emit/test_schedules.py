@@ -66,3 +66,12 @@ def test_the_minute_schedule_carries_the_seconds_and_the_queue(resources: dict[s
     assert heartbeat["motia_tick_queue"] == "sub-minute-crons-ci-Heartbeat-ticks"
     plain = next(i for i in inputs if i["motia_cron"] == "0 9 1 * MON")
     assert "motia_seconds" not in plain and "motia_tick_queue" not in plain
+
+
+def test_every_tick_dlq_and_schedule_dlq_alarms_on_its_first_message(resources: dict[str, Any]) -> None:
+    ticks = _tick_queues(resources)
+    dead_letters = {p["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0] for p in ticks.values()}
+    dead_letters |= {p["Target"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
+                     for p in _of_type(resources, "AWS::Scheduler::Schedule").values()}
+    alarmed = {p["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for p in _of_type(resources, "AWS::CloudWatch::Alarm").values()}
+    assert len(dead_letters) == 6 and dead_letters <= alarmed

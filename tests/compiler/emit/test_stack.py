@@ -274,14 +274,16 @@ def test_every_queue_and_topic_refuses_requests_without_tls(template_json: dict[
     assert tls_only_targets(template_json, "AWS::SNS::TopicPolicy", "Topics") == set(resources(template_json, "AWS::SNS::Topic"))
 
 
-def test_each_subscription_dlq_alarms_on_its_first_message(template_json: dict[str, Any]) -> None:
-    dlqs = {k for k, q in resources(template_json, "AWS::SQS::Queue").items()
-            if any("RedrivePolicy" in other["Properties"]
-                   and other["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0] == k
-                   for other in resources(template_json, "AWS::SQS::Queue").values())}
-    assert dlqs
+def test_each_dead_letter_queue_alarms_on_its_first_message(template_json: dict[str, Any]) -> None:
+    """Subscription DLQs (redrive targets) and schedule DLQs (Scheduler's dead-letter config)."""
+    queues = resources(template_json, "AWS::SQS::Queue")
+    redrive_targets = {q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+                       for q in queues.values() if "RedrivePolicy" in q["Properties"]}
+    schedule_dlqs = {s["Properties"]["Target"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
+                     for s in resources(template_json, "AWS::Scheduler::Schedule").values()}
+    assert redrive_targets and schedule_dlqs
     alarms = resources(template_json, "AWS::CloudWatch::Alarm").values()
-    assert {a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for a in alarms} == dlqs
+    assert {a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for a in alarms} == redrive_targets | schedule_dlqs
     for alarm in alarms:
         props = alarm["Properties"]
         assert (props["MetricName"], props["Threshold"], props["ComparisonOperator"]) == (
