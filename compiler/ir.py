@@ -136,6 +136,15 @@ class Table:
 
 
 @dataclass(frozen=True)
+class SecretReference:
+    """An environment variable whose value the shim reads at cold start, never deployed."""
+
+    variable: str  # what the handler reads: os.environ[variable]
+    store: Literal["ssm", "secretsmanager"]
+    name: str  # the SSM parameter name (`/motia/<app>/<stage>/NAME`) or the secret's id
+
+
+@dataclass(frozen=True)
 class Application:
     """The whole project, compiled."""
 
@@ -153,6 +162,8 @@ class Application:
     tables: tuple[Table, ...] = ()
     streams: tuple[str, ...] = ()  # stream names declared with Stream(...) or used by triggers
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    environment: tuple[tuple[str, str], ...] = ()  # plain values of `.env` / `.env.<stage>`, sorted
+    secrets: tuple[SecretReference, ...] = ()  # sorted by variable
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
