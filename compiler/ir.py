@@ -32,6 +32,14 @@ class Diagnostic:
 
 
 @dataclass(frozen=True)
+class Permission:
+    """One Allow statement a step asks for in its config's `permissions`, added to its role."""
+
+    actions: tuple[str, ...]  # service:Action, sorted
+    resources: tuple[str, ...]  # ARNs (may hold ${AWS::Region} and the like) or `*`, sorted
+
+
+@dataclass(frozen=True)
 class Function:
     """One Lambda function per step."""
 
@@ -47,6 +55,7 @@ class Function:
     description: str = ""
     memory_reason: str = ""  # why memory differs from `ram`, e.g. raised to buy the requested CPU
     streaming_http: bool = False  # handler writes through the response writer: buffered on API Gateway
+    permissions: tuple[Permission, ...] = ()  # extra statements on its role, as the config declares
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from aws_cdk import Duration, RemovalPolicy, Stack, aws_iam as iam, aws_lambda a
 from aws_cdk import aws_logs as logs
 
 from compiler.emit.parts import StackParts
-from compiler.emit.secrets import secret_statements
+from compiler.emit.secrets import permission_statements, secret_statements
 from compiler.function_configs import DeployNames, function_config, trigger_tables
 from compiler.ir import Function
 from compiler.stage_environment import function_variables
@@ -45,7 +45,7 @@ def emit_function(parts: StackParts, fn: Function) -> None:
         removal_policy=RemovalPolicy.DESTROY,
     )
     log_group.grant_write(role)
-    for statement in secret_statements(Stack.of(parts.stack), parts.app.secrets):
+    for statement in (*secret_statements(Stack.of(parts.stack), parts.app.secrets), *permission_statements(fn.permissions)):
         role.add_to_policy(statement)
     function = lambda_.Function(
         scope, "Function",

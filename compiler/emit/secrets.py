@@ -1,9 +1,10 @@
-"""Secret references on a function: read rights on exactly the referenced SSM parameters and
-Secrets Manager secrets. The values never reach the template; the function gets the names."""
+"""What a function's role may do beyond its own wiring: read exactly the secrets its project
+references (the values never reach the template; the function gets the names), and the
+extra statements its step declares in `permissions`."""
 
 from __future__ import annotations
 
-from aws_cdk import ArnFormat, Stack, aws_iam as iam
+from aws_cdk import ArnFormat, Fn, Stack, aws_iam as iam
 
 from compiler import ir
 
@@ -31,3 +32,14 @@ def secret_statements(stack: Stack, secrets: tuple[ir.SecretReference, ...]) -> 
     if stored:
         statements.append(iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=stored))
     return statements
+
+
+def permission_statements(permissions: tuple[ir.Permission, ...]) -> list[iam.PolicyStatement]:
+    """One Allow statement per declared entry, ARNs with ${AWS::Region} and the like substituted."""
+    return [
+        iam.PolicyStatement(
+            actions=list(p.actions),
+            resources=[Fn.sub(r) if "${" in r else r for r in p.resources],
+        )
+        for p in permissions
+    ]

@@ -1,5 +1,6 @@
-"""Secrets in the synthesized assembly: names and exact read grants only, never a value.
-One synth of a project with plain values, every kind of reference and local secret values."""
+"""Secrets in the synthesized assembly: names and exact read grants only, never a value; and a
+step's extra permissions on its role. One synth of a project with plain values, every kind of
+reference, local secret values and a step that declares permissions."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ pytestmark = pytest.mark.slow
 
 SECRET_VALUES = ("sk-local-openai-5f2a", "postgres://u:pw-91c3@db", "whsec-7d1e")
 STEP = step_source(
-    '{"name": "Ask", "triggers": [http("POST", "/ask")]}',
+    '{"name": "Ask", "triggers": [http("POST", "/ask")], "permissions": ['
+    '{"actions": ["bedrock:InvokeModel"], "resources": ["arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/m"]},'
+    '{"actions": ["bedrock:ListFoundationModels"], "resources": ["*"]}]}',
     "import os\n\nasync def handler(request, ctx):\n    return {'status': 200, 'body': os.environ['OPENAI_API_KEY'][:2]}\n",
 )
 
@@ -89,3 +92,14 @@ def test_the_role_reads_exactly_the_referenced_parameters_and_secrets(template: 
         ],
         "secretsmanager:GetSecretValue": [f"{prefix}secretsmanager:{where}:secret:prod/webhook-??????"],
     }
+
+
+def test_the_role_gets_each_declared_statement_with_its_arns_substituted(template: dict[str, Any]) -> None:
+    statements = [
+        s for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Policy"
+        for s in r["Properties"]["PolicyDocument"]["Statement"] if str(s["Action"]).startswith("bedrock:")
+    ]
+    assert [(s["Action"], s["Resource"]) for s in statements] == [
+        ("bedrock:InvokeModel", {"Fn::Sub": "arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/m"}),
+        ("bedrock:ListFoundationModels", "*"),
+    ]
