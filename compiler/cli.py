@@ -32,6 +32,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("destroy", "compiler.commands.destroy", "delete the project's stack from AWS (tables are kept)"),
     Command("outputs", "compiler.commands.outputs", "print the deployed API URL, tables and topics"),
     Command("status", "compiler.commands.status", "show the deployed stack and each step's function"),
+    Command("secrets", "compiler.commands.secrets", "manage the stage's secrets (SSM SecureStrings)"),
 )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Mapping
 
 from compiler import dotenv, ir
+from compiler.naming import stack_safe
 from lambda_runtime.contract import ENV_SECRETS
 
 LOCAL_SECRETS_FILE = ".env.secrets"  # local values for `motia dev`, never read for AWS
@@ -49,8 +50,13 @@ def env_files(stage: str) -> tuple[str, ...]:
     return (".env", f".env.{stage}")
 
 
+def stage_folder(app_name: str, stage: str) -> str:
+    """Where `motia secrets` keeps a stage's parameters: /motia/<app>/<stage>, names as in the stack's."""
+    return f"{SECRET_PREFIX}/{stack_safe(app_name)}/{stack_safe(stage)}"
+
+
 def stage_parameter(app_name: str, stage: str, variable: str) -> str:
-    return f"{SECRET_PREFIX}/{app_name}/{stage}/{variable}"
+    return f"{stage_folder(app_name, stage)}/{variable}"
 
 
 def _reference(app_name: str, stage: str, variable: str, value: str) -> ir.SecretReference | str | None:
@@ -70,7 +76,7 @@ def _reference(app_name: str, stage: str, variable: str, value: str) -> ir.Secre
     return None
 
 
-def _name_problem(variable: str) -> str | None:
+def name_problem(variable: str) -> str | None:
     if not _VARIABLE_NAME.fullmatch(variable):
         return f"variable {variable!r} is not a name Lambda accepts (letters, digits and _, starting with a letter)"
     if variable in RESERVED or variable.startswith("MOTIA_"):
@@ -100,7 +106,7 @@ def read_stage_environment(root: Path, app_name: str, stage: str) -> StageEnviro
     plain: list[tuple[str, str]] = []
     secrets: list[ir.SecretReference] = []
     for variable, (value, file) in sorted(merged.items()):
-        problem = _name_problem(variable)
+        problem = name_problem(variable)
         if problem:
             diagnostics.append(ir.Diagnostic("error", file, "", problem, "rename it in the file"))
             continue
