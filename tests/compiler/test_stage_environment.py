@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+
+import pytest
 
 from compiler import ir
 from compiler.function_configs import environment_problems
@@ -96,3 +99,18 @@ def test_plan_lists_plain_names_and_where_each_secret_is_read_but_no_value(tmp_p
     text = render_plan(compile_project(root, stage="prod", app_name="shop"))
     assert "  plain:  GREETING" in text and "hello-value" not in text
     assert "API_KEY" in text and "ssm:/motia/shop/prod/API_KEY" in text
+
+
+def test_motia_dev_puts_the_values_in_its_process_before_compiling_and_names_missing_secrets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from compiler.commands.dev import load_local_environment
+
+    root = project(tmp_path, _env="DEV_GREETING=hi\nDEV_TOKEN=secret:\nDEV_OTHER=ssm:/x\n")
+    (root / ".env.secrets").write_text("DEV_TOKEN=local\n")
+    for name in ("DEV_GREETING", "DEV_TOKEN", "DEV_OTHER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("os.environ", dict(os.environ))  # the test's changes stay in the test
+    load_local_environment(root, "dev")
+    assert (os.environ["DEV_GREETING"], os.environ["DEV_TOKEN"], "DEV_OTHER" in os.environ) == ("hi", "local", False)
+    assert "secrets without a local value (add them to .env.secrets): DEV_OTHER" in capsys.readouterr().out
