@@ -12,6 +12,12 @@ the variants interleaved (A, B, A, B, ...) so that machine noise falls on both a
   per call     a loop of direct handler calls vs `entry.handler(event)` in one warm process
                target: the shim adds <= 30 us per HTTP invocation
 
+`--secrets` measures instead what reading secrets adds to a cold start (lambda_runtime/secrets.py):
+fresh processes of this venv's Python (Lambda's has no boto3 here) against a local moto server,
+none vs one SSM parameter vs twelve (two GetParameters calls). Moto answers on loopback, so the
+figure is boto3's import and client creation plus our work; add AWS's round trip (~10-30 ms
+per call inside a region) for Lambda.
+
 `--compare DIR` measures another checkout's `motia/` + `lambda_runtime/` in the same run
 (e.g. `--compare /work/main`), interleaved with this one, for before/after figures.
 Run: .venv/bin/python bench/coldstart.py [--rounds N] [--compare DIR ...] [--python PY312]
@@ -148,7 +154,11 @@ def main() -> None:
     parser.add_argument("--calls-processes", type=int, default=3, help="fresh processes for the per-call loop")
     parser.add_argument("--compare", type=Path, action="append", default=[], help="another checkout to measure")
     parser.add_argument("--python", help="Lambda's Python (3.12); default: found like the code asset finds it")
+    parser.add_argument("--secrets", action="store_true", help="measure reading secrets at cold start instead")
     args = parser.parse_args()
+    if args.secrets:
+        measure_secrets(min(args.rounds, 15))
+        return
     python = (args.python,) if args.python else find_lambda_python()
     if not python:
         raise SystemExit("no Python 3.12 found (Lambda's); pass --python or set MOTIA_LAMBDA_PYTHON")
@@ -192,6 +202,54 @@ def main() -> None:
               f"{statistics.median(through['shim']):6.2f} us [{statistics.median(through['shim cpu']):5.2f}]: "
               f"the shim adds {paired_flat(through['shim'], direct['direct']):5.2f} us "
               f"[{paired_flat(through['shim cpu'], direct['direct cpu']):5.2f}] (target <= {PER_CALL_TARGET_US:g})")
+
+
+SECRETS_LOAD = '''
+import json, os, time
+import lambda_runtime.contract  # the shim has imported it already when it reads secrets
+start, cpu = time.perf_counter(), time.process_time()
+from lambda_runtime.secrets import load_secrets
+count = load_secrets(os.environ)
+elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+print(json.dumps([elapsed * 1000, cpu * 1000, count]))
+'''
+
+
+def measure_secrets(rounds: int) -> None:
+    """Cold `load_secrets` in fresh processes: no secrets, 1 parameter, 12 parameters."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from lambda_runtime.contract import ENV_SECRETS
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        aws = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
+               "AWS_ENDPOINT_URL": f"http://{host}:{port}", "AWS_EC2_METADATA_DISABLED": "true"}
+        ssm = boto3.client("ssm", region_name="us-east-1", endpoint_url=aws["AWS_ENDPOINT_URL"],
+                           aws_access_key_id="bench", aws_secret_access_key="bench")
+        for i in range(12):
+            ssm.put_parameter(Name=f"/motia/bench/dev/KEY_{i}", Value=f"v{i}", Type="SecureString", Overwrite=True)
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTIA_"))}
+        variants = {
+            "no secrets": {},
+            "1 parameter": {ENV_SECRETS: json.dumps({"KEY_0": "ssm:/motia/bench/dev/KEY_0"})},
+            "12 parameters": {ENV_SECRETS: json.dumps({f"KEY_{i}": f"ssm:/motia/bench/dev/KEY_{i}" for i in range(12)})},
+        }
+        runs: dict[str, list[list[float]]] = {name: [] for name in variants}
+        for _ in range(rounds):
+            for name, extra in variants.items():  # interleaved
+                out = subprocess.run([sys.executable, "-c", SECRETS_LOAD], cwd=ROOT, check=True, capture_output=True, text=True,
+                                     env={**base, **aws, **extra, "PYTHONPATH": str(ROOT)})
+                runs[name].append(json.loads(out.stdout))
+    finally:
+        server.stop()
+    print(f"python {sys.version.split()[0]} (this venv), {rounds} fresh processes each, moto on loopback; "
+          "medians, wall clock [CPU]")
+    for name, values in runs.items():
+        print(f"  load_secrets, {name:<13}: {median(values, 0):7.2f} ms [{median(values, 1):6.2f}]")
 
 
 def median(runs: list[list[float]], column: int) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from compiler import ir, naming
+from compiler.permissions import permissions_of
 from compiler.resolve import ResolvedProject, ResolvedStep
 from compiler.trigger_kinds import KINDS, TriggerKind
 
@@ -27,6 +28,7 @@ def _function(step: ResolvedStep) -> ir.Function:
         description=spec.description or "",
         memory_reason=step.size.memory_reason,
         streaming_http=step.streaming_http,
+        permissions=permissions_of((p.actions, p.resources) for p in spec.permissions or ()),
     )
 
 

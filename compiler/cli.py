@@ -36,6 +36,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("logs", "compiler.commands.logs", "print the deployed steps' logs, merged in time order"),
     Command("invoke", "compiler.commands.invoke", "send a deployed step an HTTP request, a message or a cron tick"),
     Command("dlq", "compiler.commands.dlq", "list, show, redrive or purge the deployed stage's dead letters"),
+    Command("secrets", "compiler.commands.secrets", "manage the stage's secrets (SSM SecureStrings)"),
 )
 
 

@@ -70,6 +70,13 @@ class InfrastructureSpec(_Spec):
     queue: QueueSpec | None = None
 
 
+class PermissionSpec(_Spec):
+    """An extra IAM statement on the step's role (compiler/permissions.py checks its values)."""
+
+    actions: list[str] = Field(min_length=1)
+    resources: list[str] = Field(min_length=1)
+
+
 class EnqueueSpec(_Spec):
     topic: str = Field(min_length=1)
     label: str | None = None
@@ -133,6 +140,7 @@ class StepSpec(_Spec):
     flows: list[str] | None = None
     include_files: list[str] | None = None
     infrastructure: InfrastructureSpec | None = None
+    permissions: list[PermissionSpec] | None = None
 
     def enqueue_topics(self) -> tuple[str, ...]:
         return tuple(sorted({e if isinstance(e, str) else e.topic for e in self.enqueues}))
@@ -143,7 +151,7 @@ class StepSpec(_Spec):
 
 _SPEC_CLASSES: tuple[type[_Spec], ...] = (
     HandlerSpec, QueueSpec, InfrastructureSpec, EnqueueSpec, HttpTriggerSpec, QueueTriggerSpec,
-    CronTriggerSpec, StateTriggerSpec, StreamTriggerSpec, StepSpec,
+    CronTriggerSpec, StateTriggerSpec, StreamTriggerSpec, StepSpec, PermissionSpec,
 )
 # Keys of the 0.x generation; suggested too, since legacy configs are upgraded before this.
 _LEGACY_KEYS = ("type", "subscribes", "emits", "virtualEmits", "cron", "bodySchema", "input")

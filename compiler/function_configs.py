@@ -10,6 +10,7 @@ from typing import Callable
 from compiler import ir
 from lambda_runtime.contract import ENV_FUNCTION
 from lambda_runtime.function_config import FunctionConfig
+from compiler.stage_environment import function_variables
 
 ENVIRONMENT_LIMIT_BYTES = 4096  # Lambda's limit on all of a function's environment variables
 
@@ -70,14 +71,18 @@ def environment_problems(app: ir.Application) -> tuple[ir.Diagnostic, ...]:
     """An error for each function whose config, with the longest names AWS can give, would not
     fit Lambda's 4 KB environment: CloudFormation would refuse the function at deploy time."""
     problems = []
+    # `.env` values and secret names go to every function: they share its 4 KB.
+    shared = sum(len(k.encode()) + len(v.encode()) for k, v in function_variables(app).items())
     for fn in app.functions:
-        size = len(ENV_FUNCTION) + len(function_config(app, fn, LONGEST_NAMES).to_json().encode())
+        config = len(ENV_FUNCTION) + len(function_config(app, fn, LONGEST_NAMES).to_json().encode())
+        size = config + shared
         if size > ENVIRONMENT_LIMIT_BYTES:
             problems.append(ir.Diagnostic(
                 "error", fn.file, fn.name,
-                f"the function's configuration ({ENV_FUNCTION}) can reach {size} bytes, over Lambda's "
-                f"{ENVIRONMENT_LIMIT_BYTES}-byte environment limit",
-                "it lists every topic the step enqueues to, its routes and queues, and the project's "
-                "streams: split the step, or shorten the app, topic and stream names",
+                f"the function's environment can reach {size} bytes ({ENV_FUNCTION} {config}, the .env "
+                f"values and secret names {shared}), over Lambda's {ENVIRONMENT_LIMIT_BYTES}-byte environment limit",
+                "the config lists every topic the step enqueues to, its routes and queues, and the project's "
+                "streams: split the step, shorten the app, topic and stream names, or move large .env "
+                "values to secrets (only their names are deployed)",
             ))
     return tuple(problems)

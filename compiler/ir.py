@@ -32,6 +32,14 @@ class Diagnostic:
 
 
 @dataclass(frozen=True)
+class Permission:
+    """One Allow statement a step asks for in its config's `permissions`, added to its role."""
+
+    actions: tuple[str, ...]  # service:Action, sorted
+    resources: tuple[str, ...]  # ARNs (may hold ${AWS::Region} and the like) or `*`, sorted
+
+
+@dataclass(frozen=True)
 class Function:
     """One Lambda function per step."""
 
@@ -50,6 +58,7 @@ class Function:
     # (table kind, "read" | "readwrite") per table its code uses (compiler/data_access.py);
     # the default, both read and write, is what an unanalysed function needs.
     data_access: tuple[tuple[TableKind, str], ...] = (("state", "readwrite"), ("streams", "readwrite"))
+    permissions: tuple[Permission, ...] = ()  # extra statements on its role, as the config declares
 
 
 @dataclass(frozen=True)
@@ -158,6 +167,15 @@ class Table:
 
 
 @dataclass(frozen=True)
+class SecretReference:
+    """An environment variable whose value the shim reads at cold start, never deployed."""
+
+    variable: str  # what the handler reads: os.environ[variable]
+    store: Literal["ssm", "secretsmanager"]
+    name: str  # the SSM parameter name (`/motia/<app>/<stage>/NAME`) or the secret's id
+
+
+@dataclass(frozen=True)
 class Application:
     """The whole project, compiled."""
 
@@ -175,6 +193,8 @@ class Application:
     tables: tuple[Table, ...] = ()
     streams: tuple[str, ...] = ()  # stream names declared with Stream(...) or used by triggers
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    environment: tuple[tuple[str, str], ...] = ()  # plain values of `.env` / `.env.<stage>`, sorted
+    secrets: tuple[SecretReference, ...] = ()  # sorted by variable
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

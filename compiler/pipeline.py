@@ -22,6 +22,7 @@ from compiler.load import LoadedStep, load_steps
 from compiler.load_streams import load_stream_files
 from compiler.resolve import ParsedStep, resolve_project
 from compiler.step_names import name_unnamed_steps
+from compiler.stage_environment import read_stage_environment, shipped_secret_files
 from compiler.validate import validate
 from motia.config import plain_config
 
@@ -93,5 +94,8 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
         project.without(failed_steps(diagnostics)), root=str(app_dir),
         declared_streams=(*loaded.streams, *stream_files.names),
     ))
+    stage_env = read_stage_environment(app_dir, app.name, stage)
+    diagnostics.extend((*stage_env.diagnostics, *shipped_secret_files(app)))
+    app = dataclasses.replace(app, environment=stage_env.environment, secrets=stage_env.secrets)
     diagnostics.extend(environment_problems(app))  # needs the whole model: checked once it is built
     return dataclasses.replace(app, diagnostics=_sorted(diagnostics))

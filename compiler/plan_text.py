@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from compiler import ir, plan_tables
+from compiler.permissions import permission_lines
+from compiler.plan_environment import environment_lines
 from compiler.report import format_diagnostics, plural
 from compiler.trigger_kinds import KINDS, PlanTable
 
@@ -36,6 +38,7 @@ def render_plan(app: ir.Application) -> str:
     for title, attribute, render in _SECTIONS:
         if getattr(app, attribute):
             lines += ["", title, *render(app)]
+    lines += permission_lines(app) + environment_lines(app)
     diagnostics = format_diagnostics(app.diagnostics)
     if diagnostics:
         lines += ["", *diagnostics]

@@ -201,7 +201,7 @@ def _static_list_problems(kinds: Sequence[TriggerKind]) -> list[str]:
     tuple_fields = {
         f.name for f in dataclasses.fields(ir.Application)
         if typing.get_origin(typing.get_type_hints(ir.Application)[f.name]) is tuple
-        and f.name not in ("streams", "diagnostics")
+        and f.name not in ("streams", "diagnostics", "environment", "secrets")
     }
     return [
         *_differ("compiler.config_schema.TRIGGER_KINDS", names, config_schema.TRIGGER_KINDS),

@@ -15,6 +15,7 @@ from pydantic.alias_generators import to_snake
 
 from compiler import ir
 from compiler.config_schema import StateTriggerSpec, StreamTriggerSpec
+from compiler.permissions import permission_problems, permissions_of
 from compiler.resolve import ResolvedProject, ResolvedStep
 from compiler.validate_ids import check_construct_id_collisions
 from compiler.sizing import (
@@ -191,9 +192,14 @@ def check_duplicate_stream_triggers(step: ResolvedStep) -> Iterator[ir.Diagnosti
                      "keep one; put several conditions in one condition function")
 
 
+def check_permissions(step: ResolvedStep) -> Iterator[ir.Diagnostic]:
+    entries = ((p.actions, p.resources) for p in step.spec.permissions or ())
+    return permission_problems(step.file, step.name, permissions_of(entries))
+
+
 STEP_RULES: tuple[StepRule, ...] = (
     check_handler_size, check_queues, check_routes, check_crons, check_conditions, check_duplicate_subscriptions,
-    check_duplicate_stream_triggers,
+    check_duplicate_stream_triggers, check_permissions,
 )
 
 

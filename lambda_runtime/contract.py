@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 ENV_FUNCTION = "MOTIA_FUNCTION"  # the whole FunctionConfig as compact JSON (function_config.py)
 ENV_LOG_LEVEL = "MOTIA_LOG_LEVEL"  # debug | info | warn | error (default info)
 ENV_LOG_FORMAT = "MOTIA_LOG_FORMAT"  # json (default: CloudWatch reads it) | pretty (motia dev)
+# {"VARIABLE": "ssm:/parameter" | "secretsmanager:<id>"}: read into os.environ at cold start.
+# Set only on functions of a project with secrets; the values never reach the template.
+ENV_SECRETS = "MOTIA_SECRETS"
 
 # The code asset: step files keep their project-relative paths under the asset root.
 HANDLER = "lambda_runtime.entry.handler"

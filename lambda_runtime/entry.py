@@ -17,6 +17,7 @@ from lambda_runtime.events import UnrecognisedEvent, event_kind
 from lambda_runtime.function_config import FunctionConfig
 from lambda_runtime.hosted import HostedFunction
 from lambda_runtime.loader import load_step
+from lambda_runtime.secrets import load_secrets
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ def load() -> HostedFunction:
     global _function
     if _function is None:
         config = FunctionConfig.from_environment(os.environ)
+        load_secrets(os.environ)  # before the step file: it may read them at import
         fn = HostedFunction(load_step(config), config)
         # One function per process on Lambda: its runtime also serves code outside an invocation.
         motia_runtime.install(fn.runtime)

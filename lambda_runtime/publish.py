@@ -7,6 +7,7 @@ from hashlib import sha256
 
 from lambda_runtime import contract
 from lambda_runtime.aws_clients import client
+from lambda_runtime.payload_limits import check_message
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ def publish(
         contract.ATTR_TRACE_ID: {"DataType": "String", "StringValue": trace_id or "-"},
         contract.ATTR_TOPIC: {"DataType": "String", "StringValue": topic},
     }
+    check_message(step_name, topic, body, attributes)
     arns = topics[topic]
     if not arns:
         raise RuntimeError(

@@ -9,6 +9,7 @@ from motia.runtime import current_context
 from lambda_runtime import contract
 from lambda_runtime.aws_clients import client
 from lambda_runtime.ddb_json import decode, encode
+from lambda_runtime.payload_limits import check_item
 from lambda_runtime.update_ops import apply_ops
 
 TYPE_CHECKING = False
@@ -66,9 +67,17 @@ def trace_attribute() -> dict[str, Any]:
     return {contract.TRACE_ATTRIBUTE: {"S": trace_id}} if trace_id else {}
 
 
+def check_size(item: dict[str, Any]) -> None:
+    """PayloadTooLarge, naming the writing step and the key, for an item DynamoDB would refuse."""
+    ctx = current_context()
+    step = getattr(ctx, "step_name", "") if ctx is not None else ""
+    check_item(step or "?", f"value at {item[PK]['S']!r} / {item[SK]['S']!r}", item)
+
+
 def put_value(table: str, key: dict[str, Any], value: Any, extra: dict[str, Any] | None = None) -> Any:
     """Write the whole item (stamped with the trace id); returns the previous value."""
     item = {**key, VALUE: encode(value), VERSION: {"N": "1"}, **trace_attribute(), **(extra or {})}
+    check_size(item)
     old = client("dynamodb").put_item(TableName=table, Item=item, ReturnValues="ALL_OLD").get("Attributes")
     return value_of(old)
 
@@ -96,6 +105,7 @@ def update_value(
         new_item = {
             **key, VALUE: encode(new_value), VERSION: {"N": str(version + 1)}, **trace_attribute(), **(extra or {}),
         }
+        check_size(new_item)
         condition = f"attribute_not_exists({PK})" if item is None else "#v = :v"
         params: dict[str, Any] = {"TableName": table, "Item": new_item, "ConditionExpression": condition}
         if item is not None:

@@ -116,6 +116,8 @@ class StepConfig(Record):
     flows: list[str] | None = None
     include_files: list[str] | None = None
     infrastructure: InfrastructureConfig | dict[str, Any] | None = None
+    # motia-aws only (Motia ignores it): extra IAM statements, {"actions": [...], "resources": [...]}.
+    permissions: list[dict[str, Any]] | None = None
 
 
 class Step(Record):

@@ -83,7 +83,24 @@ def synthesize_with_cache(app: ir.Application, out: Path) -> None:
               flush=True)
 
 
+def load_local_environment(app_dir: Path, stage: str) -> None:
+    """`.env`, `.env.<stage>` and `.env.secrets` into this process, before any step file is
+    imported (compiling imports them): handlers then read them as under `motia dev` of Motia."""
+    from compiler.stage_environment import LOCAL_SECRETS_FILE, local_values, read_stage_environment
+
+    if not app_dir.is_dir():
+        return  # compile_and_report says what is wrong
+    values = local_values(app_dir, "", stage, os.environ)
+    os.environ.update(values)
+    missing = [s.variable for s in read_stage_environment(app_dir, "", stage).secrets if s.variable not in os.environ]
+    if values:
+        print(f"environment: {len(values)} value(s) from .env files", flush=True)
+    if missing:
+        print(f"secrets without a local value (add them to {LOCAL_SECRETS_FILE}): {', '.join(missing)}", flush=True)
+
+
 def dev_command(args: argparse.Namespace) -> int:
+    load_local_environment(Path(args.app_dir), args.stage)
     app = compile_and_report(args, "fix the errors above first")
     from compiler.emulator.app import Emulator, EmulatorOptions
     from compiler.synth import synthesize

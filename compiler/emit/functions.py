@@ -8,8 +8,10 @@ from aws_cdk import Duration, RemovalPolicy, Stack, aws_iam as iam, aws_lambda a
 from aws_cdk import aws_logs as logs
 
 from compiler.emit.parts import StackParts
+from compiler.emit.secrets import permission_statements, secret_statements
 from compiler.function_configs import DeployNames, function_config, trigger_tables
 from compiler.ir import Function
+from compiler.stage_environment import function_variables
 from lambda_runtime import contract
 from lambda_runtime.function_config import FunctionConfig
 
@@ -29,7 +31,7 @@ def deploy_names(parts: StackParts) -> DeployNames:
 def function_environment(parts: StackParts, fn: Function) -> dict[str, str]:
     # to_json_string resolves the ARN and table name tokens inside the JSON at deploy time.
     config = Stack.of(parts.stack).to_json_string(function_config(parts.app, fn, deploy_names(parts)).to_plain())
-    return {contract.ENV_FUNCTION: config}
+    return {contract.ENV_FUNCTION: config, **function_variables(parts.app)}
 
 
 def grant_table_access(parts: StackParts, fn: Function, function: lambda_.Function) -> None:
@@ -56,6 +58,8 @@ def emit_function(parts: StackParts, fn: Function) -> None:
         removal_policy=RemovalPolicy.DESTROY,
     )
     log_group.grant_write(role)
+    for statement in (*secret_statements(Stack.of(parts.stack), parts.app.secrets), *permission_statements(fn.permissions)):
+        role.add_to_policy(statement)
     function = lambda_.Function(
         scope, "Function",
         function_name=fn.function_name,

@@ -15,7 +15,7 @@ from compiler.emit.messaging import emit_topic
 from compiler.emit.outputs import emit_outputs
 from compiler.emit.parts import StackParts
 from compiler.emit.tables import emit_table
-from compiler.ir import Application, Diagnostic, Function, Table, Topic
+from compiler.ir import Application, Diagnostic, Function, Permission, SecretReference, Table, Topic
 from compiler.trigger_kinds import KINDS, RESOURCE_FIELDS, resolve_reference
 
 Emitter = Callable[[StackParts, Any], None]
@@ -33,6 +33,8 @@ EMITTERS: dict[type, Emitter] = {
 NOT_EMITTED: dict[type, str] = {
     Application: "it is the stack itself",
     Diagnostic: "reported by the command, never deployed",
+    SecretReference: "a name in each function's environment and its read grant (emit/secrets.py)",
+    Permission: "a statement on its function's role (emit/secrets.py)",
 }
 
 # Application fields in dependency order: a row only references rows emitted before it.

@@ -18,6 +18,7 @@ from motia.types import ApiResponse, MotiaHttpArgs, MotiaHttpRequest, MotiaHttpR
 
 from lambda_runtime import contract
 from lambda_runtime.invocation import checked_result, describe, drive, log_failure, make_context, new_id, resolve, unawaited
+from lambda_runtime.payload_limits import check_response
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -292,9 +293,11 @@ def handle(fn: HostedFunction, event: dict[str, Any]) -> dict[str, Any]:
             return reply(422, {"error": "Request condition not met", "skipped": True})
         result = checked_result(fn, run_chain(fn.step.handler, list(trigger.middleware or ()), args, ctx))
         try:
-            return to_proxy_result(result, args)
+            proxy_result = to_proxy_result(result, args)
         except UnawaitedValue as forgotten:
             raise unawaited(fn, forgotten.args[0]) from None
+        check_response(fn.name, proxy_result)
+        return proxy_result
     except KeyboardInterrupt:
         raise
     except BaseException as error:
