@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from compiler.settings_model import Settings
+
 Severity = Literal["error", "warning"]
 TriggerKind = Literal["http", "queue", "cron", "state", "stream"]
 TableKind = Literal["state", "streams"]
@@ -153,6 +155,7 @@ class Application:
     tables: tuple[Table, ...] = ()
     streams: tuple[str, ...] = ()  # stream names declared with Stream(...) or used by triggers
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    settings: Settings = field(default=Settings())  # pyproject.toml [tool.motia-aws], merged for the stage
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

@@ -18,6 +18,7 @@ from compiler.function_configs import environment_problems
 from compiler.load import LoadedStep, load_steps
 from compiler.load_streams import load_stream_files
 from compiler.resolve import ParsedStep, resolve_project
+from compiler.settings import load_settings, settings_problems
 from compiler.validate import validate
 from motia.config import plain_config
 
@@ -75,7 +76,7 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
     app_dir = Path(app_dir).resolve()
     if not app_dir.is_dir():
         raise ProjectNotFound(f"app directory {str(app_dir)!r} does not exist")
-    diagnostics: list[ir.Diagnostic] = []
+    settings, diagnostics = load_settings(app_dir, stage)
     files = discover_step_files(app_dir)
     if not files:
         diagnostics.append(ir.Diagnostic(
@@ -92,11 +93,12 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
         diagnostics.extend(problems)
         if result is not None:
             parsed.append(result)
-    project = resolve_project(parsed, app=app_name or app_dir.name, stage=stage)
+    project = resolve_project(parsed, app=app_name or settings.app_name or app_dir.name, stage=stage)
     diagnostics.extend(validate(project))
     app = build_application(
         project.without(failed_steps(diagnostics)), root=str(app_dir),
         declared_streams=(*loaded.streams, *stream_files.names),
     )
     diagnostics.extend(environment_problems(app))  # needs the whole model: checked once it is built
-    return dataclasses.replace(app, diagnostics=_sorted(diagnostics))
+    diagnostics.extend(settings_problems(app, settings))
+    return dataclasses.replace(app, diagnostics=_sorted(diagnostics), settings=settings)
