@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from compiler import ir, plan_tables
+from compiler.plan_settings import settings_section
 from compiler.report import format_diagnostics, plural
 from compiler.trigger_kinds import KINDS, PlanTable
 
@@ -36,6 +37,8 @@ def render_plan(app: ir.Application) -> str:
     for title, attribute, render in _SECTIONS:
         if getattr(app, attribute):
             lines += ["", title, *render(app)]
+    if settings := settings_section(app.settings):
+        lines += ["", *settings]
     diagnostics = format_diagnostics(app.diagnostics)
     if diagnostics:
         lines += ["", *diagnostics]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 
+from compiler.emit.api_settings import api_props, apply_api_settings, route_props
 from compiler.emit.parts import StackParts, construct_id
 from compiler.ir import Route
 
@@ -14,7 +15,8 @@ API_ID = "HttpApi"
 def http_api(parts: StackParts) -> apigw.HttpApi:
     """The stack's HTTP API, created with the first route (a project without routes has none)."""
     if parts.api is None:
-        parts.api = apigw.HttpApi(parts.stack, API_ID, api_name=f"{parts.app.prefix}-http")
+        parts.api = apigw.HttpApi(parts.stack, API_ID, api_name=f"{parts.app.prefix}-http", **api_props(parts))
+        apply_api_settings(parts, parts.api)
     return parts.api
 
 
@@ -35,4 +37,5 @@ def emit_route(parts: StackParts, route: Route) -> None:
         path=route.path,
         methods=[apigw.HttpMethod[route.method]],
         integration=integration(parts, route.function),
+        **route_props(parts, route),
     )

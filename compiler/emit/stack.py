@@ -51,6 +51,8 @@ def tag_value(words: tuple[str, ...]) -> str:
 def apply_tags(parts: StackParts) -> None:
     Tags.of(parts.stack).add(TAG_APP, tag_value((parts.app.name,)))
     Tags.of(parts.stack).add(TAG_STAGE, tag_value((parts.app.stage,)))
+    for key, value in parts.app.settings.tags:  # settings' tags: on every resource that takes tags
+        Tags.of(parts.stack).add(key, value)
     for fn in parts.app.functions:
         if fn.flows:
             Tags.of(parts.step_scope(fn.name)).add(TAG_FLOWS, tag_value(fn.flows))
