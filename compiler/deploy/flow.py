@@ -14,7 +14,7 @@ from compiler.deploy.assembly import StackArtifact, plan_uploads, template_uploa
 from compiler.deploy.aws import Clients, DeployError, account_id
 from compiler.deploy.changes import render_change_plan
 from compiler.deploy.events import first_failure, is_settled, is_success
-from compiler.deploy.publish import publish_assets
+from compiler.deploy.publish import publish_assets, retire_legacy_bucket
 from compiler.deploy.retention import leftover_tables_message, named_tables
 from compiler.deploy.stack import (
     Settled,
@@ -113,6 +113,7 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
     if change_set.empty:
         delete_change_set(clients, change_set.change_set_id)
         emit(f"stack {artifact.stack_name}: no changes (already up to date)")
+        retire_legacy_bucket(clients, env.account, emit)
         return 0
     for line in render_change_plan(change_set.plan, artifact.stack_name, creating):
         emit(line)
@@ -149,6 +150,7 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
             emit(line)
         return 1
     emit(f"stack {artifact.stack_name}: {settled.status} in {time.monotonic() - started:.0f} s")
+    retire_legacy_bucket(clients, env.account, emit)  # the stack has just moved off it
     outputs = stack_outputs(clients, change_set.stack_id)
     if outputs:
         emit("outputs:")
