@@ -125,6 +125,17 @@ def _concurrency(value: Any) -> tuple[tuple[str, int], ...]:
 
 
 Reader = Callable[[Any], Any]
+
+
+def _at_most(limit: int, read: Callable[[Any], tuple[str, ...]]) -> Callable[[Any], tuple[str, ...]]:
+    def checked(value: Any) -> tuple[str, ...]:
+        items = read(value)
+        if len(items) > limit:
+            raise _Invalid(f"at most {limit} entries (AWS's limit per function)")
+        return items
+    return checked
+
+
 _STRING = _string()
 _URL = _string(re.compile(r"https://\S+"), "an https:// URL")
 
@@ -136,8 +147,8 @@ TOP_LEVEL: dict[str, Reader] = {
     "log_retention_days": _retention,
     "tags": _tags,
     "tracing": _boolean,
-    "layers": _strings(_string(_LAYER_ARN, "a layer version ARN arn:aws:lambda:<region>:<account>:layer:<name>:<version>"),
-                       empty=True),
+    "layers": _at_most(5, _strings(_string(
+        _LAYER_ARN, "a layer version ARN arn:aws:lambda:<region>:<account>:layer:<name>:<version>"), empty=True)),
     "reserved_concurrency": _concurrency,
 }
 SECTIONS: dict[str, dict[str, Reader]] = {

@@ -135,3 +135,8 @@ def test_rejects_settings_naming_steps_or_routes_the_project_lacks(tmp_path: Pat
         ("[tool.motia-aws.jwt] public_routes names 'GET /order/:id', which no step serves",
          "did you mean 'GET /orders/:id'?"),
     }
+
+
+def test_rejects_more_layers_than_lambda_allows() -> None:
+    _, problems = parse_settings({"layers": [LAYER] * 6}, "dev")
+    assert [p.message.split(": ", 1)[1] for p in problems] == ["expected at most 5 entries (AWS's limit per function)"]
