@@ -8,6 +8,7 @@ from typing import Any, Callable
 from aws_cdk import Stack, Tags, aws_lambda as lambda_
 from constructs import Construct
 
+from compiler.emit.customize import apply_customization
 from compiler.emit.functions import emit_function
 from compiler.emit.messaging import emit_topic
 from compiler.emit.outputs import emit_outputs
@@ -67,5 +68,6 @@ def emit_application(scope: Construct, stack_id: str, app: Application, code: la
         for item in getattr(app, field_name):
             EMITTERS[type(item)](parts, item)
     emit_outputs(parts)
+    apply_customization(parts)  # the project's motia_aws_stack.py, if any: before tags, so its resources get them
     apply_tags(parts)
     return stack
