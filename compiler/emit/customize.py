@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from aws_cdk import Stack, aws_iam as iam, aws_lambda as lambda_, aws_logs as logs, aws_sqs as sqs
+from aws_cdk import Stack, aws_apigatewayv2 as apigw, aws_iam as iam, aws_lambda as lambda_, aws_logs as logs, aws_sqs as sqs
 
 from compiler.emit.parts import StackParts
 from compiler.errors import ProjectError
@@ -32,6 +32,7 @@ class StepConstructs:
     role: iam.IRole
     log_group: logs.ILogGroup | None
     queues: tuple[sqs.Queue, ...]  # its subscription queues, dead-letter and failure queues
+    routes: tuple[apigw.HttpRoute, ...] = ()  # its HTTP API routes
 
 
 class CustomizeError(ProjectError):
@@ -45,7 +46,8 @@ def step_constructs(parts: StackParts) -> dict[str, StepConstructs]:
         queues = tuple(c for c in scope.node.find_all() if isinstance(c, sqs.Queue))
         log_groups = [c for c in scope.node.find_all() if isinstance(c, logs.LogGroup)]
         assert function.role is not None
-        found[name] = StepConstructs(function, function.role, log_groups[0] if log_groups else None, queues)
+        found[name] = StepConstructs(function, function.role, log_groups[0] if log_groups else None, queues,
+                                     tuple(parts.routes.get(name, ())))
     return found
 
 

@@ -33,9 +33,10 @@ def integration(parts: StackParts, step: str) -> HttpLambdaIntegration:
 
 def emit_route(parts: StackParts, route: Route) -> None:
     # add_routes derives the route's id from method + path: stable while the route is.
-    http_api(parts).add_routes(
+    routes = http_api(parts).add_routes(
         path=route.path,
         methods=[apigw.HttpMethod[route.method]],
         integration=integration(parts, route.function),
         **route_props(parts, route),
     )
+    parts.routes.setdefault(route.function, []).extend(routes)

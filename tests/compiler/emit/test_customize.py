@@ -29,6 +29,7 @@ def customize(stack, app):
     step.function.add_environment("UPLOADS", bucket.bucket_name)
     assert step.role is step.function.role and step.log_group is not None
     assert len(app["ship-order"].queues) == 2  # its queue and dead-letter queue
+    assert len(step.routes) == 1 and app["ship-order"].routes == ()
 '''
 
 
