@@ -31,6 +31,7 @@ __all__ = [
     "build_code_asset",
     "compile_bytecode",
     "find_lambda_python",
+    "pip_platform_args",
     "default_cache_root",
     "default_pip_command",
     "project_files",
@@ -39,14 +40,18 @@ __all__ = [
     "vendor_requirements",
 ]
 
-# Lambda's python3.12 runs on Amazon Linux 2023, x86_64: wheels only, never an sdist build
-# for the build machine's platform (DESIGN.md 4: works without Docker).
-LAMBDA_PIP_PLATFORM_ARGS: tuple[str, ...] = (
-    "--platform", "manylinux2014_x86_64",
-    "--implementation", "cp",
-    "--python-version", "3.12",
-    "--only-binary=:all:",
-)
+# Lambda's Python runs on Amazon Linux 2023, x86_64 or arm64 (settings' architecture): wheels
+# only, never an sdist build for the build machine's platform (DESIGN.md 4: works without Docker).
+PIP_PLATFORMS: dict[str, str] = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+
+
+def pip_platform_args(architecture: str = "x86_64", python: str = "3.12") -> tuple[str, ...]:
+    """pip's options that fetch wheels for Lambda's platform, not the build machine's."""
+    return ("--platform", PIP_PLATFORMS[architecture], "--implementation", "cp",
+            "--python-version", python, "--only-binary=:all:")
+
+
+LAMBDA_PIP_PLATFORM_ARGS: tuple[str, ...] = pip_platform_args()
 RUNTIME_PACKAGES: tuple[str, ...] = ("lambda_runtime", "motia")
 REQUIREMENTS_FILE = "requirements.txt"
 ENV_PIP = "MOTIA_PIP"  # a command prefix replacing `python -m pip` (tests, offline mirrors)
@@ -103,9 +108,9 @@ def requirement_lines(text: str) -> tuple[str, ...]:
     return tuple(line for line in lines if line and not line.startswith("#"))
 
 
-def requirements_key(lines: Sequence[str]) -> str:
+def requirements_key(lines: Sequence[str], platform_args: Sequence[str] = LAMBDA_PIP_PLATFORM_ARGS) -> str:
     """Cache key: the requirements and the target platform, so a platform change re-installs."""
-    blob = "\n".join((*LAMBDA_PIP_PLATFORM_ARGS, *lines)).encode()
+    blob = "\n".join((*platform_args, *lines)).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
@@ -122,27 +127,28 @@ def default_cache_root() -> Path:
 
 
 def vendor_requirements(
-    requirements: Path, cache_root: Path, pip_command: Sequence[str]
+    requirements: Path, cache_root: Path, pip_command: Sequence[str],
+    platform_args: Sequence[str] = LAMBDA_PIP_PLATFORM_ARGS,
 ) -> Path | None:
     """Install `requirements` for Lambda into a cache dir keyed by its hash; None when empty."""
     lines = requirement_lines(requirements.read_text())
     if not lines:
         return None
-    target = cache_root / f"requirements-{requirements_key(lines)}"
+    target = cache_root / f"requirements-{requirements_key(lines, platform_args)}"
     if target.is_dir():
         return target
     cache_root.mkdir(parents=True, exist_ok=True)
     # Install beside the target and rename, so an interrupted install never poisons the cache.
     staging = Path(tempfile.mkdtemp(prefix="requirements-", dir=cache_root))
     command = [*pip_command, "install", "--quiet", "--disable-pip-version-check",
-               *LAMBDA_PIP_PLATFORM_ARGS, "--target", str(staging), "-r", str(requirements)]
+               *platform_args, "--target", str(staging), "-r", str(requirements)]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         raise AssetError(
-            f"installing {requirements} for Lambda (manylinux2014_x86_64, CPython 3.12) failed:\n"
+            f"installing {requirements} for Lambda ({' '.join(platform_args)}) failed:\n"
             f"{(result.stderr or result.stdout).strip()}\n"
-            "fix: pin versions that publish manylinux wheels for Python 3.12 "
+            "fix: pin versions that publish manylinux wheels for that platform and Python "
             "(source-only packages cannot be built for Lambda without Docker)"
         )
     for pycache in sorted(staging.rglob("__pycache__"), reverse=True):
@@ -167,11 +173,11 @@ ENV_LAMBDA_PYTHON = "MOTIA_LAMBDA_PYTHON"  # an interpreter of Lambda's Python v
 LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks a function's code
 
 
-def python_candidates() -> list[str]:
-    found = [os.environ.get(ENV_LAMBDA_PYTHON, ""), shutil.which("python3.12") or ""]
+def python_candidates(version: str = "%d.%d" % LAMBDA_PYTHON_VERSION) -> list[str]:
+    found = [os.environ.get(ENV_LAMBDA_PYTHON, ""), shutil.which(f"python{version}") or ""]
     # pyenv installs versions it does not put on PATH (its shim then refuses to run them).
     pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-    found += sorted(str(p) for p in pyenv_root.glob("versions/3.12*/bin/python3.12"))
+    found += sorted(str(p) for p in pyenv_root.glob(f"versions/{version}*/bin/python{version}"))
     return [c for c in found if c]
 
 
@@ -186,10 +192,9 @@ def _version_of(python: str) -> str:
     return probe.stdout.strip() if probe.returncode == 0 else ""
 
 
-def find_lambda_python() -> tuple[str, ...]:
-    """A Python 3.12 on this machine (env MOTIA_LAMBDA_PYTHON, PATH, or pyenv), or ()."""
-    wanted = "%d.%d" % LAMBDA_PYTHON_VERSION
-    for candidate in python_candidates():
+def find_lambda_python(wanted: str = "%d.%d" % LAMBDA_PYTHON_VERSION) -> tuple[str, ...]:
+    """A Python of version `wanted` on this machine (env MOTIA_LAMBDA_PYTHON, PATH, or pyenv), or ()."""
+    for candidate in python_candidates(wanted):
         if _version_of(candidate) == wanted:
             return (candidate,)
     return ()
@@ -250,7 +255,8 @@ def build_code_asset(
     dest.mkdir(parents=True)
     if requirements.is_file():
         vendored = vendor_requirements(
-            requirements, cache_root or default_cache_root(), pip_command or default_pip_command()
+            requirements, cache_root or default_cache_root(), pip_command or default_pip_command(),
+            pip_platform_args(app.settings.architecture, app.settings.python),
         )
         if vendored is not None:
             shutil.copytree(vendored, dest, dirs_exist_ok=True)
@@ -265,7 +271,7 @@ def build_code_asset(
         target = dest / item.dest
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(item.source, target)
-    python = find_lambda_python() if bytecode_python is None else tuple(bytecode_python)
+    python = find_lambda_python(app.settings.python) if bytecode_python is None else tuple(bytecode_python)
     if python:
         compile_bytecode(dest, python)
     return dest

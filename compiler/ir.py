@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from compiler.settings_model import Settings
+
 Severity = Literal["error", "warning"]
 TriggerKind = Literal["http", "queue", "cron", "state", "stream"]
 TableKind = Literal["state", "streams"]
@@ -195,6 +197,7 @@ class Application:
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     environment: tuple[tuple[str, str], ...] = ()  # plain values of `.env` / `.env.<stage>`, sorted
     secrets: tuple[SecretReference, ...] = ()  # sorted by variable
+    settings: Settings = field(default=Settings())  # pyproject.toml [tool.motia-aws], merged for the stage
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

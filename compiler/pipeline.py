@@ -23,6 +23,7 @@ from compiler.load_streams import load_stream_files
 from compiler.resolve import ParsedStep, resolve_project
 from compiler.step_names import name_unnamed_steps
 from compiler.stage_environment import read_stage_environment, shipped_secret_files
+from compiler.settings import load_settings, settings_problems
 from compiler.validate import validate
 from motia.config import plain_config
 
@@ -71,7 +72,7 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
     app_dir = Path(app_dir).resolve()
     if not app_dir.is_dir():
         raise ProjectNotFound(f"app directory {str(app_dir)!r} does not exist")
-    diagnostics: list[ir.Diagnostic] = []
+    settings, diagnostics = load_settings(app_dir, stage)
     files = discover_step_files(app_dir)
     if not files:
         diagnostics.append(ir.Diagnostic(
@@ -88,7 +89,7 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
         diagnostics.extend(problems)
         if result is not None:
             parsed.append(result)
-    project = resolve_project(parsed, app=app_name or app_dir.name, stage=stage)
+    project = resolve_project(parsed, app=app_name or settings.app_name or app_dir.name, stage=stage)
     diagnostics.extend(validate(project))
     app = with_data_access(build_application(
         project.without(failed_steps(diagnostics)), root=str(app_dir),
@@ -98,4 +99,5 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
     diagnostics.extend((*stage_env.diagnostics, *shipped_secret_files(app)))
     app = dataclasses.replace(app, environment=stage_env.environment, secrets=stage_env.secrets)
     diagnostics.extend(environment_problems(app))  # needs the whole model: checked once it is built
-    return dataclasses.replace(app, diagnostics=_sorted(diagnostics))
+    diagnostics.extend(settings_problems(app, settings))
+    return dataclasses.replace(app, diagnostics=_sorted(diagnostics), settings=settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from compiler import ir, plan_tables
 from compiler.permissions import permission_lines
 from compiler.plan_environment import environment_lines
+from compiler.plan_settings import settings_section
 from compiler.report import format_diagnostics, plural
 from compiler.trigger_kinds import KINDS, PlanTable
 
@@ -39,6 +40,8 @@ def render_plan(app: ir.Application) -> str:
         if getattr(app, attribute):
             lines += ["", title, *render(app)]
     lines += permission_lines(app) + environment_lines(app)
+    if settings := settings_section(app.settings):
+        lines += ["", *settings]
     diagnostics = format_diagnostics(app.diagnostics)
     if diagnostics:
         lines += ["", *diagnostics]

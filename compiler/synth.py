@@ -40,6 +40,9 @@ __all__ = [
 
 MAX_RESOURCES_PER_STACK = 500  # CloudFormation quota, not adjustable
 DEFAULT_OUT = "cdk.out"
+# Our own bucket, never CDK's bootstrap bucket name (`cdk-hnb659fds-assets-...`): creating
+# that one ourselves made a later `cdk bootstrap` in the account and region fail.
+ASSET_BUCKET = "motia-aws-assets-${AWS::AccountId}-${AWS::Region}"
 # Node 20 is past end-of-life; jsii prints a large box on every run unless silenced.
 JSII_QUIET_ENV: dict[str, str] = {
     "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
@@ -124,7 +127,8 @@ def add_application_stack(cdk_app: App, app: Application, code_dir: Path) -> Sta
         stack_name=app.prefix,
         description=f"Motia app {app.name}, stage {app.stage} (motia-aws)",
         # The version rule makes moto fail on updates and `motia deploy` needs no bootstrap.
-        synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False),
+        synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False,
+                                            file_assets_bucket_name=ASSET_BUCKET),
     )
 
 

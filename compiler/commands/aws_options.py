@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TextIO
 
 from compiler.errors import UsageError
@@ -36,7 +37,18 @@ def add_aws_options(parser: argparse.ArgumentParser) -> None:
 def target_from_args(args: argparse.Namespace) -> AwsTarget:
     from compiler.deploy.aws import AwsTarget
 
-    return AwsTarget(region=args.region, endpoint_url=args.endpoint_url, profile=args.profile)
+    return AwsTarget(region=args.region or settings_region(args), endpoint_url=args.endpoint_url, profile=args.profile)
+
+
+def settings_region(args: argparse.Namespace) -> str | None:
+    """The project settings' region, when --region is not given (read before compiling: the
+    client comes first). A broken settings file is reported by the compile that follows."""
+    from compiler.settings import load_settings
+
+    app_dir = getattr(args, "app_dir", None)
+    if app_dir is None or getattr(args, "assembly", None) is not None:
+        return None
+    return load_settings(Path(app_dir), getattr(args, "stage", "dev"))[0].region if Path(app_dir).is_dir() else None
 
 
 def require_terminal(command: str) -> None:

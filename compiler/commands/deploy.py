@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Compile the project, synthesize its CloudFormation stack <app>-<stage> (reusing the "
             "cloud assembly when nothing changed), upload the code to the asset bucket "
-            "cdk-hnb659fds-assets-<account>-<region> (created encrypted and private if missing; "
+            "motia-aws-assets-<account>-<region> (created encrypted and private if missing; "
             "no `cdk bootstrap` needed), create a change set and show what it adds, modifies, "
             "replaces and removes, ask for confirmation, execute it and follow the stack events, "
             "then print the outputs (the HTTP API URL). Credentials come from the usual AWS chain "

@@ -15,7 +15,7 @@ from compiler.deploy.aws import Clients, DeployError, account_id
 from compiler.deploy.changes import render_change_plan
 from compiler.deploy.code_only import code_only_changes, planned_updates, update_code
 from compiler.deploy.events import first_failure, is_settled, is_success
-from compiler.deploy.publish import publish_assets
+from compiler.deploy.publish import publish_assets, retire_legacy_bucket
 from compiler.deploy.recovery import (
     discard_change_set,
     failed_create_lines,
@@ -176,6 +176,7 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
     if change_set.empty:
         delete_change_set(clients, change_set.change_set_id)
         emit(f"stack {artifact.stack_name}: no changes (already up to date)")
+        retire_legacy_bucket(clients, env.account, emit, deployed_from=template.bucket)
         return 0
     for line in render_change_plan(change_set.plan, artifact.stack_name, creating):
         emit(line)
@@ -215,6 +216,7 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
             _report_failed_run(clients, artifact.stack_name, creating, tables, emit, stated=True)
         return 1
     emit(f"stack {artifact.stack_name}: {settled.status} in {time.monotonic() - started:.0f} s")
+    retire_legacy_bucket(clients, env.account, emit, deployed_from=template.bucket)  # the stack has just moved off it
     outputs = stack_outputs(clients, change_set.stack_id)
     if outputs:
         emit("outputs:")

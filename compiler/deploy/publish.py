@@ -5,6 +5,7 @@ Keys are content hashes, so an object already present is the same bytes: it is n
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -14,11 +15,17 @@ from compiler.deploy.archive import asset_bytes
 from compiler.deploy.assembly import Upload
 from compiler.deploy.aws import Clients, DeployError, aws_errors
 
-__all__ = ["PublishResult", "bucket_create_args", "ensure_bucket", "publish_assets"]
+__all__ = ["LEGACY_BUCKET", "PublishResult", "bucket_create_args", "ensure_bucket", "publish_assets",
+           "retire_legacy_bucket"]
 
 PUBLIC_ACCESS_BLOCK = {
     "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True,
 }
+# Where assets went before they had a bucket of their own: the CDK bootstrap bucket's name.
+# We created it when missing, and then `cdk bootstrap` could no longer create its own.
+LEGACY_BUCKET = "cdk-hnb659fds-assets-{account}-{region}"
+# How a synthesized template names it (CloudFormation's GetTemplate returns it unresolved).
+LEGACY_BUCKET_IN_TEMPLATES = "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"
 ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
 
 
@@ -95,3 +102,71 @@ def publish_assets(clients: Clients, uploads: Iterable[Upload],
             clients.s3.put_object(Bucket=upload.bucket, Key=upload.key, Body=asset_bytes(upload.path, upload.packaging))
             sent.append(url)
     return PublishResult(tuple(sent), tuple(present), created)
+
+
+def _stacks_holding(clients: Clients, bucket: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(stacks that own `bucket` as a resource: CDK's bootstrap stack; stacks whose template still
+    names it: other apps and stages not yet redeployed). Only runs while the old bucket exists."""
+    owners: list[str] = []
+    users: list[str] = []
+    for page in clients.cloudformation.get_paginator("describe_stacks").paginate():
+        for stack in page["Stacks"]:
+            if stack["StackStatus"].startswith("DELETE_"):
+                continue
+            resources = clients.cloudformation.describe_stack_resources(StackName=stack["StackName"])["StackResources"]
+            if any(r.get("PhysicalResourceId") == bucket for r in resources):
+                owners.append(stack["StackName"])
+                continue
+            body = clients.cloudformation.get_template(StackName=stack["StackName"])["TemplateBody"]
+            text = body if isinstance(body, str) else json.dumps(body)
+            if bucket in text or LEGACY_BUCKET_IN_TEMPLATES in text:
+                users.append(stack["StackName"])
+    return tuple(sorted(owners)), tuple(sorted(users))
+
+
+def _empty_and_delete(clients: Clients, bucket: str) -> None:
+    paginator = clients.s3.get_paginator("list_object_versions")
+    for page in paginator.paginate(Bucket=bucket):
+        objects = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                   for v in (*page.get("Versions", []), *page.get("DeleteMarkers", []))]
+        if objects:
+            clients.s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
+    clients.s3.delete_bucket(Bucket=bucket)
+
+
+def retire_legacy_bucket(clients: Clients, account: str, progress: Callable[[str], None] = lambda _: None,
+                         deployed_from: str = "") -> bool:
+    """After a deploy moved a stack to our bucket: remove the old bucket of that name when we made
+    it and no stack uses it any more, so `cdk bootstrap` can create it. True when removed.
+    `deployed_from` is the bucket the deploy's own assets are in (an assembly synthesized before
+    the move still uses the old one: nothing to retire then).
+    A clean-up only: a failure is reported and never fails the deploy that already succeeded."""
+    if deployed_from == LEGACY_BUCKET.format(account=account, region=clients.region):
+        return False
+    try:
+        return _retire_legacy_bucket(clients, account, progress)
+    except DeployError as error:
+        progress(f"note: the old asset bucket was not removed ({error}); the next deploy tries again")
+        return False
+
+
+def _retire_legacy_bucket(clients: Clients, account: str, progress: Callable[[str], None]) -> bool:
+    bucket = LEGACY_BUCKET.format(account=account, region=clients.region)
+    with aws_errors(clients.target, clients.region):
+        try:
+            clients.s3.head_bucket(Bucket=bucket)
+        except ClientError as error:
+            if _status(error) in (403, 404):  # absent, or not ours to touch
+                return False
+            raise
+        owners, users = _stacks_holding(clients, bucket)
+        if owners:
+            return False  # CDK's own bootstrap bucket: not ours
+        if users:
+            progress(f"old asset bucket {bucket} kept: still used by {', '.join(users)} "
+                     "(removed by the deploy that moves the last of them)")
+            return False
+        _empty_and_delete(clients, bucket)
+    progress(f"removed the old asset bucket {bucket}: assets now live in their own bucket, "
+             "and `cdk bootstrap` can create its bucket again")
+    return True

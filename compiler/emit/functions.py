@@ -7,6 +7,7 @@ from __future__ import annotations
 from aws_cdk import Duration, RemovalPolicy, Stack, aws_iam as iam, aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 
+from compiler.emit.function_settings import apply_vpc, function_props, log_retention, runtime
 from compiler.emit.parts import StackParts
 from compiler.emit.secrets import permission_statements, secret_statements
 from compiler.function_configs import DeployNames, function_config, trigger_tables
@@ -15,7 +16,6 @@ from compiler.stage_environment import function_variables
 from lambda_runtime import contract
 from lambda_runtime.function_config import FunctionConfig
 
-LOG_RETENTION = logs.RetentionDays.ONE_MONTH
 DESCRIPTION_LIMIT = 256  # Lambda's limit on Description
 
 
@@ -53,7 +53,7 @@ def emit_function(parts: StackParts, fn: Function) -> None:
     log_group = logs.LogGroup(
         scope, "Logs",
         log_group_name=f"/aws/lambda/{fn.function_name}",
-        retention=LOG_RETENTION,
+        retention=log_retention(parts.app.settings),
         # Logs follow the function: a deleted stage should not leave log groups behind.
         removal_policy=RemovalPolicy.DESTROY,
     )
@@ -64,7 +64,7 @@ def emit_function(parts: StackParts, fn: Function) -> None:
         scope, "Function",
         function_name=fn.function_name,
         description=(fn.description or f"Motia step {fn.name}")[:DESCRIPTION_LIMIT],
-        runtime=lambda_.Runtime.PYTHON_3_12,
+        runtime=runtime(parts.app.settings),
         handler=contract.HANDLER,
         code=parts.code,
         memory_size=fn.memory_mb,
@@ -72,7 +72,9 @@ def emit_function(parts: StackParts, fn: Function) -> None:
         role=role,
         log_group=log_group,
         environment=function_environment(parts, fn),
+        **function_props(scope, parts.app.settings, fn),
     )
+    apply_vpc(parts.app.settings, function, role)
     for name in fn.enqueues:
         for topic in parts.app.topics_named(name):
             parts.topic(topic.name, topic.fifo).grant_publish(function)

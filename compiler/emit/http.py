@@ -8,11 +8,12 @@ import json
 from aws_cdk import RemovalPolicy, aws_apigatewayv2 as apigw, aws_logs as logs
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 
+from compiler.emit.api_settings import api_props, apply_api_settings, route_props
+from compiler.emit.function_settings import log_retention
 from compiler.emit.parts import StackParts, construct_id
 from compiler.ir import Route
 
 API_ID = "HttpApi"
-ACCESS_LOG_RETENTION = logs.RetentionDays.ONE_MONTH
 # Per route, below the account's 10,000 requests/s (5,000 burst) that every API of the region
 # shares: one hot or abused route cannot throttle the account's other APIs.
 THROTTLE_RATE_PER_S = 1000
@@ -38,7 +39,7 @@ def configure_default_stage(parts: StackParts, api: apigw.HttpApi) -> None:
     assert isinstance(cfn_stage, apigw.CfnStage)
     log_group = logs.LogGroup(
         parts.stack, "HttpApiAccessLogs",
-        retention=ACCESS_LOG_RETENTION,
+        retention=log_retention(parts.app.settings),  # as the functions' logs
         removal_policy=RemovalPolicy.DESTROY,  # like the functions' logs
     )
     cfn_stage.access_log_settings = apigw.CfnStage.AccessLogSettingsProperty(
@@ -52,8 +53,9 @@ def configure_default_stage(parts: StackParts, api: apigw.HttpApi) -> None:
 def http_api(parts: StackParts) -> apigw.HttpApi:
     """The stack's HTTP API, created with the first route (a project without routes has none)."""
     if parts.api is None:
-        parts.api = apigw.HttpApi(parts.stack, API_ID, api_name=f"{parts.app.prefix}-http")
+        parts.api = apigw.HttpApi(parts.stack, API_ID, api_name=f"{parts.app.prefix}-http", **api_props(parts))
         configure_default_stage(parts, parts.api)
+        apply_api_settings(parts, parts.api)  # after the defaults: the project's throttling wins
     return parts.api
 
 
@@ -70,8 +72,10 @@ def integration(parts: StackParts, step: str) -> HttpLambdaIntegration:
 
 def emit_route(parts: StackParts, route: Route) -> None:
     # add_routes derives the route's id from method + path: stable while the route is.
-    http_api(parts).add_routes(
+    routes = http_api(parts).add_routes(
         path=route.path,
         methods=[apigw.HttpMethod[route.method]],
         integration=integration(parts, route.function),
+        **route_props(parts, route),
     )
+    parts.routes.setdefault(route.function, []).extend(routes)

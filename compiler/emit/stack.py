@@ -8,6 +8,7 @@ from typing import Any, Callable
 from aws_cdk import Stack, Tags, aws_lambda as lambda_
 from constructs import Construct
 
+from compiler.emit.customize import apply_customization
 from compiler.emit.functions import emit_function
 from compiler.emit.hardening import enforce_tls
 from compiler.emit.nag import acknowledge_accepted_findings
@@ -55,6 +56,8 @@ def tag_value(words: tuple[str, ...]) -> str:
 def apply_tags(parts: StackParts) -> None:
     Tags.of(parts.stack).add(TAG_APP, tag_value((parts.app.name,)))
     Tags.of(parts.stack).add(TAG_STAGE, tag_value((parts.app.stage,)))
+    for key, value in parts.app.settings.tags:  # settings' tags: on every resource that takes tags
+        Tags.of(parts.stack).add(key, value)
     for fn in parts.app.functions:
         if fn.flows:
             Tags.of(parts.step_scope(fn.name)).add(TAG_FLOWS, tag_value(fn.flows))
@@ -69,6 +72,7 @@ def emit_application(scope: Construct, stack_id: str, app: Application, code: la
         for item in getattr(app, field_name):
             EMITTERS[type(item)](parts, item)
     emit_outputs(parts)
+    apply_customization(parts)  # the project's motia_aws_stack.py, if any: before TLS and tags, so its resources get them
     enforce_tls(stack)
     acknowledge_accepted_findings(parts)
     apply_tags(parts)

@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
 from compiler.emulator.events import HttpReply, HttpRequest, error_reply, http_event, http_reply
+from compiler.emulator.http_settings import is_preflight, preflight_reply, unauthorized, with_cors
 from compiler.emulator.invoker import Delivery, Invocation, Invoker
 from compiler.emulator.routing import match_route
 from compiler.errors import PortInUse
@@ -137,9 +138,17 @@ def _handler_class(app: Application, invoker: Invoker, request_timeout_s: float)
                 self.close_connection = True
                 self._send(body)
                 return
+            headers = tuple(self.headers.items())
+            if app.settings.cors and is_preflight(self.command, headers):  # API Gateway answers it itself
+                self._send(preflight_reply(app.settings.cors, headers))
+                return
             match = match_route(app.routes, self.command, raw_path)
             if match is None:
                 self._send(error_reply(404, "Not Found"))
+                return
+            denied = unauthorized(app.settings.jwt, match.route, headers)
+            if denied is not None:  # the authorizer refuses before any step runs
+                self._send(denied)
                 return
             request = HttpRequest(
                 method=self.command, raw_path=raw_path, raw_query=raw_query,
@@ -160,6 +169,8 @@ def _handler_class(app: Application, invoker: Invoker, request_timeout_s: float)
             self._send(reply)
 
         def _send(self, reply: HttpReply) -> None:
+            if app.settings.cors:
+                reply = with_cors(app.settings.cors, tuple(self.headers.items()), reply)
             self.send_response(reply.status)
             names = {name.lower() for name, _ in reply.headers}
             for name, value in reply.headers:

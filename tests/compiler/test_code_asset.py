@@ -159,3 +159,14 @@ def test_build_copies_vendored_packages_under_our_runtime(
     out = build_code_asset(app, tmp_path / "asset", cache_root=tmp_path / "cache", pip_command=pip)
     assert (out / "vendored_pkg" / "__init__.py").is_file()
     assert (out / "lambda_runtime" / "contract.py").is_file()
+
+
+def test_wheels_follow_the_settings_architecture_and_python() -> None:
+    from compiler.code_asset import LAMBDA_PIP_PLATFORM_ARGS, pip_platform_args
+
+    assert pip_platform_args() == LAMBDA_PIP_PLATFORM_ARGS
+    arm = pip_platform_args("arm64", "3.13")
+    assert arm[arm.index("--platform") + 1] == "manylinux2014_aarch64"
+    assert arm[arm.index("--python-version") + 1] == "3.13"
+    # A platform change must not reuse the other platform's installed wheels.
+    assert requirements_key(("a==1",), arm) != requirements_key(("a==1",))

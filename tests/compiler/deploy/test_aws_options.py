@@ -37,3 +37,12 @@ def test_building_the_parser_does_not_import_boto3() -> None:
             "print(sorted(m for m in ('boto3', 'botocore') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_the_settings_region_is_the_default_and_region_wins(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.motia-aws]\nregion = "eu-west-1"\n[tool.motia-aws.stages.prod]\nregion = "us-west-2"\n')
+    deploy = ["deploy", "--app-dir", str(tmp_path)]
+    assert target_from_args(build_parser().parse_args(deploy)).region == "eu-west-1"
+    assert target_from_args(build_parser().parse_args([*deploy, "--stage", "prod"])).region == "us-west-2"
+    assert target_from_args(build_parser().parse_args([*deploy, "--region", "sa-east-1"])).region == "sa-east-1"

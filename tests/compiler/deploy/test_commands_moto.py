@@ -202,7 +202,7 @@ def test_create_deploys_every_resource_of_the_ir(lifecycle: dict[str, Phase]) ->
     create = lifecycle["create"]
     assert create.status == 0, create.text
     assert "synthesizing orders-dev" in create.text
-    assert "created asset bucket cdk-hnb659fds-assets-123456789012-us-east-1" in create.text
+    assert "created asset bucket motia-aws-assets-123456789012-us-east-1" in create.text
     assert "change set to create stack orders-dev" in create.text
     assert "stack orders-dev: CREATE_COMPLETE" in create.text
     assert create.resources.stacks == {"orders-dev": "CREATE_COMPLETE"}
@@ -425,7 +425,7 @@ def test_a_declined_change_set_is_deleted_and_nothing_deployed(endpoint: str, tm
 
 def test_the_asset_bucket_is_private_and_encrypted(lifecycle: dict[str, Phase], endpoint: str) -> None:
     s3 = boto3.client("s3", endpoint_url=endpoint, region_name=REGION)
-    bucket = "cdk-hnb659fds-assets-123456789012-us-east-1"
+    bucket = "motia-aws-assets-123456789012-us-east-1"
     block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
     assert block == {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
                      "RestrictPublicBuckets": True}

@@ -1,0 +1,79 @@
+"""The CDK escape hatch: the project's motia_aws_stack.py shapes the synthesized stack."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from compiler.assembly_cache import assembly_key
+from compiler.emit.customize import CustomizeError
+from compiler.synth import synthesize
+from tests.compiler.emit.ir_fixtures import every_kind, write_project
+
+aws_cdk = pytest.importorskip("aws_cdk")
+
+pytestmark = pytest.mark.slow
+
+HOOK = '''
+from aws_cdk import aws_s3 as s3
+
+
+def customize(stack, app):
+    bucket = s3.Bucket(stack, "Uploads")
+    step = app["create-order"]
+    bucket.grant_read(step.function)
+    step.function.add_environment("UPLOADS", bucket.bucket_name)
+    assert step.role is step.function.role and step.log_group is not None
+    assert len(app["ship-order"].queues) == 2  # its queue and dead-letter queue
+    assert len(step.routes) == 1 and app["ship-order"].routes == ()
+'''
+
+
+def synth_with(tmp_path: Path, hook: str) -> dict[str, Any]:
+    root = tmp_path / "project"
+    app = every_kind(root)
+    write_project(root, app)
+    (root / "motia_aws_stack.py").write_text(textwrap.dedent(hook))
+    result = synthesize(app, tmp_path / "cdk.out", bytecode_python=())
+    return json.loads(result.template_path.read_text())
+
+
+def test_customize_adds_resources_and_grants_to_step_constructs(tmp_path: Path) -> None:
+    template = synth_with(tmp_path, HOOK)
+    types = [r["Type"] for r in template["Resources"].values()]
+    assert types.count("AWS::S3::Bucket") == 1
+    [create] = [r["Properties"] for r in template["Resources"].values()
+                if r["Type"] == "AWS::Lambda::Function" and r["Properties"]["FunctionName"].endswith("create-order")]
+    assert "UPLOADS" in create["Environment"]["Variables"]
+    assert "s3:GetObject*" in json.dumps(template)
+
+
+def test_fails_with_the_user_s_lines_only(tmp_path: Path) -> None:
+    hook = "def customize(stack, app):\n    helper(app)\n\n\ndef helper(app):\n    return app['no-such-step']\n"
+    with pytest.raises(CustomizeError) as raised:
+        synth_with(tmp_path, hook)
+    assert str(raised.value) == (
+        "motia_aws_stack.py failed:\n"
+        "motia_aws_stack.py, line 2, in customize: helper(app)\n"
+        "motia_aws_stack.py, line 6, in helper: return app['no-such-step']\n"
+        "KeyError: 'no-such-step'\n"
+        "fix motia_aws_stack.py and run again")
+
+
+def test_fails_when_the_file_has_no_customize(tmp_path: Path) -> None:
+    with pytest.raises(CustomizeError, match=r"defines no function customize\(stack, app\)"):
+        synth_with(tmp_path, "x = 1\n")
+
+
+def test_a_change_to_the_hook_invalidates_the_assembly_cache(tmp_path: Path) -> None:
+    app = every_kind(tmp_path)
+    write_project(tmp_path, app)
+    hook = tmp_path / "motia_aws_stack.py"
+    hook.write_text("def customize(stack, app):\n    pass\n")
+    before = assembly_key(app, bytecode_python=())
+    hook.write_text("def customize(stack, app):\n    stack.node.add_metadata('x', 1)\n")
+    assert assembly_key(app, bytecode_python=()) != before
