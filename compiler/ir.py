@@ -136,6 +136,17 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Realtime:
+    """Clients subscribing to streams over WebSocket: there when the project has streams."""
+
+    connections_table: str  # connections and their subscriptions, with TTL expiry
+    stream_files: tuple[str, ...] = ()  # every stream file: the WebSocket function imports their hooks
+    auth_file: str | None = None  # the stream file defining `authenticate`, if any
+    join_hooks: tuple[str, ...] = ()  # streams with an on_join hook
+    leave_hooks: tuple[str, ...] = ()  # streams with an on_leave hook
+
+
+@dataclass(frozen=True)
 class Application:
     """The whole project, compiled."""
 
@@ -152,6 +163,7 @@ class Application:
     stream_triggers: tuple[StreamTrigger, ...] = ()
     tables: tuple[Table, ...] = ()
     streams: tuple[str, ...] = ()  # stream names declared with Stream(...) or used by triggers
+    realtime: Realtime | None = None
     diagnostics: tuple[Diagnostic, ...] = field(default=())
 
     @property

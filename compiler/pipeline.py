@@ -17,6 +17,7 @@ from compiler.errors import ProjectNotFound
 from compiler.function_configs import environment_problems
 from compiler.load import LoadedStep, load_steps
 from compiler.load_streams import load_stream_files
+from compiler.realtime import realtime_of
 from compiler.resolve import ParsedStep, resolve_project
 from compiler.validate import validate
 from motia.config import plain_config
@@ -99,4 +100,7 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
         declared_streams=(*loaded.streams, *stream_files.names),
     )
     diagnostics.extend(environment_problems(app))  # needs the whole model: checked once it is built
+    realtime, realtime_problems = realtime_of(app, stream_files)
+    diagnostics.extend(realtime_problems)
+    app = dataclasses.replace(app, realtime=realtime)
     return dataclasses.replace(app, diagnostics=_sorted(diagnostics))

@@ -13,7 +13,7 @@ from compiler.emit.messaging import emit_topic
 from compiler.emit.outputs import emit_outputs
 from compiler.emit.parts import StackParts
 from compiler.emit.tables import emit_table
-from compiler.ir import Application, Diagnostic, Function, Table, Topic
+from compiler.ir import Application, Diagnostic, Function, Realtime, Table, Topic
 from compiler.trigger_kinds import KINDS, RESOURCE_FIELDS, resolve_reference
 
 Emitter = Callable[[StackParts, Any], None]
@@ -31,6 +31,7 @@ EMITTERS: dict[type, Emitter] = {
 NOT_EMITTED: dict[type, str] = {
     Application: "it is the stack itself",
     Diagnostic: "reported by the command, never deployed",
+    Realtime: "not emitted yet: stream clients are served by motia dev only",
 }
 
 # Application fields in dependency order: a row only references rows emitted before it.

@@ -45,7 +45,7 @@ def create_connections_table(boto3: Any) -> None:
 
 def websocket_function(poster: RecordedPoster) -> WebSocketFunction:
     config = WebSocketConfig(
-        app="shim-test", stream_files=("streams/todos_stream.py",), state_table=STATE_TABLE, streams_table=STREAMS_TABLE,
+        app="shim-test", stream_files=("steps/todos_stream.py",), state_table=STATE_TABLE, streams_table=STREAMS_TABLE,
         connections_table=CONNECTIONS_TABLE, streams=("todos",),
     )
     return WebSocketFunction.load(config, str(PROJECT), poster)
