@@ -140,6 +140,8 @@ class Realtime:
     """Clients subscribing to streams over WebSocket: there when the project has streams."""
 
     connections_table: str  # connections and their subscriptions, with TTL expiry
+    socket_function: str  # physical name of the WebSocket function ($connect, $disconnect, $default)
+    fanout_function: str  # physical name of the fan-out (the streams table's stream -> PostToConnection)
     stream_files: tuple[str, ...] = ()  # every stream file: the WebSocket function imports their hooks
     auth_file: str | None = None  # the stream file defining `authenticate`, if any
     join_hooks: tuple[str, ...] = ()  # streams with an on_join hook

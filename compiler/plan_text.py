@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from compiler import ir, plan_tables
+from compiler.realtime import realtime_table
 from compiler.report import format_diagnostics, plural
 from compiler.trigger_kinds import KINDS, PlanTable
 
@@ -13,6 +14,7 @@ _SECTIONS: tuple[tuple[str, str, PlanTable], ...] = (
     ("Topics (SNS)", "topics", plan_tables.topics_table),
     *((kind.plan_title, kind.ir_field, kind.plan_table) for kind in KINDS),
     ("Tables (DynamoDB, on demand)", "tables", plan_tables.tables_table),
+    ("Streams (API Gateway WebSocket, Motia's stream clients)", "realtime", realtime_table),
 )
 
 

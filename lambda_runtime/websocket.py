@@ -49,10 +49,14 @@ class WebSocketConfig:
         self.streams = streams
         self.endpoint = endpoint
 
-    def to_json(self) -> str:
+    def to_plain(self) -> dict[str, Any]:
+        """The short-keyed JSON object (the emitter's values may be CDK tokens)."""
         plain = {"a": self.app, "f": list(self.stream_files), "ts": self.state_table, "tm": self.streams_table,
                  "tc": self.connections_table, "st": list(self.streams), "e": self.endpoint}
-        return json.dumps({k: v for k, v in plain.items() if v}, separators=(",", ":"), sort_keys=True)
+        return {k: v for k, v in plain.items() if v}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_plain(), separators=(",", ":"), sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> WebSocketConfig:

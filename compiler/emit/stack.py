@@ -13,6 +13,7 @@ from compiler.emit.messaging import emit_topic
 from compiler.emit.outputs import emit_outputs
 from compiler.emit.parts import StackParts
 from compiler.emit.tables import emit_table
+from compiler.emit.websocket import emit_websocket
 from compiler.ir import Application, Diagnostic, Function, Realtime, Table, Topic
 from compiler.trigger_kinds import KINDS, RESOURCE_FIELDS, resolve_reference
 
@@ -31,7 +32,7 @@ EMITTERS: dict[type, Emitter] = {
 NOT_EMITTED: dict[type, str] = {
     Application: "it is the stack itself",
     Diagnostic: "reported by the command, never deployed",
-    Realtime: "not emitted yet: stream clients are served by motia dev only",
+    Realtime: "one optional part, not a collection: compiler.emit.websocket, after the functions",
 }
 
 # Application fields in dependency order: a row only references rows emitted before it.
@@ -65,6 +66,8 @@ def emit_application(scope: Construct, stack_id: str, app: Application, code: la
     for field_name in EMIT_ORDER:
         for item in getattr(app, field_name):
             EMITTERS[type(item)](parts, item)
+    if app.realtime is not None:
+        emit_websocket(parts, app.realtime)
     emit_outputs(parts)
     apply_tags(parts)
     return stack

@@ -115,6 +115,8 @@ class Emulator:
         self.invoker = Invoker(self.deployment, functions, self._on_delivery)
         tables = {t.table_name: t.kind for t in self.app.tables}
         for source in self.deployment.event_sources:
+            if source.function_name not in functions:
+                continue  # the stream fan-out: the stream server (ws_server) runs it in-process
             if source.kind == "sqs":
                 self.pollers.append(QueuePoller(self.backend, source, self.invoker, self._stop))
             else:

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.slow
 PROJECTS = {
     "generations": FIXTURE_PROJECTS / "generations",  # all three API generations together
     "emulator-flows": REPO / "tests" / "fixtures" / "emulator" / "flows",
+    "emulator-realtime": REPO / "tests" / "fixtures" / "emulator" / "realtime",  # the WebSocket API
 }
 
 

@@ -42,3 +42,12 @@ def test_rejects_two_authenticate_functions(tmp_path: Path) -> None:
     app = compile_project(tmp_path)
     assert sorted(d.file for d in app.errors) == ["steps/a_stream.py", "steps/b_stream.py"]
     assert "one stream authentication function" in app.errors[0].hint
+
+
+def test_plan_lists_streams_subscription_and_hooks() -> None:
+    from compiler.plan_text import render_plan
+
+    text = render_plan(compile_project(REALTIME))
+    section = text.split("Streams (API Gateway WebSocket", 1)[1]
+    assert "todos   yes (WebSocket)    on_join    on_leave" in section
+    assert "authenticate in steps/todos_stream.py" in section

@@ -161,7 +161,8 @@ def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
 def expect_ir_resources(app: ir.Application, moto: Resources) -> None:
     """Everything the IR names exists in moto (moto skips only the kinds DESIGN.md 6 lists)."""
-    assert moto.functions == {f.function_name for f in app.functions}
+    realtime = {app.realtime.socket_function, app.realtime.fanout_function} if app.realtime else set()
+    assert moto.functions == {f.function_name for f in app.functions} | realtime
     assert {q.queue_name for q in app.queues} | {q.dlq_name for q in app.queues} <= set(moto.queues)
     assert {t.sns_name for t in app.topics} <= moto.topics
     assert {t.table_name for t in app.tables} <= moto.tables
