@@ -1,8 +1,9 @@
 """The fan-out: each change of the streams table (its DynamoDB stream) to every subscriber.
 
 One Lambda invocation gets a batch of stream records (the event source mapping's batch size);
-for each change it pages through the group's subscribers and posts one frame per connection
-(the client routes it to the item's and the group's subscriptions). Posts run on a small
+for each change it finds the group's subscribers (a paged Query, once per group and batch) and
+posts one frame per connection (the client routes it to the item's and the group's
+subscriptions). Posts run on a small
 thread pool: PostToConnection is one HTTP call per connection. A connection API Gateway
 reports gone is deleted with its joins. A failed post (throttling, a frame over 128 KB) is
 logged and skipped: retrying the batch would send every other subscriber the change again.
@@ -15,7 +16,7 @@ import os
 import sys
 
 from lambda_runtime.adapters.dynamodb import stream_input
-from lambda_runtime.websocket_connections import ConnectionStore
+from lambda_runtime.websocket_connections import ConnectionStore, reached
 from lambda_runtime.websocket_posting import ApiGatewayPoster
 from lambda_runtime.websocket_protocol import MAX_FRAME_BYTES, Clock, server_message, with_id
 
@@ -70,6 +71,8 @@ def fan_out(records: list[dict[str, Any]], store: ConnectionStore, poster: Conne
     from concurrent.futures import ThreadPoolExecutor
 
     result = FanoutResult()
+    # A burst writes one group many times: its subscribers are read once per batch.
+    groups: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
     with ThreadPoolExecutor(POST_CONCURRENCY) as pool:
         for record in records:
             (stream, group, item), frame = change_frame(record, _clock.now())
@@ -78,10 +81,12 @@ def fan_out(records: list[dict[str, Any]], store: ConnectionStore, poster: Conne
                 print(json.dumps({"level": "warn", "msg": "change larger than a WebSocket frame (128 KB): not sent",
                                   "stream": stream, "group": group, "id": item, "bytes": len(frame)}), file=sys.stderr)
                 continue
+            if (stream, group) not in groups:
+                groups[(stream, group)] = store.group_subscriptions(stream, group)
             gone = set(result.gone)
             # Each record's posts end before the next record's start: a client sees changes in order.
             list(pool.map(lambda c: _post(poster, c, frame, result),
-                          [c for c in store.subscribers(stream, group, item) if c not in gone]))
+                          [c for c in reached(groups[(stream, group)], item) if c not in gone]))
     for connection in dict.fromkeys(result.gone):
         store.remove_connection(connection)
     return result

@@ -112,15 +112,13 @@ class ConnectionStore:
         return subscriptions
 
     def subscribers(self, stream: str, group_id: str, item_id: str) -> Iterator[str]:
-        """Each connection a change of this item reaches (through its group or the item), once,
-        page by page: a popular group is never read into memory whole."""
-        seen: set[str] = set()
-        for row in self._query(_group_pk(stream, group_id)):
-            wanted = row.get("item", {}).get("S")
-            connection = row["connection"]["S"]
-            if (wanted is None or wanted == item_id) and connection not in seen:
-                seen.add(connection)
-                yield connection
+        """Each connection a change of this item reaches (through its group or the item), once."""
+        return reached(self.group_subscriptions(stream, group_id), item_id)
+
+    def group_subscriptions(self, stream: str, group_id: str) -> list[tuple[str, str | None]]:
+        """(connection, item id or None for the whole group) of every join of a group, read page
+        by page (a popular group has thousands); the fan-out reads it once per group and batch."""
+        return [(row["connection"]["S"], row.get("item", {}).get("S")) for row in self._query(_group_pk(stream, group_id))]
 
     def _query(self, pk: str) -> Iterator[dict[str, Any]]:
         params: dict[str, Any] = {
@@ -144,6 +142,15 @@ class ConnectionStore:
                 if not left:
                     break
                 pending = left
+
+
+def reached(subscriptions: list[tuple[str, str | None]], item_id: str) -> Iterator[str]:
+    """The connections a change of `item_id` reaches, each once, in subscription order."""
+    seen: set[str] = set()
+    for connection, wanted in subscriptions:
+        if (wanted is None or wanted == item_id) and connection not in seen:
+            seen.add(connection)
+            yield connection
 
 
 def _subscription(row: dict[str, Any], subscription_id: str) -> Subscription:

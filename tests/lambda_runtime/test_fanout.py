@@ -88,3 +88,14 @@ def test_one_failing_post_does_not_stop_the_others(aws: Any, store: ConnectionSt
     poster = Flaky()
     result = fanout.fan_out(stream_records(aws, STREAMS_TABLE), store, poster)
     assert (result.sent, result.failed) == (2, 1)
+
+
+def test_reads_a_groups_subscribers_once_per_batch(aws: Any, store: ConnectionStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    items = DynamoStreamStore(STREAMS_TABLE)
+    for index in range(5):
+        items.set("todos", "inbox", f"burst-{index}", index)
+    reads: list[tuple[str, str]] = []
+    read = store.group_subscriptions
+    monkeypatch.setattr(store, "group_subscriptions", lambda s, g: reads.append((s, g)) or read(s, g))
+    result = fanout.fan_out(stream_records(aws, STREAMS_TABLE), store, RecordedPoster())
+    assert (reads, result.sent) == ([("todos", "inbox")], 10)  # "group" and "both", five changes each
