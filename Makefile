@@ -4,6 +4,8 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+NODE_E2E := tests/e2e/node
+NODE_STAMP := $(NODE_E2E)/node_modules/.installed
 .PHONY: demo test test-fast plan bench clean
 
 $(STAMP): pyproject.toml
@@ -12,6 +14,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# Motia's own Node stream client, for the end-to-end streams test (Node 20 and npm are on every machine).
+$(NODE_STAMP): $(NODE_E2E)/package.json $(NODE_E2E)/package-lock.json
+	cd $(NODE_E2E) && npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 # The main job: what the example compiles to, its CloudFormation, then the whole flow run
 # locally on the emulator (moto) with one real HTTP request.
 demo: $(STAMP)
@@ -19,7 +26,7 @@ demo: $(STAMP)
 	$(VENV)/bin/motia synth --app-dir examples/orders --out cdk.out
 	$(VENV)/bin/motia dev --app-dir examples/orders --smoke
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m mypy
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
@@ -34,4 +41,4 @@ bench: $(STAMP)
 	$(PY) bench/plan_bench.py
 
 clean:
-	rm -rf $(VENV) cdk.out .pytest_cache
+	rm -rf $(VENV) cdk.out .pytest_cache $(NODE_E2E)/node_modules

@@ -178,6 +178,19 @@ class SecretReference:
 
 
 @dataclass(frozen=True)
+class Realtime:
+    """Clients subscribing to streams over WebSocket: there when the project has streams."""
+
+    connections_table: str  # connections and their subscriptions, with TTL expiry
+    socket_function: str  # physical name of the WebSocket function ($connect, $disconnect, $default)
+    fanout_function: str  # physical name of the fan-out (the streams table's stream -> PostToConnection)
+    stream_files: tuple[str, ...] = ()  # every stream file: the WebSocket function imports their hooks
+    auth_file: str | None = None  # the stream file defining `authenticate`, if any
+    join_hooks: tuple[str, ...] = ()  # streams with an on_join hook
+    leave_hooks: tuple[str, ...] = ()  # streams with an on_leave hook
+
+
+@dataclass(frozen=True)
 class Application:
     """The whole project, compiled."""
 
@@ -194,6 +207,7 @@ class Application:
     stream_triggers: tuple[StreamTrigger, ...] = ()
     tables: tuple[Table, ...] = ()
     streams: tuple[str, ...] = ()  # stream names declared with Stream(...) or used by triggers
+    realtime: Realtime | None = None
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     environment: tuple[tuple[str, str], ...] = ()  # plain values of `.env` / `.env.<stage>`, sorted
     secrets: tuple[SecretReference, ...] = ()  # sorted by variable

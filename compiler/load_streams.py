@@ -24,6 +24,8 @@ class StreamFile:
 class StreamFiles:
     streams: tuple[StreamFile, ...]
     diagnostics: tuple[Diagnostic, ...]
+    authenticators: tuple[str, ...] = ()  # files defining a module-level `authenticate` function
+    files: tuple[str, ...] = ()  # every stream file that imported
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -52,10 +54,15 @@ def load_stream_files(app_dir: Path, files: tuple[Path, ...]) -> StreamFiles:
     """Import each stream file; a failing import or a file declaring no stream is reported."""
     streams: list[StreamFile] = []
     diagnostics: list[Diagnostic] = []
+    authenticators: list[str] = []
+    imported: list[str] = []
     for relative, module in imported_files(app_dir, files):
         if isinstance(module, Diagnostic):
             diagnostics.append(module)
             continue
+        imported.append(relative)
+        if callable(vars(module).get("authenticate")):
+            authenticators.append(relative)
         configs = _configs_of(module)
         if not configs:
             diagnostics.append(Diagnostic(
@@ -68,4 +75,4 @@ def load_stream_files(app_dir: Path, files: tuple[Path, ...]) -> StreamFiles:
                 diagnostics.append(problem)
             else:
                 streams.append(StreamFile(relative, config))
-    return StreamFiles(tuple(streams), tuple(diagnostics))
+    return StreamFiles(tuple(streams), tuple(diagnostics), tuple(authenticators), tuple(imported))

@@ -6,6 +6,7 @@ from compiler import ir, plan_tables
 from compiler.permissions import permission_lines
 from compiler.plan_environment import environment_lines
 from compiler.plan_settings import settings_section
+from compiler.realtime import realtime_table
 from compiler.report import format_diagnostics, plural
 from compiler.trigger_kinds import KINDS, PlanTable
 
@@ -16,6 +17,7 @@ _SECTIONS: tuple[tuple[str, str, PlanTable], ...] = (
     ("Topics (SNS)", "topics", plan_tables.topics_table),
     *((kind.plan_title, kind.ir_field, kind.plan_table) for kind in KINDS),
     ("Tables (DynamoDB, on demand)", "tables", plan_tables.tables_table),
+    ("Streams (API Gateway WebSocket, Motia's stream clients)", "realtime", realtime_table),
 )
 
 

@@ -15,6 +15,7 @@ from compiler.commands.common import add_project_options, compile_and_report, fi
 from lambda_runtime.contract import ENV_LOG_FORMAT
 
 DEFAULT_PORT = 3000
+DEFAULT_WS_PORT = 3112  # Motia's own stream server port
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_project_options(parser)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="N",
                         help=f"HTTP port on 127.0.0.1 (default: {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument("--ws-port", type=int, default=DEFAULT_WS_PORT, metavar="N",
+                        help="WebSocket port on 127.0.0.1 for Motia's stream clients, when the project has "
+                             f"streams (default: {DEFAULT_WS_PORT}; 0 picks a free one)")
     parser.add_argument("--smoke", action="store_true",
                         help="send a scripted request through the whole flow of examples/orders, "
                              "print what happened at each step, and exit")
@@ -44,8 +48,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run, uses_jsii=True)  # see common.finish
 
 
-def _print_routes(app: ir.Application, url: str) -> None:
+def _print_routes(app: ir.Application, url: str, ws_url: str | None = None) -> None:
     print(f"motia dev: {app.prefix} on {url}")
+    if ws_url is not None:
+        print(f"  streams {ws_url:<30} -> {', '.join(app.streams)} (Motia's stream clients connect here)")
     for route in app.routes:
         print(f"  {route.method:<7} {url}{route.source_path:<30} -> {route.function}")
     for schedule in app.schedules:
@@ -114,7 +120,8 @@ def dev_command(args: argparse.Namespace) -> int:
             synthesize_with_cache(app, out)
         print("deploying into moto...", flush=True)
         port = 0 if args.smoke else args.port
-        emulator = Emulator(app, out, EmulatorOptions(port=port, run_schedules=not args.smoke),
+        ws_port = 0 if args.smoke else args.ws_port
+        emulator = Emulator(app, out, EmulatorOptions(port=port, run_schedules=not args.smoke, ws_port=ws_port),
                             on_delivery=_print_delivery)
         emulator.start()  # a taken port, a missing moto, a failed deploy: MotiaErrors for the CLI
         if args.smoke:
@@ -126,7 +133,7 @@ def dev_command(args: argparse.Namespace) -> int:
                 report = emulator.stop()
             print("\n".join(report.lines()))
             return status
-        _print_routes(app, emulator.url)
+        _print_routes(app, emulator.url, emulator.ws_url)
         _wait_for_interrupt()
         print("\nstopping...", flush=True)
         report = emulator.stop()

@@ -34,16 +34,24 @@ def log_retention(settings: Settings) -> logs.RetentionDays:
     return logs.RetentionDays[RETENTION_NAMES[settings.log_retention_days]]
 
 
-def function_props(scope: Construct, settings: Settings, fn: Function) -> dict[str, Any]:
-    """Extra `lambda_.Function` props; only what differs from the defaults, so ids stay stable."""
+def shared_props(scope: Construct, settings: Settings, layer_prefix: str = "") -> dict[str, Any]:
+    """What every function of the stack takes from the settings (the steps', and the realtime
+    ones, which run the project's stream hooks from the same bundle): architecture, tracing,
+    layers. `layer_prefix` keeps layer ids apart when functions share a scope."""
     props: dict[str, Any] = {}
     if settings.architecture == "arm64":
         props["architecture"] = lambda_.Architecture.ARM_64
     if settings.tracing:
         props["tracing"] = lambda_.Tracing.ACTIVE
     if settings.layers:
-        props["layers"] = [lambda_.LayerVersion.from_layer_version_arn(scope, f"Layer{i}", arn)
+        props["layers"] = [lambda_.LayerVersion.from_layer_version_arn(scope, f"{layer_prefix}Layer{i}", arn)
                            for i, arn in enumerate(settings.layers)]
+    return props
+
+
+def function_props(scope: Construct, settings: Settings, fn: Function) -> dict[str, Any]:
+    """Extra `lambda_.Function` props; only what differs from the defaults, so ids stay stable."""
+    props = shared_props(scope, settings)
     reserved = settings.reserved_for(fn.name)
     if reserved is not None:
         props["reserved_concurrent_executions"] = reserved

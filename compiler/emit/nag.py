@@ -40,6 +40,20 @@ FUNCTION_VERSIONS = (
     "(`<arn>:*`), of this one function only."
 )
 
+CONNECTIONS_TABLE = (
+    "The connections table holds only live WebSocket connections, each expiring by TTL: a "
+    "restore would bring back clients that are gone."
+)
+WEBSOCKET_ACCESS_LOGS = (
+    "WebSocket stage logging needs an account-wide API Gateway CloudWatch role, which a "
+    "project's stack must not set for the whole account; the WebSocket function logs every "
+    "connect, subscribe and disconnect itself."
+)
+CONNECTION_IDS = (
+    "execute-api:ManageConnections on this stage's @connections: connection ids are made by "
+    "API Gateway at connect time, so only `/live/*/@connections/*` of this one API names them."
+)
+
 
 def logical_id(construct: Construct) -> str:
     """The CloudFormation logical id of an L2 construct's resource, as cdk-nag names it."""
@@ -53,6 +67,17 @@ def iam5(resource: str) -> str:
 
 def acknowledge(scope: Construct, rule: str, reason: str) -> None:
     Validations.of(scope).acknowledge(Acknowledgment(id=rule, reason=reason))
+
+
+def acknowledge_realtime_findings(api: Construct, stage: Construct, stage_name: str, connections: Construct,
+                                  roles: tuple[Construct, ...]) -> None:
+    """The WebSocket API's accepted findings (compiler/emit/websocket.py)."""
+    acknowledge(connections, "AwsSolutions-DDB3", CONNECTIONS_TABLE)
+    acknowledge(stage, "AwsSolutions-APIG1", WEBSOCKET_ACCESS_LOGS)
+    connections_arn = (f"arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:"
+                       f"<{logical_id(api)}>/{stage_name}/*/@connections/*")
+    for role in roles:
+        acknowledge(role, iam5(connections_arn), CONNECTION_IDS)
 
 
 def acknowledge_accepted_findings(parts: StackParts) -> None:

@@ -16,7 +16,8 @@ from compiler.emit.messaging import emit_topic
 from compiler.emit.outputs import emit_outputs
 from compiler.emit.parts import StackParts
 from compiler.emit.tables import emit_table
-from compiler.ir import Application, Diagnostic, Function, Permission, SecretReference, Table, Topic
+from compiler.emit.websocket import emit_websocket
+from compiler.ir import Application, Diagnostic, Function, Permission, Realtime, SecretReference, Table, Topic
 from compiler.trigger_kinds import KINDS, RESOURCE_FIELDS, resolve_reference
 
 Emitter = Callable[[StackParts, Any], None]
@@ -36,6 +37,7 @@ NOT_EMITTED: dict[type, str] = {
     Diagnostic: "reported by the command, never deployed",
     SecretReference: "a name in each function's environment and its read grant (emit/secrets.py)",
     Permission: "a statement on its function's role (emit/secrets.py)",
+    Realtime: "one optional part, not a collection: compiler.emit.websocket, after the functions",
 }
 
 # Application fields in dependency order: a row only references rows emitted before it.
@@ -71,6 +73,8 @@ def emit_application(scope: Construct, stack_id: str, app: Application, code: la
     for field_name in EMIT_ORDER:
         for item in getattr(app, field_name):
             EMITTERS[type(item)](parts, item)
+    if app.realtime is not None:
+        emit_websocket(parts, app.realtime)
     emit_outputs(parts)
     apply_customization(parts)  # the project's motia_aws_stack.py, if any: before TLS and tags, so its resources get them
     enforce_tls(stack)

@@ -20,6 +20,7 @@ from compiler.emulator.peek import peek_messages
 from compiler.emulator.queues import QueueDepth, QueuePoller
 from compiler.emulator.scheduler import Scheduler
 from compiler.emulator.streams import StreamReader
+from compiler.emulator.ws_server import WebSocketServer
 from compiler.ir import Application
 from compiler.report import plural
 from lambda_runtime import aws_clients, local
@@ -33,6 +34,7 @@ class EmulatorOptions:
     port: int = 3000  # 0: any free port (tests)
     mode: Mode = "inprocess"
     run_schedules: bool = True  # tests fire cron steps on demand instead
+    ws_port: int = 3112  # the stream server's port (Motia's own default); 0: any free port
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Emulator:
         self.pollers: list[QueuePoller] = []
         self.readers: list[StreamReader] = []
         self.scheduler: Scheduler | None = None
+        self.ws: WebSocketServer | None = None  # only when the project has streams
         self._started = False
         self._imports: ProjectImports | None = None
 
@@ -112,6 +115,8 @@ class Emulator:
         self.invoker = Invoker(self.deployment, functions, self._on_delivery)
         tables = {t.table_name: t.kind for t in self.app.tables}
         for source in self.deployment.event_sources:
+            if source.function_name not in functions:
+                continue  # the stream fan-out: the stream server (ws_server) runs it in-process
             if source.kind == "sqs":
                 self.pollers.append(QueuePoller(self.backend, source, self.invoker, self._stop))
             else:
@@ -125,6 +130,9 @@ class Emulator:
         if self.options.run_schedules:
             self.scheduler.start()
         self.http.start()
+        if self.app.realtime is not None:
+            self.ws = WebSocketServer(self.app, self.backend, self.invoker, self.options.host, self.options.ws_port)
+            self.ws.start()
 
     def stop(self) -> ShutdownReport:
         """Stop taking requests, let in-progress invocations end, join every thread, stop moto."""
@@ -135,6 +143,8 @@ class Emulator:
         try:
             if self.http is not None:
                 self.http.stop()
+            if self.ws is not None:
+                self.ws.stop()
             self._stop.set()
             parts: list[QueuePoller | StreamReader] = [*self.pollers, *self.readers]
             for part in parts:
@@ -163,6 +173,11 @@ class Emulator:
     def url(self) -> str:
         assert self.http is not None, "start() the emulator first"
         return self.http.url
+
+    @property
+    def ws_url(self) -> str | None:
+        """`ws://127.0.0.1:<port>`: where Motia's stream clients connect; None without streams."""
+        return self.ws.url if self.ws is not None else None
 
     @property
     def deliveries(self) -> tuple[Delivery, ...]:
@@ -203,6 +218,8 @@ class Emulator:
         if self.invoker is None or self.invoker.busy:
             return False
         if any(not r.caught_up.is_set() for r in self.readers):
+            return False
+        if self.ws is not None and not self.ws.idle():
             return False
         return all(p.depth().pending == 0 for p in self.pollers) and not self.invoker.busy
 

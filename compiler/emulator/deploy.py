@@ -116,9 +116,13 @@ def _template_resources(template: dict[str, Any], resource_type: str) -> list[st
 def read_functions(backend: MotoBackend, app: Application, physical: dict[str, str], template: dict[str, Any]) -> tuple[FunctionSite, ...]:
     lambda_ = backend.client("lambda")
     steps = {fn.function_name: fn.name for fn in app.functions}
+    # The stream server hosts the realtime functions itself (compiler.emulator.ws_server).
+    realtime = {app.realtime.socket_function, app.realtime.fanout_function} if app.realtime else set()
     sites = []
     for logical in _template_resources(template, "AWS::Lambda::Function"):
         name = physical[logical]
+        if name in realtime:
+            continue
         config = lambda_.get_function_configuration(FunctionName=name)
         environment = (config.get("Environment") or {}).get("Variables") or {}
         if name not in steps:

@@ -42,7 +42,7 @@ def _projected(attributes: dict[str, Any], projection: str | None, names: dict[s
 
 
 class DirectDynamoDB:
-    """GetItem, PutItem, DeleteItem, Query on the hash key, Scan, BatchWriteItem deletes."""
+    """GetItem, PutItem, DeleteItem, Query on the hash key (paged), Scan, BatchWriteItem."""
 
     def __init__(self, account_id: str, region: str) -> None:
         from moto.dynamodb.exceptions import ConditionalCheckFailed
@@ -73,14 +73,14 @@ class DirectDynamoDB:
 
     def query(self, TableName: str, KeyConditionExpression: str, ExpressionAttributeNames: dict[str, str],
               ExpressionAttributeValues: dict[str, Any], ConsistentRead: bool = False,
-              ExclusiveStartKey: dict[str, Any] | None = None) -> dict[str, Any]:
+              ExclusiveStartKey: dict[str, Any] | None = None, Limit: int | None = None) -> dict[str, Any]:
         name, _, placeholder = (part.strip() for part in KeyConditionExpression.partition("="))
         table = self._backend.get_table(TableName)
         if ExpressionAttributeNames.get(name, name) != table.hash_key_attr or placeholder not in ExpressionAttributeValues:
             raise UnsupportedCall(f"the direct client answers a query on the hash key only, not {KeyConditionExpression!r}")
         hash_value = ExpressionAttributeValues[placeholder]
         items, _, last_key = self._backend.query(
-            TableName, hash_value, None, [], None, ExclusiveStartKey, True, None,
+            TableName, hash_value, None, [], Limit, ExclusiveStartKey, True, None,
             consistent_read=ConsistentRead, hash_key_conditions=[(table.hash_key_attr, hash_value)],
         )
         page: dict[str, Any] = {"Items": [_attributes(i) for i in items]}
@@ -105,8 +105,11 @@ class DirectDynamoDB:
     def batch_write_item(self, RequestItems: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         for table, requests in RequestItems.items():
             for request in requests:
+                if set(request) == {"PutRequest"}:  # the stream server's subscriptions
+                    self._backend.put_item(table, request["PutRequest"]["Item"], overwrite=True)
+                    continue
                 if set(request) != {"DeleteRequest"}:
-                    raise UnsupportedCall(f"the direct client answers BatchWriteItem deletes only, not {sorted(request)}")
+                    raise UnsupportedCall(f"the direct client answers BatchWriteItem puts and deletes, not {sorted(request)}")
                 self._backend.delete_item(table, request["DeleteRequest"]["Key"])
         return {"UnprocessedItems": {}}
 

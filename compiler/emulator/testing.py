@@ -10,7 +10,8 @@
 `running_app` compiles, synthesizes (once per project per test session, and not at all
 when the assembly cache holds the project's unchanged assembly) and starts the
 emulator on a free port with schedules off (fire them with `emu.fire_cron(step)`); it stops
-everything, threads and sockets, when the block ends.
+everything, threads and sockets, when the block ends. A project with streams also serves
+Motia's stream protocol: connect Motia's clients (or `websockets`) to `emu.ws_url`.
 """
 
 from __future__ import annotations
@@ -90,10 +91,10 @@ class Client(Emulator):
 
 @contextmanager
 def running_app(app_dir: str | Path, *, port: int = 0, mode: Mode = "inprocess", run_schedules: bool = False,
-                stage: str = "dev") -> Iterator[Client]:
+                stage: str = "dev", ws_port: int = 0) -> Iterator[Client]:
     """The project running on the emulator for the block; stopped (and its port freed) after."""
     app, assembly = compile_and_synth(app_dir, stage)
-    emulator = Client(app, assembly, EmulatorOptions(port=port, mode=mode, run_schedules=run_schedules))
+    emulator = Client(app, assembly, EmulatorOptions(port=port, mode=mode, run_schedules=run_schedules, ws_port=ws_port))
     emulator.start()
     try:
         yield emulator

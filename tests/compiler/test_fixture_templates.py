@@ -16,6 +16,7 @@ PROJECTS = {
     "generations": FIXTURE_PROJECTS / "generations",  # all three API generations together
     "emulator-flows": REPO / "tests" / "fixtures" / "emulator" / "flows",
     "sub-minute-crons": FIXTURE_PROJECTS / "sub_minute_crons",  # every cron form of issue 9, both step styles
+    "emulator-realtime": REPO / "tests" / "fixtures" / "emulator" / "realtime",  # the WebSocket API
 }
 
 

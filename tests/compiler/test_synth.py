@@ -52,7 +52,8 @@ def test_writes_stack_named_app_stage_with_its_code_asset(orders: SynthResult) -
     assert orders.template_path == orders.out_dir / "orders-ci.template.json"
     [asset] = [p for p in orders.out_dir.iterdir() if p.name.startswith("asset.")]
     assert (asset / "lambda_runtime").is_dir() and (asset / "motia").is_dir() and (asset / "steps").is_dir()
-    assert dict(orders.resource_counts)["AWS::Lambda::Function"] == len(compile_project(ORDERS).functions)
+    # One function per step, plus the WebSocket function and fan-out of its streams.
+    assert dict(orders.resource_counts)["AWS::Lambda::Function"] == len(compile_project(ORDERS).functions) + 2
 
 
 def test_synthesizing_twice_gives_byte_identical_templates(orders: SynthResult, tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ PROJECTS = {
     "emulator_flows": EMULATOR_PROJECTS / "flows",
     "emulator_slow": EMULATOR_PROJECTS / "slow",
     "emulator_load": EMULATOR_PROJECTS / "load",
+    "emulator_realtime": EMULATOR_PROJECTS / "realtime",
 }
 STAGE = "ci"  # the stage the other synth tests use; it reaches names, tags and the description
 THIS_FILE = "tests/compiler/test_template_golden.py"

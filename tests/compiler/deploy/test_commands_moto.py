@@ -192,7 +192,8 @@ def keep_tables_as_aws_does(endpoint: str, app: ir.Application) -> None:
 
 def expect_ir_resources(app: ir.Application, moto: Resources) -> None:
     """Everything the IR names exists in moto (moto skips only the kinds DESIGN.md 6 lists)."""
-    assert moto.functions == {f.function_name for f in app.functions}
+    realtime = {app.realtime.socket_function, app.realtime.fanout_function} if app.realtime else set()
+    assert moto.functions == {f.function_name for f in app.functions} | realtime
     assert {q.queue_name for q in app.queues} | {q.dlq_name for q in app.queues} <= set(moto.queues)
     assert {t.sns_name for t in app.topics} <= moto.topics
     assert {t.table_name for t in app.tables} <= moto.tables
@@ -250,8 +251,11 @@ def test_a_second_deploy_reuses_the_assembly_and_has_no_changes(lifecycle: dict[
 def test_a_code_only_change_updates_the_functions_without_a_change_set(lifecycle: dict[str, Phase]) -> None:
     fast = lifecycle["code_only"]
     assert fast.status == 0, fast.text
-    # Every function runs from the one code asset, so every function gets the new code.
-    assert f"only step code changed: updating {len(fast.app.functions)} function(s) directly, no change set" in fast.text
+    # Every function runs from the one code asset, so every function gets the new code: the
+    # steps', and the WebSocket and fan-out functions of the project's streams.
+    assert fast.app.realtime is not None
+    count = len(fast.app.functions) + 2
+    assert f"only step code changed: updating {count} function(s) directly, no change set" in fast.text
     assert "code live in " in fast.text and "code recorded in " in fast.text
     assert "Deploy these changes" not in fast.text and "change set motia-" not in fast.text
     shas = json.loads(fast.errors)

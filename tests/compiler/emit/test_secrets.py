@@ -12,6 +12,7 @@ import pytest
 
 from compiler.pipeline import compile_project
 from compiler.synth import SynthResult, synthesize
+from lambda_runtime import contract
 from lambda_runtime.contract import ENV_SECRETS
 from tests.compiler.projects import step_source, write_project
 
@@ -30,6 +31,8 @@ STEP = step_source(
 def synthesized(tmp_path_factory: pytest.TempPathFactory) -> SynthResult:
     root = write_project(tmp_path_factory.mktemp("project"), {
         "steps/ask_step.py": STEP,
+        # A stream: the WebSocket function runs the project's stream files, with the same secrets.
+        "steps/answers_stream.py": 'from motia import StreamConfig\n\nconfig = StreamConfig(name="answers", schema={})\n',
         ".env": f"GREETING=hello\nOPENAI_API_KEY={SECRET_VALUES[0]}\nDATABASE_URL={SECRET_VALUES[1]}\n",
         ".env.prod": "OPENAI_API_KEY=secret:\nDATABASE_URL=ssm:/shared/database-url\nWEBHOOK=secretsmanager:prod/webhook\n",
         ".env.secrets": f"OPENAI_API_KEY={SECRET_VALUES[0]}\nWEBHOOK={SECRET_VALUES[2]}\n",
@@ -52,9 +55,15 @@ def test_no_secret_value_is_anywhere_in_the_assembly_or_the_code_asset(synthesiz
         assert not [v for v in SECRET_VALUES if v.encode() in data], path
 
 
-def test_the_function_gets_plain_values_and_the_secret_names(template: dict[str, Any]) -> None:
-    [function] = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
-    variables = function["Properties"]["Environment"]["Variables"]
+def _functions(template: dict[str, Any]) -> dict[str, Any]:
+    """Handler -> the function's properties."""
+    return {r["Properties"]["Handler"]: r["Properties"] for r in template["Resources"].values()
+            if r["Type"] == "AWS::Lambda::Function"}
+
+
+@pytest.mark.parametrize("handler", [contract.HANDLER, "lambda_runtime.websocket.handler"])
+def test_the_function_gets_plain_values_and_the_secret_names(template: dict[str, Any], handler: str) -> None:
+    variables = _functions(template)[handler]["Environment"]["Variables"]
     assert variables["GREETING"] == "hello"
     assert json.loads(variables[ENV_SECRETS]) == {
         "DATABASE_URL": "ssm:/shared/database-url",
@@ -76,11 +85,13 @@ def _resolved(value: Any) -> str:
 
 
 def test_the_role_reads_exactly_the_referenced_parameters_and_secrets(template: dict[str, Any]) -> None:
+    """The step's role and the WebSocket function's, each with the same two statements."""
     statements = [
         s for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Policy"
         for s in r["Properties"]["PolicyDocument"]["Statement"]
         if str(s["Action"]).startswith(("ssm:", "secretsmanager:"))
     ]
+    assert len(statements) == 4
     grants = {s["Action"]: sorted(_resolved(r) for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]))
               for s in statements}
     prefix = "arn:${AWS::Partition}:"

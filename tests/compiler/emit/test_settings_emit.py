@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from compiler.ir import Realtime
 from compiler.settings import parse_settings
 from compiler.synth import synthesize
 from tests.compiler.emit.ir_fixtures import PREFIX, every_kind, write_project
@@ -32,7 +33,10 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("project")
     settings, problems = parse_settings(SETTINGS_TABLE, "test")
     assert problems == []
-    app = dataclasses.replace(every_kind(root), settings=settings)
+    # With the realtime functions: they run the project's bundle too, so the settings shape them.
+    realtime = Realtime(connections_table=f"{PREFIX}-connections", socket_function=f"{PREFIX}-streams-ws",
+                        fanout_function=f"{PREFIX}-streams-fanout")
+    app = dataclasses.replace(every_kind(root), settings=settings, realtime=realtime)
     write_project(root, app)
     return synthesize(app, tmp_path_factory.mktemp("out") / "cdk.out", bytecode_python=()).template_path
 
@@ -53,7 +57,7 @@ def functions(template_json: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_every_function_gets_architecture_runtime_tracing_layers_and_vpc(template_json: dict[str, Any]) -> None:
     props = functions(template_json)
-    assert len(props) == 7
+    assert len(props) == 9  # seven steps, the WebSocket function and the fan-out
     for fn in props:
         assert fn["Architectures"] == ["arm64"]
         assert fn["Runtime"] == "python3.13"
@@ -65,6 +69,7 @@ def test_every_function_gets_architecture_runtime_tracing_layers_and_vpc(templat
 
 def test_reserved_concurrency_only_on_the_named_step(template_json: dict[str, Any]) -> None:
     reserved = {fn["FunctionName"]: fn.get("ReservedConcurrentExecutions") for fn in functions(template_json)}
+    assert reserved[f"{PREFIX}-streams-ws"] is None
     assert reserved[f"{PREFIX}-get-order"] == 7
     assert reserved[f"{PREFIX}-create-order"] is None
     assert reserved[f"{PREFIX}-charge-payment"] == 1  # Motia's concurrency 1 still holds
