@@ -39,6 +39,7 @@ from compiler.code_asset import (
 )
 from compiler.ir import Application
 from compiler.ir_json import application_to_json
+from compiler.stack_layout import decide_layout
 
 if TYPE_CHECKING:
     from _hashlib import HASH as Hash
@@ -151,6 +152,7 @@ def assembly_key(
     digest.update(f"format {CACHE_FORMAT}\ncompiler {compiler_fingerprint()}\n".encode())
     digest.update(f"validate {validate}\nbytecode {bytecode_option(bytecode_python)}\n".encode())
     digest.update(application_to_json(app).encode())
+    digest.update(f"layout {decide_layout(app)[0]}\n".encode())  # compiler.stack_layout
     root = Path(app.root)
     for item in project_files(app):
         _add_file(digest, "project/" + item.dest, item.source)
@@ -168,6 +170,7 @@ def template_key(app: Application, *, validate: bool = False) -> str:
     digest = hashlib.sha256()
     digest.update(f"format {CACHE_FORMAT}\ncompiler {compiler_fingerprint()}\nvalidate {validate}\n".encode())
     digest.update(application_to_json(app).encode())
+    digest.update(f"layout {decide_layout(app)[0]}\n".encode())  # compiler.stack_layout
     return digest.hexdigest()[:32]
 
 

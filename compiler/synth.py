@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from compiler import stack_layout
 from compiler.code_asset import asset_fingerprint, build_code_asset, cdk_asset_hash
 from compiler.errors import ResourceLimitError
 from compiler.ir import Application
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from aws_cdk import App, Stack
 
     from compiler.assembly_cache import CachedAssembly
+    from compiler.stack_layout import Layout
 
 __all__ = [
     "MAX_RESOURCES_PER_STACK",
@@ -39,6 +41,7 @@ __all__ = [
 ]
 
 MAX_RESOURCES_PER_STACK = 500  # CloudFormation quota, not adjustable
+MAX_TEMPLATE_BYTES = 1_000_000  # CloudFormation's limit for a template read from S3
 DEFAULT_OUT = "cdk.out"
 # Our own bucket, never CDK's bootstrap bucket name (`cdk-hnb659fds-assets-...`): creating
 # that one ourselves made a later `cdk bootstrap` in the account and region fail.
@@ -84,9 +87,10 @@ def count_resources(template: dict[str, Any]) -> tuple[tuple[str, int], ...]:
 def resource_limit_message(stack_name: str, total: int) -> str:
     return (
         f"stack {stack_name} declares {total} resources; CloudFormation allows at most "
-        f"{MAX_RESOURCES_PER_STACK} per stack. Fix: split the project into several apps "
-        "(one per flow, each with its own --app-dir), or reduce per-step resources "
-        "(fewer queue subscriptions, HTTP routes sharing a step)."
+        f"{MAX_RESOURCES_PER_STACK} per stack. Fix: split the project into several apps (one per "
+        "flow, each with its own --app-dir), reduce per-step resources (fewer queue subscriptions, "
+        "HTTP routes sharing a step), or, for a flat project, nest the steps' stacks: write "
+        f'{{"layout": "nested"}} to {stack_layout.LAYOUT_FILE} (docs/scale.md).'
     )
 
 
@@ -112,18 +116,22 @@ def new_app(out_dir: Path | None, validate: bool) -> App:
     )
 
 
-def add_application_stack(cdk_app: App, app: Application, code_dir: Path) -> Stack:
-    """The app's stack, named `<app>-<stage>`, deployable without a bootstrap version rule."""
+def add_application_stack(cdk_app: App, app: Application, code_dir: Path, layout: Layout = "flat") -> Stack:
+    """The app's stack, named `<app>-<stage>`, deployable without a bootstrap version rule;
+    `layout` nested puts each step's resources in a nested stack (`compiler.stack_layout`)."""
     from aws_cdk import AssetHashType, DefaultStackSynthesizer, aws_lambda as lambda_
 
     from compiler.emit.stack import emit_application
 
     # Our own content hash, not CDK's fingerprint: `synthesize_cached` can then rewrite a
     # cached assembly for a code-only change and name the asset as this synth would.
-    code = lambda_.Code.from_asset(str(code_dir), asset_hash=asset_fingerprint(code_dir),
-                                   asset_hash_type=AssetHashType.CUSTOM)
+    def new_code() -> lambda_.Code:
+        return lambda_.Code.from_asset(str(code_dir), asset_hash=asset_fingerprint(code_dir),
+                                       asset_hash_type=AssetHashType.CUSTOM)
+
+    nested = layout == "nested"
     return emit_application(
-        cdk_app, app.prefix, app, code,
+        cdk_app, app.prefix, app, new_code(), new_code=new_code if nested else None,
         stack_name=app.prefix,
         description=f"Motia app {app.name}, stage {app.stage} (motia-aws)",
         # The version rule makes moto fail on updates and `motia deploy` needs no bootstrap.
@@ -170,17 +178,47 @@ def synthesize_into(
     with tempfile.TemporaryDirectory(prefix="motia-asset-") as tmp:
         code_dir = build_code_asset(app, Path(tmp) / "code", cache_root=cache_root,
                                     pip_command=pip_command, bytecode_python=bytecode_python)
-        stack = add_application_stack(cdk_app, app, code_dir)
+        layout, newly_decided = stack_layout.decide_layout(app)
+        stack = add_application_stack(cdk_app, app, code_dir, layout)
         out_dir = Path(cdk_app.synth().directory)
         template_path = out_dir / stack.template_file
-    counts = count_resources(json.loads(template_path.read_text()))
-    # Checked on the template itself: exact, whatever the emitters add per step.
+    templates = assembly_templates(out_dir, template_path)
+    # Checked on the templates themselves: exact, whatever the emitters add per step.
     try:
-        check_resource_limit(app.prefix, counts)
+        for path in templates:
+            check_template_limits(app.prefix, path)
     except ResourceLimitError:
         template_path.unlink()  # nothing left for `cdk deploy` to send CloudFormation
         raise
+    if newly_decided:
+        stack_layout.record_layout(Path(app.root), layout)
+    counts = count_all_resources(templates)
     return SynthResult(out_dir, app.prefix, template_path, counts)
+
+
+def assembly_templates(out_dir: Path, root_template: Path) -> tuple[Path, ...]:
+    """The root template, then its nested stacks' templates (`*.nested.template.json`)."""
+    return (root_template, *sorted(out_dir.glob("*.nested.template.json")))
+
+
+def count_all_resources(templates: Sequence[Path]) -> tuple[tuple[str, int], ...]:
+    """Resources by type over every template of the assembly."""
+    total: Counter[str] = Counter()
+    for path in templates:
+        total.update(dict(count_resources(json.loads(path.read_text()))))
+    return tuple(sorted(total.items()))
+
+
+def check_template_limits(stack_name: str, path: Path) -> None:
+    """Every template within CloudFormation's resource count and (S3-read) size limits."""
+    name = stack_name if not path.name.endswith(".nested.template.json") else f"{stack_name} ({path.name})"
+    check_resource_limit(name, count_resources(json.loads(path.read_text())))
+    size = path.stat().st_size
+    if size > MAX_TEMPLATE_BYTES:
+        raise ResourceLimitError(
+            f"stack {name}'s template is {size:,} bytes; CloudFormation reads at most "
+            f"{MAX_TEMPLATE_BYTES:,}. Fix: set {{\"layout\": \"nested\"}} in {stack_layout.LAYOUT_FILE} "
+            "(docs/scale.md), or split the project into several apps.")
 
 
 def synthesize_cached(
@@ -218,7 +256,9 @@ def synthesize_cached(
     base = assembly_cache.lookup_template(root, template_key)
     staging = assembly_cache.new_staging_dir(root)
     try:
-        if base is not None:  # only the code changed: write it into the cached assembly
+        if base is not None and not any(base.assembly_dir.glob("*.nested.template.json")):
+            # Only the code changed: write it into the cached assembly. Not for nested stacks,
+            # whose templates name the code and are named by their hashes in the root: synth.
             code_dir = build_code_asset(app, staging / "code", cache_root=cache_root, pip_command=pip_command,
                                         bytecode_python=bytecode_python)
             code_hash = cdk_asset_hash(asset_fingerprint(code_dir))

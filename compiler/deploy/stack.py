@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable
 
 from botocore.exceptions import ClientError
@@ -16,6 +17,7 @@ from compiler.deploy.assembly import StackArtifact
 from compiler.deploy.aws import Clients, DeployError, aws_errors
 from compiler.deploy.changes import ChangePlan, is_empty_change_set, plan_from_changes
 from compiler.deploy.events import StackEvent, count_finished, is_settled, parse_events, progress_line, unseen_events
+from compiler.deploy.nested import nested_change_sets, nested_stacks_started, prefixed_changes, prefixed_events
 
 __all__ = [
     "CAPABILITIES",
@@ -111,6 +113,7 @@ def create_change_set(clients: Clients, artifact: StackArtifact, template_url: s
             Capabilities=list(CAPABILITIES),
             Tags=[{"Key": k, "Value": v} for k, v in artifact.tags],
             Description="motia deploy",
+            IncludeNestedStacks=True,  # the summary lists what changes inside nested stacks
         )
         change_set_id = created["Id"]
         while True:
@@ -127,7 +130,11 @@ def create_change_set(clients: Clients, artifact: StackArtifact, template_url: s
             clients.cloudformation.delete_change_set(ChangeSetName=change_set_id)
             raise DeployError(f"CloudFormation could not create the change set for {artifact.stack_name}: "
                               f"{reason or status}")
-        plan = plan_from_changes(_all_changes(clients, change_set_id, described))
+        changes = _all_changes(clients, change_set_id, described)
+        for prefix, nested_id in nested_change_sets(changes):
+            first = clients.cloudformation.describe_change_set(ChangeSetName=nested_id)
+            changes += prefixed_changes(prefix, _all_changes(clients, nested_id, first))
+        plan = plan_from_changes(changes)
         return ChangeSet(change_set_id, created["StackId"], creating, plan, False, reason)
 
 
@@ -168,9 +175,16 @@ def watch_stack(clients: Clients, stack_id: str, seen: set[str], total: int, emi
     """Print each new event as a progress line until the stack settles."""
     seen = set(seen)
     shown: list[StackEvent] = []
+    nested: dict[str, tuple[str, datetime]] = {}  # compiler.deploy.nested: followed as they start
     with aws_errors(clients.target, clients.region):
         while True:
             fresh = unseen_events(parse_events(_recent_events(clients, stack_id, seen)), seen)
+            nested = {**nested_stacks_started(fresh), **nested}
+            for prefix, (nested_id, since) in sorted(nested.items()):
+                own = unseen_events(parse_events(_recent_events(clients, nested_id, seen)), seen)
+                fresh += prefixed_events(prefix, own, since)
+                seen.update(e.event_id for e in own)
+            fresh = tuple(sorted(fresh, key=lambda e: e.timestamp))
             for event in fresh:
                 seen.add(event.event_id)
                 shown.append(event)

@@ -30,7 +30,7 @@ def deploy_names(parts: StackParts) -> DeployNames:
 
 def function_environment(parts: StackParts, fn: Function) -> dict[str, str]:
     # to_json_string resolves the ARN and table name tokens inside the JSON at deploy time.
-    config = Stack.of(parts.stack).to_json_string(function_config(parts.app, fn, deploy_names(parts)).to_plain())
+    config = Stack.of(parts.step_scope(fn.name)).to_json_string(function_config(parts.app, fn, deploy_names(parts)).to_plain())
     return {contract.ENV_FUNCTION: config, **function_variables(parts.app)}
 
 
@@ -66,7 +66,7 @@ def emit_function(parts: StackParts, fn: Function) -> None:
         description=(fn.description or f"Motia step {fn.name}")[:DESCRIPTION_LIMIT],
         runtime=runtime(parts.app.settings),
         handler=contract.HANDLER,
-        code=parts.code,
+        code=parts.code_for(scope),
         memory_size=fn.memory_mb,
         timeout=Duration.seconds(fn.timeout_s),
         role=role,

@@ -71,6 +71,16 @@ def integration(parts: StackParts, step: str) -> HttpLambdaIntegration:
 
 
 def emit_route(parts: StackParts, route: Route) -> None:
+    if parts.nesting is not None:
+        # With the step's nested stack, so the root holds no per-step resource: the route, its
+        # integration and the invoke permission all reference the step's function.
+        apigw.HttpRoute(
+            parts.step_scope(route.function), construct_id("Route", f"{route.method} {route.path}"),
+            http_api=http_api(parts),
+            route_key=apigw.HttpRouteKey.with_(route.path, apigw.HttpMethod[route.method]),
+            integration=integration(parts, route.function),
+        )
+        return
     # add_routes derives the route's id from method + path: stable while the route is.
     routes = http_api(parts).add_routes(
         path=route.path,

@@ -8,6 +8,9 @@ from compiler.emit.messaging import topic_id
 from compiler.emit.parts import StackParts
 
 
+MAX_OUTPUTS = 200  # CloudFormation's limit per template
+
+
 def emit_outputs(parts: StackParts) -> None:
     stack = parts.stack
     if parts.api is not None and parts.api.url is not None:
@@ -17,6 +20,8 @@ def emit_outputs(parts: StackParts) -> None:
         CfnOutput(stack, "Output-ApiUrl", value=parts.api.url, description="HTTP API base URL")
     for kind, table in sorted(parts.tables.items()):
         CfnOutput(stack, f"Output-Table-{kind}", value=table.table_name, description=f"{kind} table name")
+    if len(parts.topics) + len(parts.tables) + 1 > MAX_OUTPUTS:
+        return  # too many topics to list: CloudFormation would refuse the template; ARNs are in the FunctionConfigs
     for (name, fifo), topic in sorted(parts.topics.items()):
         CfnOutput(stack, f"Output-{topic_id(name, fifo)}", value=topic.topic_arn,
                   description=f"SNS topic of Motia topic {name}" + (" (FIFO)" if fifo else ""))

@@ -15,6 +15,7 @@ from aws_cdk import aws_iam as iam, aws_lambda as lambda_, aws_sns as sns, aws_s
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 from constructs import Construct
 
+from compiler.emit.nesting import NestedSteps
 from compiler.ir import Application, TableKind
 
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.:@+=-]")
@@ -48,12 +49,21 @@ class StackParts:
     schedule_roles: dict[str, iam.Role] = field(default_factory=dict)
     schedule_dlqs: dict[str, sqs.Queue] = field(default_factory=dict)
     failure_queues: dict[tuple[str, TableKind], sqs.Queue] = field(default_factory=dict)  # (step, table)
+    nesting: NestedSteps | None = None  # None: every resource in `stack` (compiler.emit.nesting)
 
     def step_scope(self, step: str) -> Construct:
         """The construct holding every resource of one step (created on first use)."""
         if step not in self.step_scopes:
-            self.step_scopes[step] = Construct(self.stack, construct_id("Step", step))
+            home = self.stack if self.nesting is None else self.nesting.stack_for(step)
+            self.step_scopes[step] = Construct(home, construct_id("Step", step))
         return self.step_scopes[step]
+
+    def code_for(self, scope: Construct) -> lambda_.Code:
+        """The code asset usable in `scope`'s stack (one `Code` binds to one stack only)."""
+        if self.nesting is None:
+            return self.code
+        stack = Stack.of(scope)
+        return self.code if stack is self.stack else self.nesting.code_for(stack)
 
     def failure_queue(self, step: str, table: TableKind) -> sqs.Queue:
         """Where `step`'s failed state or stream trigger records go (created on first use).

@@ -13,6 +13,7 @@ from compiler.emit.functions import emit_function
 from compiler.emit.hardening import enforce_tls
 from compiler.emit.nag import acknowledge_accepted_findings
 from compiler.emit.messaging import emit_topic
+from compiler.emit.nesting import NestedSteps
 from compiler.emit.outputs import emit_outputs
 from compiler.emit.parts import StackParts
 from compiler.emit.tables import emit_table
@@ -66,10 +67,15 @@ def apply_tags(parts: StackParts) -> None:
 
 
 def emit_application(scope: Construct, stack_id: str, app: Application, code: lambda_.Code,
-                     **stack_props: Any) -> Stack:
-    """Build the stack for `app` in `scope`: every IR item through its emitter, then outputs."""
+                     *, new_code: Callable[[], lambda_.Code] | None = None, **stack_props: Any) -> Stack:
+    """Build the stack for `app` in `scope`: every IR item through its emitter, then outputs.
+
+    With `new_code` (a fresh `Code` of the same asset per nested stack), each step's resources
+    go to its nested stack (`compiler.emit.nesting`); without, all stay in the one stack.
+    """
     stack = Stack(scope, stack_id, **stack_props)
-    parts = StackParts(app=app, stack=stack, code=code)
+    nesting = NestedSteps(root=stack, new_code=new_code) if new_code is not None else None
+    parts = StackParts(app=app, stack=stack, code=code, nesting=nesting)
     for field_name in EMIT_ORDER:
         for item in getattr(app, field_name):
             EMITTERS[type(item)](parts, item)

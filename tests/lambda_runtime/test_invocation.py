@@ -68,22 +68,23 @@ def test_each_thread_runs_awaitables_on_its_own_loop_closed_when_the_thread_ends
 
     from lambda_runtime.invocation import resolve
 
-    loops: list[asyncio.AbstractEventLoop] = []
+    per_thread: list[list[asyncio.AbstractEventLoop]] = [[], []]  # each thread its own list: no race
 
     async def which_loop() -> asyncio.AbstractEventLoop:
         await asyncio.sleep(0)
         return asyncio.get_running_loop()
 
-    def run() -> None:
+    def run(loops: list[asyncio.AbstractEventLoop]) -> None:
         loops.append(resolve(which_loop()))
         loops.append(resolve(which_loop()))
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
+    threads = [threading.Thread(target=run, args=(loops,)) for loops in per_thread]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     gc.collect()
-    assert loops[0] is loops[1] and loops[2] is loops[3]  # one loop per thread, reused
-    assert loops[0] is not loops[2]
-    assert all(loop.is_closed() for loop in loops)  # no leaked self-pipe sockets
+    (a1, a2), (b1, b2) = per_thread
+    assert a1 is a2 and b1 is b2  # one loop per thread, reused
+    assert a1 is not b1
+    assert all(loop.is_closed() for loop in (a1, b1))  # no leaked self-pipe sockets
