@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -60,7 +61,10 @@ def _print_routes(app: ir.Application, url: str, ws_url: str | None = None) -> N
 
 
 def _print_delivery(delivery: Any) -> None:
-    print(delivery.line(), flush=True)
+    # One write per line, as the handlers' loggers do (motia/log.py): print() writes the text
+    # and the newline separately, so a log line of another thread could land between them.
+    sys.stdout.write(delivery.line() + "\n")
+    sys.stdout.flush()
 
 
 def _wait_for_interrupt() -> None:
