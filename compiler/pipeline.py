@@ -20,6 +20,7 @@ from compiler.config_guard import config_marker_problems, config_name, config_sh
 from compiler.include_files import INCLUDE_FIX, resolve_include_files
 from compiler.load import LoadedStep, load_steps
 from compiler.load_streams import load_stream_files
+from compiler.physical_names import physical_name_problems
 from compiler.realtime import realtime_of
 from compiler.resolve import ParsedStep, resolve_project
 from compiler.step_names import name_unnamed_steps
@@ -103,4 +104,6 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
     diagnostics.extend(settings_problems(app, settings))
     realtime, realtime_problems = realtime_of(app, stream_files)
     diagnostics.extend(realtime_problems)
-    return dataclasses.replace(app, diagnostics=_sorted(diagnostics), settings=settings, realtime=realtime)
+    app = dataclasses.replace(app, settings=settings, realtime=realtime)
+    diagnostics.extend(physical_name_problems(app))  # every named resource is known now
+    return dataclasses.replace(app, diagnostics=_sorted(diagnostics))
