@@ -192,6 +192,44 @@ def unknown_key_warning(file: str, step: str, loc: tuple[int | str, ...]) -> Dia
     )
 
 
+# The fix for a value pydantic refused, by its error type; `{...}` from the error's context.
+_VALUE_FIXES: dict[str, str] = {
+    "int_parsing": "write a whole number, without quotes (e.g. 3)",
+    "int_type": "write a whole number, without quotes (e.g. 3)",
+    "int_from_float": "write a whole number (e.g. 3, not 3.5)",
+    "float_parsing": "write a number, without quotes (e.g. 2.5)",
+    "float_type": "write a number, without quotes (e.g. 2.5)",
+    "string_type": "write a string in quotes",
+    "bool_type": "write True or False",
+    "bool_parsing": "write True or False",
+    "list_type": "write a list, e.g. [\"a\", \"b\"]",
+    "tuple_type": "write a list, e.g. [\"a\", \"b\"]",
+    "dict_type": "write a dict of keys and values",
+    "model_type": "write a dict of keys and values",
+    "greater_than": "use a number greater than {gt}",
+    "greater_than_equal": "use a number of at least {ge}",
+    "less_than": "use a number less than {lt}",
+    "less_than_equal": "use a number of at most {le}",
+    "literal_error": "use one of {expected}",
+    "string_too_short": "use at least {min_length} character(s)",
+    "string_too_long": "use at most {max_length} characters",
+    "too_short": "give at least {min_length} item(s)",
+    "too_long": "give at most {max_length} items",
+    "string_pattern_mismatch": "use a value matching {pattern}",
+}
+
+
+def value_fix(error: Any) -> str:
+    """What to write instead, for a value pydantic refused (the reference as a last resort)."""
+    template = _VALUE_FIXES.get(error["type"])
+    if template is None:
+        return "see the step API reference (README, Your project) for the values this key takes"
+    try:
+        return template.format(**error.get("ctx", {}))
+    except (KeyError, IndexError):  # a context pydantic did not give: say it without the figure
+        return template.split(" {", 1)[0]
+
+
 def _error_to_diagnostic(file: str, step: str, error: Any) -> Diagnostic:
     loc = tuple(error["loc"])
     kind = error["type"]
@@ -215,7 +253,7 @@ def _error_to_diagnostic(file: str, step: str, error: Any) -> Diagnostic:
         )
     value = error.get("input")
     shown = "" if isinstance(value, dict) else f" (got {value!r})"
-    return Diagnostic("error", file, step, f"{_where(loc)}: {error['msg']}{shown}", "fix the value")
+    return Diagnostic("error", file, step, f"{_where(loc)}: {error['msg']}{shown}", value_fix(error))
 
 
 def _without(plain: Any, loc: tuple[int | str, ...]) -> Any:

@@ -91,3 +91,18 @@ def test_rejects_bad_queue_type_with_the_value() -> None:
 
 def test_closest_key_returns_none_for_nonsense() -> None:
     assert closest_key("zzzzzz") is None
+
+
+@pytest.mark.parametrize(("config", "fix"), [
+    ({"infrastructure": {"handler": {"ram": "lots"}}}, "write a whole number, without quotes (e.g. 3)"),
+    ({"enqueues": ["ok", 3]}, "write a string in quotes"),
+    ({"flows": 5}, 'write a list, e.g. ["a", "b"]'),
+])
+def test_a_refused_value_gets_a_fix_saying_what_to_write(config: dict[str, Any], fix: str) -> None:
+    _, problems = parse({"name": "A", "triggers": [http("GET", "/")], **config})
+    assert problems and all(p.hint.startswith(fix) for p in problems), [(p.message, p.hint) for p in problems]
+
+
+def test_a_queue_type_outside_the_choices_lists_them() -> None:
+    _, (problem,) = parse({"name": "A", "triggers": [queue("t", config={"type": "fast"})]})
+    assert problem.hint == "use one of 'fifo' or 'standard'"
