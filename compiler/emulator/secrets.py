@@ -52,7 +52,7 @@ def missing_message(app: ir.Application, missing: tuple[str, ...]) -> str:
     refs = ", ".join(f"{v} ({reference_text(by_variable[v])})" for v in missing)
     example = "\n".join(f"    {v}=<local value>" for v in missing)
     return (
-        f"secret(s) without a local value for motia dev: {refs}, referenced in "
+        f"secret(s) without a local value: {refs}, referenced in "
         f"{' or '.join(env_files(app.stage))} of {app.root}. On AWS a function whose secret is missing "
         f"cannot start. Add them to {Path(app.root) / LOCAL_SECRETS_FILE} (git-ignored, never deployed):\n"
         f"{example}\nor export them in this shell"
