@@ -14,9 +14,11 @@ the variants interleaved (A, B, A, B, ...) so that machine noise falls on both a
 
 `--secrets` measures instead what reading secrets adds to a cold start (lambda_runtime/secrets.py):
 fresh processes of this venv's Python (Lambda's has no boto3 here) against a local moto server,
-none vs one SSM parameter vs twelve (two GetParameters calls). Moto answers on loopback, so the
-figure is boto3's import and client creation plus our work; add AWS's round trip (~10-30 ms
-per call inside a region) for Lambda.
+none vs one SSM parameter vs twelve (two GetParameters calls), with the AWS calls each cold start
+makes and the modules the read imports (none but the secrets module itself without secrets: a
+function without secrets pays nothing). Moto answers on loopback, so the figure is boto3's
+import and client creation plus our work; add AWS's round trip (~10-30 ms per call inside a
+region) for Lambda.
 
 `--compare DIR` measures another checkout's `motia/` + `lambda_runtime/` in the same run
 (e.g. `--compare /work/main`), interleaved with this one, for before/after figures.
@@ -205,13 +207,20 @@ def main() -> None:
 
 
 SECRETS_LOAD = '''
-import json, os, time
+import json, os, sys, time
 import lambda_runtime.contract  # the shim has imported it already when it reads secrets
+before = set(sys.modules)
 start, cpu = time.perf_counter(), time.process_time()
 from lambda_runtime.secrets import load_secrets
 count = load_secrets(os.environ)
 elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-print(json.dumps([elapsed * 1000, cpu * 1000, count]))
+imported = set(sys.modules) - before
+calls = []  # counted on a second, untimed read with the client the first one made
+from lambda_runtime import aws_clients
+for client in aws_clients._clients.values():
+    client.meta.events.register("before-call", lambda model, **_: calls.append(model.name))
+load_secrets(os.environ)
+print(json.dumps([elapsed * 1000, cpu * 1000, count, len(calls), len(imported), "boto3" in imported]))
 '''
 
 
@@ -247,9 +256,12 @@ def measure_secrets(rounds: int) -> None:
     finally:
         server.stop()
     print(f"python {sys.version.split()[0]} (this venv), {rounds} fresh processes each, moto on loopback; "
-          "medians, wall clock [CPU]")
+          "medians, wall clock [CPU]; AWS calls per cold start; modules the read imported")
     for name, values in runs.items():
-        print(f"  load_secrets, {name:<13}: {median(values, 0):7.2f} ms [{median(values, 1):6.2f}]")
+        _, _, _, calls, modules, boto3_imported = values[-1]
+        print(f"  load_secrets, {name:<13}: {median(values, 0):7.2f} ms [{median(values, 1):6.2f}], "
+              f"{calls:>2} AWS call(s), {modules:>4} module(s) imported{' (boto3 among them)' if boto3_imported else ''}")
+    print("  on Lambda add one round trip per call inside the region (typically 10-30 ms): moto answers on loopback")
 
 
 def median(runs: list[list[float]], column: int) -> float:

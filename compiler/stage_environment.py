@@ -148,13 +148,25 @@ def function_variables(app: ir.Application) -> dict[str, str]:
 
 
 def local_values(root: Path, app_name: str, stage: str, environ: Mapping[str, str]) -> dict[str, str]:
-    """What `motia dev` adds to the process environment: the plain values, and each secret's
-    local value from `.env.secrets` (a git-ignored file, never read for AWS). The process's
-    own environment wins, as under Motia's `load_dotenv()`."""
+    """The plain values `motia dev` adds to the process environment; the process's own
+    environment wins, as under Motia's `load_dotenv()`. Secrets are not among them: the
+    emulator stores their local values in moto's SSM and the shim reads them from there."""
     stage_env = read_stage_environment(root, app_name, stage)
-    merged = dict(stage_env.environment)
+    return {k: v for k, v in stage_env.environment if k not in environ}
+
+
+def local_secret_values(root: Path, secrets: tuple[ir.SecretReference, ...],
+                        environ: Mapping[str, str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """({variable: local value}, variables without one) for the stage's secrets: the value from
+    the process's environment, else from `.env.secrets` (git-ignored, never read for AWS)."""
+    local: dict[str, str] = {}
     path = root / LOCAL_SECRETS_FILE
     if path.is_file():
         bindings, _ = dotenv.parse(path.read_text(encoding="utf-8"))
-        merged.update(dotenv.values(bindings, environ, merged))
-    return {k: v for k, v in merged.items() if k not in environ}
+        local = dotenv.values(bindings, environ, {})
+    found: dict[str, str] = {}
+    for secret in secrets:
+        value = environ.get(secret.variable, local.get(secret.variable))
+        if value is not None:
+            found[secret.variable] = value
+    return found, tuple(s.variable for s in secrets if s.variable not in found)

@@ -94,19 +94,17 @@ def synthesize_with_cache(app: ir.Application, out: Path) -> None:
 
 
 def load_local_environment(app_dir: Path, stage: str) -> None:
-    """`.env`, `.env.<stage>` and `.env.secrets` into this process, before any step file is
-    imported (compiling imports them): handlers then read them as under `motia dev` of Motia."""
-    from compiler.stage_environment import LOCAL_SECRETS_FILE, local_values, read_stage_environment
+    """`.env` and `.env.<stage>` plain values into this process, before any step file is
+    imported (compiling imports them), as Motia's `load_dotenv()` does. Secrets come later,
+    from the emulator's SSM through the shim (compiler/emulator/secrets.py), as on AWS."""
+    from compiler.stage_environment import local_values
 
     if not app_dir.is_dir():
         return  # compile_and_report says what is wrong
     values = local_values(app_dir, "", stage, os.environ)
     os.environ.update(values)
-    missing = [s.variable for s in read_stage_environment(app_dir, "", stage).secrets if s.variable not in os.environ]
     if values:
         print(f"environment: {len(values)} value(s) from .env files", flush=True)
-    if missing:
-        print(f"secrets without a local value (add them to {LOCAL_SECRETS_FILE}): {', '.join(missing)}", flush=True)
 
 
 def dev_command(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from compiler.emulator.moto_runtime import runtime_clients
 from compiler.emulator.peek import peek_messages
 from compiler.emulator.queues import QueueDepth, QueuePoller
 from compiler.emulator.scheduler import Scheduler
+from compiler.emulator.secrets import LoadedVariables, provide_environment
 from compiler.emulator.streams import StreamReader
 from compiler.emulator.ws_server import WebSocketServer
 from compiler.ir import Application
@@ -88,6 +89,7 @@ class Emulator:
         self.ws: WebSocketServer | None = None  # only when the project has streams
         self._started = False
         self._imports: ProjectImports | None = None
+        self._secrets = LoadedVariables(())
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -108,8 +110,10 @@ class Emulator:
         # code asset holds Linux wheels for Lambda's Python. The asset is uploaded regardless.
         # This project's `steps` package, not one another emulator or compile left in this process.
         self._imports = ProjectImports(self.app.root, top_level_names(fn.file for fn in self.app.functions)).enter()
-        functions = local.load_functions(environments, self.app.root)
         local.start_session()
+        # .env values, and secrets through the shim from moto, into the process before any step import.
+        self._secrets = provide_environment(self.app, environments, self.backend.client)
+        functions = local.load_functions(environments, self.app.root)
         if is_direct(self.backend):  # the runtime's stores and publisher skip botocore too
             aws_clients.use_hosted(runtime_clients(ACCOUNT_ID, REGION))
         self.invoker = Invoker(self.deployment, functions, self._on_delivery)
@@ -154,6 +158,7 @@ class Emulator:
             report = self.report()
         finally:
             aws_clients.use_hosted({})
+            self._secrets.restore()
             local.end_session()
             if self._imports is not None:
                 self._imports.exit()

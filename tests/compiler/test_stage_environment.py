@@ -11,7 +11,7 @@ import pytest
 from compiler import ir
 from compiler.function_configs import environment_problems
 from compiler.pipeline import compile_project
-from compiler.stage_environment import function_variables, local_values, read_stage_environment
+from compiler.stage_environment import function_variables, local_secret_values, local_values, read_stage_environment
 from lambda_runtime.contract import ENV_SECRETS
 from tests.compiler.projects import step_source, write_project
 
@@ -86,10 +86,18 @@ def test_rejects_include_files_that_would_ship_local_secret_values(tmp_path: Pat
     assert "include_files would ship '.env.secrets'" in error.message
 
 
-def test_motia_dev_takes_plain_values_and_local_secret_values_but_the_shell_wins(tmp_path: Path) -> None:
+def test_motia_dev_takes_plain_values_but_the_shell_wins_and_no_secret(tmp_path: Path) -> None:
     root = project(tmp_path, _env="AA=1\nBB=2\nAPI_KEY=secret:\n")
     (root / ".env.secrets").write_text("API_KEY=local-secret\n")
-    assert local_values(root, "app", "dev", {"BB": "shell"}) == {"AA": "1", "API_KEY": "local-secret"}
+    assert local_values(root, "app", "dev", {"BB": "shell"}) == {"AA": "1"}
+
+
+def test_local_secret_values_come_from_the_shell_else_env_secrets_and_name_the_missing(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / ".env.secrets").write_text("API_KEY=from-file\nTOKEN=file-token\nUNUSED=x\n")
+    secrets = tuple(ir.SecretReference(v, "ssm", f"/p/{v}") for v in ("API_KEY", "DB", "TOKEN"))
+    assert local_secret_values(root, secrets, {"TOKEN": "shell-token"}) == (
+        {"API_KEY": "from-file", "TOKEN": "shell-token"}, ("DB",))
 
 
 def test_plan_lists_plain_names_and_where_each_secret_is_read_but_no_value(tmp_path: Path) -> None:
@@ -101,7 +109,7 @@ def test_plan_lists_plain_names_and_where_each_secret_is_read_but_no_value(tmp_p
     assert "API_KEY" in text and "ssm:/motia/shop/prod/API_KEY" in text
 
 
-def test_motia_dev_puts_the_values_in_its_process_before_compiling_and_names_missing_secrets(
+def test_motia_dev_puts_the_plain_values_in_its_process_before_compiling_but_no_secret(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
     from compiler.commands.dev import load_local_environment
@@ -112,5 +120,5 @@ def test_motia_dev_puts_the_values_in_its_process_before_compiling_and_names_mis
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("os.environ", dict(os.environ))  # the test's changes stay in the test
     load_local_environment(root, "dev")
-    assert (os.environ["DEV_GREETING"], os.environ["DEV_TOKEN"], "DEV_OTHER" in os.environ) == ("hi", "local", False)
-    assert "secrets without a local value (add them to .env.secrets): DEV_OTHER" in capsys.readouterr().out
+    assert (os.environ["DEV_GREETING"], "DEV_TOKEN" in os.environ, "DEV_OTHER" in os.environ) == ("hi", False, False)
+    assert "environment: 1 value(s) from .env files" in capsys.readouterr().out
