@@ -24,7 +24,7 @@ from compiler.physical_names import physical_name_problems
 from compiler.realtime import realtime_of
 from compiler.resolve import ParsedStep, resolve_project
 from compiler.step_names import name_unnamed_steps
-from compiler.stage_environment import read_stage_environment, shipped_secret_files
+from compiler.stage_environment import build_environment, read_stage_environment, shipped_secret_files
 from compiler.settings import load_settings, settings_problems
 from compiler.validate import validate
 from motia.config import plain_config
@@ -81,9 +81,10 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
             "error", "", "", f"no step files found in {app_dir}",
             "step files are named *_step.py (or *.step.py) under steps/ or src/",
         ))
-    stream_files = load_stream_files(app_dir, discover_stream_files(app_dir))
+    with build_environment(app_dir, stage):  # the files may read the stage's variables at import
+        stream_files = load_stream_files(app_dir, discover_stream_files(app_dir))
+        loaded = load_steps(app_dir, files)
     diagnostics.extend(stream_files.diagnostics)
-    loaded = load_steps(app_dir, files)
     diagnostics.extend(name_unnamed_steps(app_dir, loaded.diagnostics))
     parsed: list[ParsedStep] = []
     for step in loaded.steps:

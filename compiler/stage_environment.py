@@ -12,10 +12,12 @@ the same template on every machine.
 
 from __future__ import annotations
 
+import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Iterator, Mapping
 
 from compiler import dotenv, ir
 from compiler.naming import stack_safe
@@ -170,3 +172,28 @@ def local_secret_values(root: Path, secrets: tuple[ir.SecretReference, ...],
         if value is not None:
             found[secret.variable] = value
     return found, tuple(s.variable for s in secrets if s.variable not in found)
+
+
+def build_values(root: Path, stage: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """What step and stream files see while the compiler imports them (every command, as Motia
+    loads `.env` for every command): the stage's plain values and each secret's local value, or
+    a placeholder naming it where there is none (its value exists only in SSM or Secrets
+    Manager), so a module-level `os.environ["KEY"]` imports. The process's own values win."""
+    stage_env = read_stage_environment(root, "app", stage)  # the app name only shapes SSM names
+    values = {k: v for k, v in stage_env.environment if k not in environ}
+    local, missing = local_secret_values(root, stage_env.secrets, environ)
+    values.update({k: v for k, v in local.items() if k not in environ})
+    values.update({k: f"<secret {k}: read at cold start>" for k in missing})
+    return values
+
+
+@contextmanager
+def build_environment(root: Path, stage: str) -> Iterator[None]:
+    """`build_values` in `os.environ` for the duration; the variables added are taken out after."""
+    added = build_values(root, stage, os.environ)
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for key in added:
+            os.environ.pop(key, None)

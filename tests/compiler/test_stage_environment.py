@@ -122,3 +122,19 @@ def test_motia_dev_puts_the_plain_values_in_its_process_before_compiling_but_no_
     load_local_environment(root, "dev")
     assert (os.environ["DEV_GREETING"], "DEV_TOKEN" in os.environ, "DEV_OTHER" in os.environ) == ("hi", False, False)
     assert "environment: 1 value(s) from .env files" in capsys.readouterr().out
+
+
+def test_step_files_read_the_stage_variables_at_import_on_every_command(tmp_path: Path) -> None:
+    """Motia loads `.env` for every command: a module-level os.environ read imports in plan and
+    synth too; a secret without a local value gets a placeholder (its value is in SSM only)."""
+    from tests.compiler.projects import step_source, write_project
+
+    source = step_source('{"name": "Ask", "triggers": [http("GET", "/ask")]}',
+                         'import os\n\nURL = os.environ["API_URL"]\nKEY = os.environ["OPENAI_API_KEY"]\n\n'
+                         'async def handler(request, ctx):\n    return {"status": 200, "body": URL}\n')
+    root = write_project(tmp_path, {"steps/ask_step.py": source, ".env": "API_URL=https://api.example.com\n",
+                                    ".env.prod": "OPENAI_API_KEY=secret:\n"})
+    app = compile_project(root, stage="prod", app_name="shop")
+    assert app.errors == ()
+    assert [s.variable for s in app.secrets] == ["OPENAI_API_KEY"]
+    assert "API_URL" not in os.environ and "OPENAI_API_KEY" not in os.environ  # taken out after the imports
