@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from compiler.emulator.testing import running_app
-from tests.e2e.chromium import find_chromium, headless_chromium
+from tests.e2e.chromium import Page, find_chromium, headless_chromium
 
 pytestmark = pytest.mark.slow
 
@@ -36,13 +36,22 @@ def test_page_shows_an_order_created_over_http() -> None:
         f"run `npm ci` in {ORDERS} (`make test` does it when package-lock.json changes)"
     )
     with running_app(ORDERS) as emu, headless_chromium(binary) as page:
+        status, before = emu.post_json("/orders", {"item": "coffee", "amount": 2})
+        assert status == 201, before
         page.navigate(emu.url + "/")
         synced = page.wait_for(
             "document.getElementById('status')?.dataset.state === 'live' && document.getElementById('status').textContent",
             WAIT_S,
         )
-        assert synced.startswith("live: 0 order(s)"), synced
+        assert synced.startswith("live: 1 order(s)"), synced  # the sync: the order made before the page opened
+        assert _row(page, before["id"]) == [before["id"], "coffee", "2", "pending"]
         status, order = emu.post_json("/orders", {"item": "tea", "amount": 3})
         assert status == 201, order
         row = page.wait_for(f"document.querySelector('tr[data-id=\"{order['id']}\"]')?.innerText", WAIT_S)
         assert row.split() == [order["id"], "tea", "3", "pending"]
+        assert _row(page, before["id"]) == [before["id"], "coffee", "2", "pending"]
+
+
+def _row(page: Page, order_id: str) -> list[str]:
+    text = page.evaluate(f"document.querySelector('tr[data-id=\"{order_id}\"]')?.innerText")
+    return text.split() if isinstance(text, str) else []
