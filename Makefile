@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_E2E := tests/e2e/node
 NODE_STAMP := $(NODE_E2E)/node_modules/.installed
+ORDERS_PAGE := examples/orders
+ORDERS_PAGE_STAMP := $(ORDERS_PAGE)/node_modules/.installed
 .PHONY: demo test test-fast plan bench clean
 
 $(STAMP): pyproject.toml
@@ -19,14 +21,19 @@ $(NODE_STAMP): $(NODE_E2E)/package.json $(NODE_E2E)/package-lock.json
 	cd $(NODE_E2E) && npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
+# Motia's browser stream client for the orders example's page (served by motia dev, no bundler).
+$(ORDERS_PAGE_STAMP): $(ORDERS_PAGE)/package.json $(ORDERS_PAGE)/package-lock.json
+	cd $(ORDERS_PAGE) && npm ci --no-audit --no-fund
+	touch $(ORDERS_PAGE_STAMP)
+
 # The main job: what the example compiles to, its CloudFormation, then the whole flow run
 # locally on the emulator (moto) with one real HTTP request.
-demo: $(STAMP)
+demo: $(STAMP) $(ORDERS_PAGE_STAMP)
 	$(VENV)/bin/motia plan --app-dir examples/orders
 	$(VENV)/bin/motia synth --app-dir examples/orders --out cdk.out
 	$(VENV)/bin/motia dev --app-dir examples/orders --smoke
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(ORDERS_PAGE_STAMP)
 	$(PY) -m mypy
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
@@ -41,4 +48,4 @@ bench: $(STAMP)
 	$(PY) bench/plan_bench.py
 
 clean:
-	rm -rf $(VENV) cdk.out .pytest_cache $(NODE_E2E)/node_modules
+	rm -rf $(VENV) cdk.out .pytest_cache $(NODE_E2E)/node_modules $(ORDERS_PAGE)/node_modules

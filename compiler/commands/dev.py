@@ -49,8 +49,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run, uses_jsii=True)  # see common.finish
 
 
-def _print_routes(app: ir.Application, url: str, ws_url: str | None = None) -> None:
+def _print_routes(app: ir.Application, url: str, ws_url: str | None = None, page: str | None = None) -> None:
     print(f"motia dev: {app.prefix} on {url}")
+    if page is not None:
+        print(page)
     if ws_url is not None:
         print(f"  streams {ws_url:<30} -> {', '.join(app.streams)} (Motia's stream clients connect here)")
     for route in app.routes:
@@ -135,7 +137,7 @@ def dev_command(args: argparse.Namespace) -> int:
                 report = emulator.stop()
             print("\n".join(report.lines()))
             return status
-        _print_routes(app, emulator.url, emulator.ws_url)
+        _print_routes(app, emulator.url, emulator.ws_url, emulator.static.startup_line(emulator.url) if emulator.static else None)
         _wait_for_interrupt()
         print("\nstopping...", flush=True)
         report = emulator.stop()

@@ -20,6 +20,7 @@ from compiler.emulator.peek import peek_messages
 from compiler.emulator.queues import QueueDepth, QueuePoller
 from compiler.emulator.scheduler import Scheduler
 from compiler.emulator.secrets import LoadedVariables, provide_environment
+from compiler.emulator.static_files import StaticFiles
 from compiler.emulator.streams import StreamReader
 from compiler.emulator.ws_server import WebSocketServer
 from compiler.ir import Application
@@ -87,6 +88,7 @@ class Emulator:
         self.readers: list[StreamReader] = []
         self.scheduler: Scheduler | None = None
         self.ws: WebSocketServer | None = None  # only when the project has streams
+        self.static: StaticFiles | None = None  # the project's public/ pages (static_files)
         self._started = False
         self._imports: ProjectImports | None = None
         self._secrets = LoadedVariables(())
@@ -127,7 +129,8 @@ class Emulator:
                 table = source.source_arn.split(":table/", 1)[-1].split("/", 1)[0]
                 self.readers.append(StreamReader(self.backend, source, self.invoker, self._stop, tables.get(table, "state")))
         self.scheduler = Scheduler(self.app, self.invoker, self._stop)
-        self.http = HttpApi(self.app, self.invoker, self.options.host, self.options.port)
+        self.static = StaticFiles(Path(self.app.root), lambda: self.ws_url)
+        self.http = HttpApi(self.app, self.invoker, self.options.host, self.options.port, static=self.static)
         parts: list[QueuePoller | StreamReader] = [*self.readers, *self.pollers]
         for part in parts:
             part.start()

@@ -22,6 +22,7 @@ from compiler.emulator.events import HttpReply, HttpRequest, error_reply, http_e
 from compiler.emulator.http_settings import is_preflight, preflight_reply, unauthorized, with_cors
 from compiler.emulator.invoker import Delivery, Invocation, Invoker
 from compiler.emulator.routing import match_route
+from compiler.emulator.static_files import StaticFiles
 from compiler.errors import PortInUse
 from compiler.ir import Application
 from lambda_runtime.invocation import new_id
@@ -99,7 +100,8 @@ class _Server(ThreadingHTTPServer):
             self.shutdown_request(connection)
 
 
-def _handler_class(app: Application, invoker: Invoker, request_timeout_s: float) -> type[BaseHTTPRequestHandler]:
+def _handler_class(app: Application, invoker: Invoker, request_timeout_s: float,
+                   static: StaticFiles | None = None) -> type[BaseHTTPRequestHandler]:
     functions = {fn.name: fn.function_name for fn in app.functions}
 
     class Handler(BaseHTTPRequestHandler):
@@ -143,8 +145,9 @@ def _handler_class(app: Application, invoker: Invoker, request_timeout_s: float)
                 self._send(preflight_reply(app.settings.cors, headers))
                 return
             match = match_route(app.routes, self.command, raw_path)
-            if match is None:
-                self._send(error_reply(404, "Not Found"))
+            if match is None:  # the project's own pages, if any (static_files), else API Gateway's 404
+                page = static.reply(self.command, raw_path) if static is not None else None
+                self._send(page or error_reply(404, "Not Found"))
                 return
             denied = unauthorized(app.settings.jwt, match.route, headers)
             if denied is not None:  # the authorizer refuses before any step runs
@@ -228,9 +231,9 @@ class HttpApi:
     """The running server; `port` 0 picks a free one (tests)."""
 
     def __init__(self, app: Application, invoker: Invoker, host: str = "127.0.0.1", port: int = 3000,
-                 request_timeout_s: float = REQUEST_TIMEOUT_S) -> None:
+                 request_timeout_s: float = REQUEST_TIMEOUT_S, static: StaticFiles | None = None) -> None:
         try:
-            self._server = _Server((host, port), _handler_class(app, invoker, request_timeout_s))
+            self._server = _Server((host, port), _handler_class(app, invoker, request_timeout_s, static))
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise PortInUse(f"port {port} on {host} is already in use; pass --port with a free port") from None
