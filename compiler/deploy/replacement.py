@@ -167,6 +167,11 @@ def replacement_lines(found: tuple[Replacement, ...], old: dict[str, Any] | None
         why = f" ({', '.join(r.properties)} changed)" if r.properties else ""
         new_name = r.new_name or "(a generated name)"
         lines.append(f"  {r.kind} {r.old_name or r.old_id} -> {new_name}{why}: {RULES[r.resource_type].consequence}")
+        if r.old_name and r.old_name == r.new_name:
+            # Created before the old one is deleted, under a name in use: the update fails (or
+            # worse, adopts the old resource and then deletes it with the old logical id).
+            lines.append(f"    WARNING: the new {r.kind} has the old one's name and collides with it; deploy the "
+                         "removal first (without the step), then the step again")
         if r.kind == "queue":
             lines.append(_queue_advice(r, dead_letter_queues))
     return lines

@@ -111,3 +111,13 @@ def test_a_table_gaining_a_non_key_attribute_is_allowed() -> None:
     new["Resources"]["State"]["Properties"]["AttributeDefinitions"].append({"AttributeName": "gsi", "AttributeType": "S"})
     plan = plan_from_changes([change("Modify", "State", "AWS::DynamoDB::Table", "False")])
     assert table_refusals(plan, old, new, "app-dev") == []
+
+
+def test_a_twin_under_the_same_name_is_called_a_collision() -> None:
+    plan = plan_from_changes([change("Remove", "A", "AWS::Lambda::Function"), change("Add", "B", "AWS::Lambda::Function")])
+    fn = {"Type": "AWS::Lambda::Function", "Properties": {"FunctionName": "app-dev-a-b"}}
+    found = replacements(plan, template(A=fn), template(B=fn))
+    assert [(r.old_id, r.new_id, r.properties) for r in found] == [("A", "B", ("logical id",))]
+    text = "\n".join(replacement_lines(found))
+    assert "function app-dev-a-b -> app-dev-a-b (logical id changed)" in text
+    assert "WARNING: the new function has the old one's name and collides with it" in text
