@@ -1,5 +1,6 @@
 """Replacements deployed to a moto server: a queue subscription turning FIFO deploys as a
-replacement under new names, and a table replacement is refused before anything runs."""
+replacement under new names, the prompt names it, and a table replacement is refused before
+anything runs."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from compiler.deploy.assembly import read_stack_artifact
+from compiler.deploy.aws import AwsTarget, connect
+from compiler.deploy.flow import DeployOptions, deploy_artifact
 from tests.compiler.deploy.assembly_fixtures import write_assembly
 from tests.compiler.deploy.test_commands_moto import FAKE_AWS_ENV, REGION, run, snapshot
 
@@ -136,3 +140,31 @@ def test_fails_to_deploy_a_change_that_replaces_a_table_and_keeps_its_items(
     assert dynamodb.scan(TableName=state)["Count"] == 1
     summaries = client(endpoint, "cloudformation").list_change_sets(StackName=stack_name)["Summaries"]
     assert [s for s in summaries if s["ExecutionStatus"] != "EXECUTE_COMPLETE"] == []
+
+
+def sqs_queue(name: str, fifo: bool) -> dict[str, Any]:
+    return {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": name, **({"FifoQueue": True} if fifo else {})}}
+
+
+def test_the_prompt_names_the_replacement_and_declining_keeps_the_old_queue(endpoint: str, tmp_path: Path) -> None:
+    stack_name, name = "declining-dev", "declining-dev-job-Work"
+    standard = write_assembly(tmp_path / "standard", stack_name, {"WorkQueue": sqs_queue(name, False)})
+    assert run("deploy", ["--assembly", str(standard), "--endpoint-url", endpoint, "--yes"])[0] == 0
+    fifo = write_assembly(tmp_path / "fifo", stack_name, {"WorkFifoQueue": sqs_queue(f"{name}.fifo", True)})
+    prompts: list[str] = []
+    output: list[str] = []
+
+    def decline(prompt: str) -> bool:
+        prompts.append(prompt)
+        return False
+
+    clients = connect(AwsTarget(region=REGION, endpoint_url=endpoint))
+    status = deploy_artifact(clients, read_stack_artifact(fifo), output.append, DeployOptions(confirm=decline))
+    assert status == 1
+    assert prompts == [f"Deploy these changes to {stack_name} in {REGION} "
+                       "(replacing 1 named resource(s), see REPLACED above)?"]
+    assert f"  queue {name} -> {name}.fifo (QueueName, FifoQueue changed): messages still in the old queue " \
+           "stay there and are deleted with it" in output
+    assert output[-1] == "not deployed: the change set was deleted"
+    queues = client(endpoint, "sqs").list_queues(QueueNamePrefix=name).get("QueueUrls", [])
+    assert [url.rsplit("/", 1)[-1] for url in queues] == [name]
