@@ -16,6 +16,7 @@ from compiler.deploy.changes import render_change_plan
 from compiler.deploy.code_only import code_only_changes, planned_updates, update_code
 from compiler.deploy.events import first_failure, is_settled, is_success
 from compiler.deploy.publish import publish_assets, retire_legacy_bucket
+from compiler.deploy.replacement import replacement_lines, replacements, table_refusals
 from compiler.deploy.recovery import (
     discard_change_set,
     failed_create_lines,
@@ -178,14 +179,22 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
         emit(f"stack {artifact.stack_name}: no changes (already up to date)")
         retire_legacy_bucket(clients, env.account, emit, deployed_from=template.bucket)
         return 0
-    for line in render_change_plan(change_set.plan, artifact.stack_name, creating):
+    old_template = {} if creating else deployed_template(clients, change_set.stack_id)
+    new_template = json.loads(artifact.template_path.read_text())
+    refusals = table_refusals(change_set.plan, old_template, new_template, artifact.stack_name)
+    if refusals:
+        delete_change_set(clients, change_set.change_set_id)
+        raise DeployError("; ".join(refusals))
+    replaced = replacements(change_set.plan, old_template, new_template)
+    for line in render_change_plan(change_set.plan, artifact.stack_name, creating) + replacement_lines(replaced, old_template):
         emit(line)
     emit("")
     if not options.execute:
         emit(f"--no-execute: change set {name} is left in CloudFormation for review; "
              "run motia deploy again without --no-execute to apply it")
         return 0
-    if not options.confirm(f"Deploy these changes to {artifact.stack_name} in {clients.region}?"):
+    losing = f" (replacing {len(replaced)} named resource(s), see REPLACED above)" if replaced else ""
+    if not options.confirm(f"Deploy these changes to {artifact.stack_name} in {clients.region}{losing}?"):
         delete_change_set(clients, change_set.change_set_id)
         emit("not deployed: the change set was deleted")
         return 1

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, strategies as st
 
 from compiler import naming
 
@@ -62,3 +63,23 @@ def test_topic_display_name_fits_sns_limit_for_long_topic_names() -> None:
     """SNS refuses a display name over 100 characters; a long Motia topic name must still synth."""
     assert naming.topic_display_name("order.created") == "order.created"
     assert len(naming.topic_display_name("t" * 150)) == naming.SNS_DISPLAY_NAME_LIMIT
+
+
+# Any Motia name, long ones included (the shortening must keep the kinds apart too).
+_motia_names = st.text(alphabet=st.characters(codec="ascii", exclude_categories=("Cc",)), min_size=1, max_size=120)
+
+
+@given(prefix=_motia_names, topic=_motia_names, step=_motia_names)
+def test_a_queue_turning_fifo_always_gets_a_new_name(prefix: str, topic: str, step: str) -> None:
+    """FifoQueue forces a replacement, created before the old queue is deleted: the names must differ."""
+    for make in (naming.queue_name, naming.dlq_name):
+        standard, fifo = make(prefix, topic, step, False), make(prefix, topic, step, True)
+        assert fifo.endswith(".fifo") and not standard.endswith(".fifo")
+        assert len(standard) <= naming.SQS_NAME_LIMIT and len(fifo) <= naming.SQS_NAME_LIMIT
+
+
+@given(prefix=_motia_names, topic=_motia_names)
+def test_a_topic_turning_fifo_always_gets_a_new_name(prefix: str, topic: str) -> None:
+    standard, fifo = naming.topic_name(prefix, topic, False), naming.topic_name(prefix, topic, True)
+    assert fifo.endswith(".fifo") and not standard.endswith(".fifo")
+    assert len(fifo) <= naming.SNS_NAME_LIMIT
