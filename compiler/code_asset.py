@@ -29,7 +29,6 @@ __all__ = [
     "AssetError",
     "LAMBDA_PIP_PLATFORM_ARGS",
     "build_code_asset",
-    "compile_bytecode",
     "find_lambda_python",
     "pip_platform_args",
     "default_cache_root",
@@ -170,7 +169,6 @@ def package_dir(name: str) -> Path:
 
 LAMBDA_PYTHON_VERSION = (3, 12)
 ENV_LAMBDA_PYTHON = "MOTIA_LAMBDA_PYTHON"  # an interpreter of Lambda's Python version
-LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks a function's code
 
 
 def python_candidates(version: str = "%d.%d" % LAMBDA_PYTHON_VERSION) -> list[str]:
@@ -181,37 +179,25 @@ def python_candidates(version: str = "%d.%d" % LAMBDA_PYTHON_VERSION) -> list[st
     return [c for c in found if c]
 
 
-def _version_of(python: str) -> str:
-    try:
-        probe = subprocess.run(
-            [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-            capture_output=True, text=True, timeout=20,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
-    return probe.stdout.strip() if probe.returncode == 0 else ""
+def find_lambda_python(wanted: str = "%d.%d" % LAMBDA_PYTHON_VERSION, cache_root: Path | None = None) -> tuple[str, ...]:
+    """A Python of version `wanted` on this machine (env MOTIA_LAMBDA_PYTHON, PATH, or pyenv), or ().
 
+    A candidate an earlier synth found right is taken without running anything: a pyenv shim
+    that refuses to run costs a failed probe on every synth otherwise.
+    """
+    from compiler.bytecode_cache import describe_interpreter, remembered_interpreter
 
-def find_lambda_python(wanted: str = "%d.%d" % LAMBDA_PYTHON_VERSION) -> tuple[str, ...]:
-    """A Python of version `wanted` on this machine (env MOTIA_LAMBDA_PYTHON, PATH, or pyenv), or ()."""
-    for candidate in python_candidates(wanted):
-        if _version_of(candidate) == wanted:
+    cache = cache_root or default_cache_root()
+    candidates = python_candidates(wanted)
+    for candidate in candidates:
+        known = remembered_interpreter((candidate,), cache)
+        if known is not None and known.version == wanted:
+            return (candidate,)
+    for candidate in candidates:
+        found = describe_interpreter((candidate,), cache)
+        if found is not None and found.version == wanted:
             return (candidate,)
     return ()
-
-
-def compile_bytecode(dest: Path, python: Sequence[str]) -> None:
-    """Write __pycache__ for Lambda's Python: its file system is read-only, so without them
-    every cold start compiles every module again. Hash-based pycs with paths rewritten to
-    where Lambda unpacks the code keep the asset identical from build to build (no
-    timestamps, no build directory inside) and tracebacks on AWS right."""
-    result = subprocess.run(
-        [*python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
-         "-s", str(dest), "-p", LAMBDA_TASK_ROOT, str(dest)],
-        capture_output=True, text=True,
-    )
-    if result.returncode != 0:
-        raise AssetError(f"compiling bytecode for Lambda failed:\n{result.stdout}{result.stderr}")
 
 
 def asset_fingerprint(code_dir: Path) -> str:
@@ -250,6 +236,8 @@ def build_code_asset(
     `bytecode_python`: the interpreter that compiles bytecode for Lambda (None: find a
     Python 3.12; empty: ship sources only, Lambda then compiles at each cold start).
     """
+    from compiler.bytecode_cache import compile_asset_bytecode
+
     root = Path(app.root)
     requirements = root / REQUIREMENTS_FILE
     dest.mkdir(parents=True)
@@ -271,7 +259,8 @@ def build_code_asset(
         target = dest / item.dest
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(item.source, target)
-    python = find_lambda_python(app.settings.python) if bytecode_python is None else tuple(bytecode_python)
+    cache = cache_root or default_cache_root()
+    python = find_lambda_python(app.settings.python, cache) if bytecode_python is None else tuple(bytecode_python)
     if python:
-        compile_bytecode(dest, python)
+        compile_asset_bytecode(dest, python, cache)  # only files not compiled before
     return dest

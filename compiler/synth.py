@@ -241,24 +241,25 @@ def synthesize_cached(
     before a fresh synth starts (a progress line: it takes seconds).
     """
     from compiler import assembly_cache
+    from compiler.ir_json import application_to_json
 
     if app.errors:
         raise ValueError(f"{len(app.errors)} compile errors: synthesize only a compiled app")
     root = assembly_cache.assemblies_root(cache_root)
-    key = assembly_cache.assembly_key(app, validate=validate, bytecode_python=bytecode_python)
+    model = application_to_json(app)  # both keys hash it
+    key = assembly_cache.assembly_key(app, validate=validate, bytecode_python=bytecode_python, model=model)
     entry = assembly_cache.lookup(root, key)
     if entry is not None:
         try:
             return _result_at(entry, assembly_cache.restore(entry, out_dir, link=link), reused=True)
         except OSError:
             pass  # pruned by another process while we copied: synthesize afresh below
-    template_key = assembly_cache.template_key(app, validate=validate)
+    template_key = assembly_cache.template_key(app, validate=validate, model=model)
     base = assembly_cache.lookup_template(root, template_key)
     staging = assembly_cache.new_staging_dir(root)
     try:
-        if base is not None and not any(base.assembly_dir.glob("*.nested.template.json")):
-            # Only the code changed: write it into the cached assembly. Not for nested stacks,
-            # whose templates name the code and are named by their hashes in the root: synth.
+        if base is not None:
+            # Only the code changed: write it into the cached assembly (nested stacks too).
             code_dir = build_code_asset(app, staging / "code", cache_root=cache_root, pip_command=pip_command,
                                         bytecode_python=bytecode_python)
             code_hash = cdk_asset_hash(asset_fingerprint(code_dir))

@@ -294,3 +294,20 @@ def test_prune_removes_staging_dirs_of_dead_synths_only(tmp_path: Path) -> None:
     live = stage_entry(tmp_path)
     prune(tmp_path)
     assert not dead.exists() and live.exists() and live.name.startswith(STAGING_PREFIX)
+
+
+def test_restore_leaves_an_untouched_earlier_restore_in_place(tmp_path: Path) -> None:
+    # GIVEN an entry restored (copied) into the user's directory
+    entry = store(tmp_path / "assemblies", "k1")
+    out = assembly_cache.restore(entry, tmp_path / "cdk.out", link=False)
+    template = out / entry.template_file
+    stamp = template.stat().st_mtime_ns
+    # WHEN the same entry is restored again THEN nothing is copied
+    assembly_cache.restore(entry, out, link=False)
+    assert template.stat().st_mtime_ns == stamp
+    # WHEN a file of it was changed or added meanwhile THEN it is copied afresh
+    template.write_text('{"edited": true}')
+    (out / "extra.txt").write_text("x")
+    assembly_cache.restore(entry, out, link=False)
+    assert template.read_text() == (entry.assembly_dir / entry.template_file).read_text()
+    assert not (out / "extra.txt").exists()

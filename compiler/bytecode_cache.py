@@ -1,0 +1,165 @@
+"""Lambda bytecode compiled once per source file: a synth compiles only the files it has not seen.
+
+Every synth builds the code asset afresh, and compiling all of it (our runtime packages, the
+steps, vendored requirements) with Lambda's Python took most of a code-only re-synth. The pycs
+are hash-based (`unchecked-hash`) with the path Lambda unpacks to, so one depends only on the
+source's bytes, its path in the asset and the interpreter: cached under that key, it is the
+file compileall would write. Layout, under the user cache (`default_cache_root()`):
+
+  bytecode/<interpreter key>/<ab>/<source key>.pyc
+  pythons.json          what each probed interpreter said, valid while its executable is unchanged
+
+No aws_cdk here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from compiler.errors import AssetError
+
+__all__ = ["Interpreter", "compile_asset_bytecode", "describe_interpreter", "remembered_interpreter"]
+
+BYTECODE_DIR = "bytecode"
+PROBES_FILE = "pythons.json"
+LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks a function's code
+WHOLE_TREE_ABOVE = 50  # new files: compileall of the tree (parallel) beats a list (sequential)
+# Version, pyc tag and the real executable (a pyenv shim is a shell script: run the target).
+_PROBE = "import sys; print('%d.%d' % sys.version_info[:2]); print(sys.implementation.cache_tag); " \
+         "print(sys.version.replace(chr(10), ' ')); print(sys.executable)"
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """What a Python command is: its `major.minor`, pyc tag, full version and executable."""
+
+    version: str
+    cache_tag: str
+    full_version: str
+    executable: str
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(f"{self.cache_tag}\0{self.full_version}".encode()).hexdigest()[:16]
+
+
+def _stamp(executable: str) -> int | None:
+    try:
+        return os.stat(executable).st_mtime_ns
+    except OSError:
+        return None
+
+
+def _read_probes(cache_root: Path) -> dict[str, dict[str, object]]:
+    try:
+        data = json.loads((cache_root / PROBES_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _run_probe(python: Sequence[str]) -> Interpreter | None:
+    try:
+        probe = subprocess.run([*python, "-c", _PROBE], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lines = probe.stdout.splitlines()
+    if probe.returncode != 0 or len(lines) != 4:
+        return None
+    return Interpreter(*lines)
+
+
+def remembered_interpreter(python: Sequence[str], cache_root: Path) -> Interpreter | None:
+    """What an earlier probe of `python` found, if its executable is unchanged since; never runs it."""
+    record = _read_probes(cache_root).get(json.dumps(list(python)))
+    if not isinstance(record, dict) or record.get("stamp") is None:
+        return None
+    try:
+        known = Interpreter(str(record["version"]), str(record["cache_tag"]),
+                            str(record["full_version"]), str(record["executable"]))
+    except KeyError:
+        return None
+    return known if _stamp(known.executable) == record["stamp"] else None
+
+
+def describe_interpreter(python: Sequence[str], cache_root: Path) -> Interpreter | None:
+    """What `python` is (None: it does not run), probed once and remembered while its
+    executable's modification time is unchanged (a probe through a pyenv shim takes ~0.1 s)."""
+    known = remembered_interpreter(python, cache_root)
+    if known is not None:
+        return known
+    found = _run_probe(python)
+    if found is not None:
+        probes = _read_probes(cache_root)
+        probes[json.dumps(list(python))] = {**found.__dict__, "stamp": _stamp(found.executable)}
+        _write_atomically(cache_root / PROBES_FILE, json.dumps(probes, indent=1, sort_keys=True).encode())
+    return found
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Written beside and renamed: a concurrent reader sees the old file or the new, whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)  # the cache is an optimisation: never fail on it
+
+
+def _source_key(relative: str, data: bytes) -> str:
+    digest = hashlib.sha256(f"{relative}\0{len(data)}\0".encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _compileall(dest: Path, python: Sequence[str], files: Sequence[Path] | None) -> None:
+    """compileall for Lambda: hash-based pycs (no timestamps), paths as Lambda sees them.
+    `files` None compiles the whole tree (in parallel); else just those files."""
+    targets = [str(dest)] if files is None else ["-i", "-"]
+    result = subprocess.run(
+        [*python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
+         "-s", str(dest), "-p", LAMBDA_TASK_ROOT, *targets],
+        input="" if files is None else "".join(f"{f}\n" for f in files), capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        raise AssetError(f"compiling bytecode for Lambda failed:\n{result.stdout}{result.stderr}")
+
+
+def compile_asset_bytecode(dest: Path, python: Sequence[str], cache_root: Path) -> None:
+    """Write __pycache__ for Lambda's Python into the asset at `dest` (Lambda's file system is
+    read-only: without them every cold start compiles every module): cached pycs copied, the
+    others compiled (the whole tree at once when many are new) and then cached."""
+    interpreter = describe_interpreter(python, cache_root)
+    if interpreter is None:
+        _compileall(dest, python, None)  # fails with compileall's own message
+        return
+    run = (interpreter.executable,)  # skips a shim's start-up
+    store = cache_root / BYTECODE_DIR / interpreter.key
+    missing: list[tuple[Path, Path, Path]] = []  # (source, its pyc in the asset, its cache file)
+    for source in sorted(dest.rglob("*.py")):
+        data = source.read_bytes()
+        key = _source_key(source.relative_to(dest).as_posix(), data)
+        cached = store / key[:2] / f"{key}.pyc"
+        target = source.parent / "__pycache__" / f"{source.stem}.{interpreter.cache_tag}.pyc"
+        if cached.is_file():
+            target.parent.mkdir(exist_ok=True)
+            shutil.copyfile(cached, target)
+        else:
+            missing.append((source, target, cached))
+    if not missing:
+        return
+    # Many new files (a first build): the whole tree in parallel; a few: just those, in one process.
+    _compileall(dest, run, None if len(missing) > WHOLE_TREE_ABOVE else [m[0] for m in missing])
+    for _, target, cached in missing:
+        if target.is_file():  # compileall skips what it cannot compile; Lambda compiles it then
+            _write_atomically(cached, target.read_bytes())
