@@ -39,7 +39,7 @@ from compiler.code_asset import (
 )
 from compiler.ir import Application
 from compiler.ir_json import application_to_json
-from compiler.stack_layout import decide_layout
+from compiler.stack_layout import synth_layout
 
 if TYPE_CHECKING:
     from _hashlib import HASH as Hash
@@ -146,7 +146,7 @@ def bytecode_option(bytecode_python: Sequence[str] | None) -> str:
 
 def assembly_key(
     app: Application, *, validate: bool = False, bytecode_python: Sequence[str] | None = None,
-    model: str | None = None,
+    model: str | None = None, for_emulator: bool = False,
 ) -> str:
     """The hash of everything that reaches the assembly of `app` (see the module docstring);
     `model` is `application_to_json(app)` when the caller has it (0.1 s for 300 steps)."""
@@ -154,7 +154,7 @@ def assembly_key(
     digest.update(f"format {CACHE_FORMAT}\ncompiler {compiler_fingerprint()}\n".encode())
     digest.update(f"validate {validate}\nbytecode {bytecode_option(bytecode_python)}\n".encode())
     digest.update((model if model is not None else application_to_json(app)).encode())
-    digest.update(f"layout {decide_layout(app)[0]}\n".encode())  # compiler.stack_layout
+    digest.update(f"layout {synth_layout(app, for_emulator=for_emulator)[0]}\n".encode())  # compiler.stack_layout
     root = Path(app.root)
     for item in project_files(app):
         _add_file(digest, "project/" + item.dest, item.source)
@@ -166,13 +166,14 @@ def assembly_key(
     return digest.hexdigest()[:32]
 
 
-def template_key(app: Application, *, validate: bool = False, model: str | None = None) -> str:
+def template_key(app: Application, *, validate: bool = False, model: str | None = None,
+                 for_emulator: bool = False) -> str:
     """The hash of what reaches the template (the model, the compiler, the options), not the
     code asset's contents: entries that share it differ only in the code asset."""
     digest = hashlib.sha256()
     digest.update(f"format {CACHE_FORMAT}\ncompiler {compiler_fingerprint()}\nvalidate {validate}\n".encode())
     digest.update((model if model is not None else application_to_json(app)).encode())
-    digest.update(f"layout {decide_layout(app)[0]}\n".encode())  # compiler.stack_layout
+    digest.update(f"layout {synth_layout(app, for_emulator=for_emulator)[0]}\n".encode())  # compiler.stack_layout
     return digest.hexdigest()[:32]
 
 

@@ -78,6 +78,14 @@ def decide_layout(app: Application) -> tuple[Layout, bool]:
     return "flat", False
 
 
+def synth_layout(app: Application, *, for_emulator: bool = False) -> tuple[Layout, bool]:
+    """The layout a synth uses: `decide_layout`'s, except for the emulator, which always gets one
+    flat stack (moto has no 500-resource limit, and the emulator deploys and drives one stack
+    itself: moto cannot pass an HTTP API's id into a nested stack, docs/scale.md). Same
+    functions, queues, topics and tables either way: only their stack differs."""
+    return ("flat", False) if for_emulator else decide_layout(app)
+
+
 def record_layout(root: Path, layout: Layout) -> Path:
     """Write the decision, so that a nested project stays nested when it shrinks."""
     path = root / LAYOUT_FILE

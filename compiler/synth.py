@@ -148,8 +148,10 @@ def synthesize(
     cache_root: Path | None = None,
     pip_command: Sequence[str] | None = None,
     bytecode_python: Sequence[str] | None = None,
+    for_emulator: bool = False,
 ) -> SynthResult:
-    """Write the cloud assembly of `app` (no errors allowed) into `out_dir`, replacing it."""
+    """Write the cloud assembly of `app` (no errors allowed) into `out_dir`, replacing it;
+    `for_emulator`: one flat stack, whatever its size (`stack_layout.synth_layout`)."""
     if app.errors:
         raise ValueError(f"{len(app.errors)} compile errors: synthesize only a compiled app")
     if out_dir.exists():
@@ -157,7 +159,8 @@ def synthesize(
         shutil.rmtree(out_dir)
     try:
         return synthesize_into(new_app(out_dir, validate), app, cache_root=cache_root,
-                               pip_command=pip_command, bytecode_python=bytecode_python)
+                               pip_command=pip_command, bytecode_python=bytecode_python,
+                               for_emulator=for_emulator)
     except ResourceLimitError:
         shutil.rmtree(out_dir, ignore_errors=True)  # never leave an assembly CloudFormation would reject
         raise
@@ -170,22 +173,24 @@ def synthesize_into(
     cache_root: Path | None = None,
     pip_command: Sequence[str] | None = None,
     bytecode_python: Sequence[str] | None = None,
+    for_emulator: bool = False,
 ) -> SynthResult:
     """Synthesize `app` into a CDK app made by `new_app` (`motia synth`'s, or `cdk synth`'s),
-    with every check; over the resource limit the template is removed and the error raised."""
+    with every check; over the resource limit the template is removed and the error raised.
+    `for_emulator`: one flat stack and no CloudFormation limits (moto has none)."""
     if app.errors:
         raise ValueError(f"{len(app.errors)} compile errors: synthesize only a compiled app")
     with tempfile.TemporaryDirectory(prefix="motia-asset-") as tmp:
         code_dir = build_code_asset(app, Path(tmp) / "code", cache_root=cache_root,
                                     pip_command=pip_command, bytecode_python=bytecode_python)
-        layout, newly_decided = stack_layout.decide_layout(app)
+        layout, newly_decided = stack_layout.synth_layout(app, for_emulator=for_emulator)
         stack = add_application_stack(cdk_app, app, code_dir, layout)
         out_dir = Path(cdk_app.synth().directory)
         template_path = out_dir / stack.template_file
     templates = assembly_templates(out_dir, template_path)
     # Checked on the templates themselves: exact, whatever the emitters add per step.
     try:
-        for path in templates:
+        for path in templates if not for_emulator else ():
             check_template_limits(app.prefix, path)
     except ResourceLimitError:
         template_path.unlink()  # nothing left for `cdk deploy` to send CloudFormation
@@ -231,6 +236,7 @@ def synthesize_cached(
     bytecode_python: Sequence[str] | None = None,
     link: bool = False,
     on_synth: Callable[[], None] | None = None,
+    for_emulator: bool = False,
 ) -> SynthResult:
     """`synthesize`, reusing the assembly of an identical earlier synth (`compiler.assembly_cache`).
 
@@ -247,14 +253,15 @@ def synthesize_cached(
         raise ValueError(f"{len(app.errors)} compile errors: synthesize only a compiled app")
     root = assembly_cache.assemblies_root(cache_root)
     model = application_to_json(app)  # both keys hash it
-    key = assembly_cache.assembly_key(app, validate=validate, bytecode_python=bytecode_python, model=model)
+    key = assembly_cache.assembly_key(app, validate=validate, bytecode_python=bytecode_python, model=model,
+                                      for_emulator=for_emulator)
     entry = assembly_cache.lookup(root, key)
     if entry is not None:
         try:
             return _result_at(entry, assembly_cache.restore(entry, out_dir, link=link), reused=True)
         except OSError:
             pass  # pruned by another process while we copied: synthesize afresh below
-    template_key = assembly_cache.template_key(app, validate=validate, model=model)
+    template_key = assembly_cache.template_key(app, validate=validate, model=model, for_emulator=for_emulator)
     base = assembly_cache.lookup_template(root, template_key)
     staging = assembly_cache.new_staging_dir(root)
     try:
@@ -271,7 +278,8 @@ def synthesize_cached(
         if on_synth is not None:
             on_synth()
         fresh = synthesize(app, staging / assembly_cache.ASSEMBLY_DIR, validate=validate,
-                           cache_root=cache_root, pip_command=pip_command, bytecode_python=bytecode_python)
+                           cache_root=cache_root, pip_command=pip_command, bytecode_python=bytecode_python,
+                           for_emulator=for_emulator)
         entry = assembly_cache.commit(root, key, staging, fresh.stack_name,
                                       fresh.template_path.relative_to(fresh.out_dir).as_posix(),
                                       fresh.resource_counts, template_key)

@@ -86,7 +86,8 @@ def synthesize_with_cache(app: ir.Application, out: Path) -> None:
     from compiler.synth import synthesize_cached
 
     result = synthesize_cached(app, out, link=True,  # the emulator only reads the assembly
-                               on_synth=lambda: print("synthesizing...", flush=True))
+                               on_synth=lambda: print("synthesizing...", flush=True),
+                               for_emulator=True)
     if result.reused:
         print(f"assembly of {app.prefix} reused from the cache: the project is unchanged (no synth)",
               flush=True)
@@ -119,7 +120,7 @@ def dev_command(args: argparse.Namespace) -> int:
         out = Path(tmp) / "cdk.out"
         if args.no_cache:
             print("synthesizing...", flush=True)
-            synthesize(app, out)
+            synthesize(app, out, for_emulator=True)
         else:
             synthesize_with_cache(app, out)
         print("deploying into moto...", flush=True)

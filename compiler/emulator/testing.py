@@ -49,7 +49,7 @@ def compile_and_synth(app_dir: str | Path, stage: str = "dev") -> tuple[Applicat
         if _tmp_root is None:
             _tmp_root = tempfile.TemporaryDirectory(prefix="motia-emulator-")
         out = Path(_tmp_root.name) / f"{len(_assemblies)}-{app.prefix}"
-        synthesize_cached(app, out, link=True)  # the emulator only reads the assembly
+        synthesize_cached(app, out, link=True, for_emulator=True)  # the emulator only reads the assembly
         _assemblies[key] = (app, out)
     return _assemblies[key]
 
