@@ -12,7 +12,8 @@ from pathlib import Path
 
 from compiler.ir import Diagnostic
 from compiler.load import imported_files
-from motia.streams import Stream, StreamConfig
+from lambda_runtime.websocket_hooks import configs_of  # one reading of a stream file, here and on Lambda
+from motia.streams import StreamConfig
 
 @dataclass(frozen=True)
 class StreamFile:
@@ -30,17 +31,6 @@ class StreamFiles:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(sorted({s.config.name for s in self.streams}))
-
-
-def _configs_of(module: object) -> list[StreamConfig]:
-    """The module's `config` when it is a StreamConfig, else every StreamConfig or Stream it holds."""
-    values = vars(module)
-    config = values.get("config")
-    if isinstance(config, StreamConfig):
-        return [config]
-    found = {id(v): v for v in values.values() if isinstance(v, StreamConfig)}
-    found.update({id(v.config): v.config for v in values.values() if isinstance(v, Stream)})
-    return list(found.values())
 
 
 def _checked(relative: str, config: StreamConfig) -> Diagnostic | None:
@@ -63,7 +53,7 @@ def load_stream_files(app_dir: Path, files: tuple[Path, ...]) -> StreamFiles:
         imported.append(relative)
         if callable(vars(module).get("authenticate")):
             authenticators.append(relative)
-        configs = _configs_of(module)
+        configs = configs_of(module)
         if not configs:
             diagnostics.append(Diagnostic(
                 "warning", relative, "", "no stream found in this stream file",

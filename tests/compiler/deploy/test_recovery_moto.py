@@ -13,10 +13,10 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from tests.compiler.deploy.assembly_fixtures import write_assembly
-from tests.compiler.deploy.test_commands_moto import FAKE_AWS_ENV, REGION, run
+from tests.compiler.deploy.test_commands_moto import REGION, run
+from tests.compiler.moto_server import moto_endpoint
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Tried to parse AWS:UserWarning")]
 
@@ -35,16 +35,8 @@ def queue(name: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    patch = pytest.MonkeyPatch()
-    for name, value in FAKE_AWS_ENV.items():
-        patch.setenv(name, value)
-    patch.delenv("AWS_PROFILE", raising=False)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-    patch.undo()
+    with moto_endpoint() as url:
+        yield url
 
 
 def client(endpoint: str, service: str) -> Any:
