@@ -13,7 +13,7 @@ def setting_values(settings: Settings) -> list[tuple[str, str]]:
     """(setting, value as shown) for each setting the project changes from the default."""
     rows: list[tuple[str, str]] = []
     default = Settings()
-    for name in ("app_name", "region", "architecture", "python", "log_retention_days", "tracing"):
+    for name in ("app_name", "region", "architecture", "python", "log_retention_days", "tracing", "alarm_topic_arn"):
         value = getattr(settings, name)
         if value != getattr(default, name):
             rows.append((name, str(value)))

@@ -33,6 +33,7 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
 )
 HTTP_METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "*")
 _LAYER_ARN = re.compile(r"arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:layer:[\w-]+:\d+")
+_SNS_ARN = re.compile(r"arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?")
 _CERT_ARN = re.compile(r"arn:aws[\w-]*:acm:[a-z0-9-]+:\d{12}:certificate/[\w-]+")
 _DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 _REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d")
@@ -150,6 +151,7 @@ TOP_LEVEL: dict[str, Reader] = {
     "layers": _at_most(5, _strings(_string(
         _LAYER_ARN, "a layer version ARN arn:aws:lambda:<region>:<account>:layer:<name>:<version>"), empty=True)),
     "reserved_concurrency": _concurrency,
+    "alarm_topic_arn": _string(_SNS_ARN, "an SNS topic ARN arn:aws:sns:<region>:<account>:<name>"),
 }
 SECTIONS: dict[str, dict[str, Reader]] = {
     "cors": {

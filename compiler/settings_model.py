@@ -71,6 +71,7 @@ class Settings:
     jwt: JwtAuth | None = None
     throttling: Throttling | None = None
     vpc: Vpc | None = None
+    alarm_topic_arn: str | None = None  # every dead-letter alarm notifies this SNS topic
 
     def reserved_for(self, step: str) -> int | None:
         return dict(self.reserved_concurrency).get(step)

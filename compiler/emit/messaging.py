@@ -48,10 +48,12 @@ def emit_topic(parts: StackParts, topic: Topic) -> None:
 ALARM_DESCRIPTION_LIMIT = 1024  # CloudWatch's limit on an alarm's description
 
 
-def dead_letter_alarm(scope: Construct, alarm_id: str, dlq: sqs.Queue, description: str) -> cloudwatch.Alarm:
-    """In alarm while `dlq` holds a message (it has no action: wire one up). Every dead-letter
-    queue of the stack gets one: a dead letter is a lost event or a missed tick."""
-    return cloudwatch.Alarm(
+def dead_letter_alarm(scope: Construct, alarm_id: str, dlq: sqs.Queue, description: str,
+                      action_topic_arn: str | None = None) -> cloudwatch.Alarm:
+    """In alarm while `dlq` holds a message; it notifies the settings' `alarm_topic_arn` when
+    there is one. Every dead-letter queue of the stack gets one: a dead letter is a lost event
+    or a missed tick."""
+    alarm = cloudwatch.Alarm(
         scope, alarm_id,
         alarm_description=description[:ALARM_DESCRIPTION_LIMIT],
         metric=dlq.metric_approximate_number_of_messages_visible(
@@ -63,6 +65,12 @@ def dead_letter_alarm(scope: Construct, alarm_id: str, dlq: sqs.Queue, descripti
         # No datapoint means an idle, empty queue.
         treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
     )
+    if action_topic_arn is not None:
+        # On the L1: the L2's SnsAction would import the topic as a construct per alarm.
+        cfn_alarm = alarm.node.default_child
+        assert isinstance(cfn_alarm, cloudwatch.CfnAlarm)
+        cfn_alarm.alarm_actions = [action_topic_arn]
+    return alarm
 
 
 def subscribe_queue(scope: Construct, holder: str, topic: sns.Topic, queue: sqs.Queue) -> None:
@@ -113,7 +121,8 @@ def emit_queue(parts: StackParts, sub: QueueSubscription) -> None:
         dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=sub.max_receive_count),
     )
     dead_letter_alarm(scope, f"{holder}-DlqAlarm", dlq,
-                      f"Motia step {sub.function}: messages of topic {sub.topic} dead-lettered")
+                      f"Motia step {sub.function}: messages of topic {sub.topic} dead-lettered",
+                      parts.app.settings.alarm_topic_arn)
     subscribe_queue(scope, holder, parts.topic(sub.topic, sub.fifo), queue)
     function = parts.function(sub.function)
     # An explicit mapping id (not SqsEventSource's, which embeds the stack name) keeps logical

@@ -40,7 +40,8 @@ def schedule_dlq(parts: StackParts, step: str) -> sqs.Queue:
     if step not in parts.schedule_dlqs:
         scope = parts.step_scope(step)
         dlq = sqs.Queue(scope, "ScheduleDlq", retention_period=DLQ_RETENTION, encryption=sqs.QueueEncryption.SQS_MANAGED)
-        dead_letter_alarm(scope, "ScheduleDlqAlarm", dlq, f"Motia step {step}: cron invocations that never reached the function")
+        dead_letter_alarm(scope, "ScheduleDlqAlarm", dlq, f"Motia step {step}: cron invocations that never reached the function",
+                          parts.app.settings.alarm_topic_arn)
         parts.schedule_dlqs[step] = dlq
     return parts.schedule_dlqs[step]
 
@@ -76,7 +77,8 @@ def tick_queue(parts: StackParts, schedule: Schedule, name: str) -> sqs.Queue:
     function = parts.function(schedule.function)
     timeout = parts.app.function(schedule.function).timeout_s
     dlq = sqs.Queue(scope, "CronTickDlq", retention_period=DLQ_RETENTION, encryption=sqs.QueueEncryption.SQS_MANAGED)
-    dead_letter_alarm(scope, "CronTickDlqAlarm", dlq, f"Motia step {schedule.function}: cron ticks that were never handled")
+    dead_letter_alarm(scope, "CronTickDlqAlarm", dlq, f"Motia step {schedule.function}: cron ticks that were never handled",
+                      parts.app.settings.alarm_topic_arn)
     queue = sqs.Queue(
         scope, "CronTickQueue", queue_name=name, encryption=sqs.QueueEncryption.SQS_MANAGED,
         retention_period=TICK_RETENTION,

@@ -13,6 +13,7 @@ from tests.compiler.projects import step_source, write_project
 
 CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789abc"
 LAYER = "arn:aws:lambda:eu-west-1:123456789012:layer:powertools:3"
+ALARM_TOPIC = "arn:aws:sns:eu-west-1:123456789012:ops-alerts"
 FULL = {
     "app": "shop", "region": "eu-west-1", "architecture": "arm64", "python": "3.13",
     "log_retention_days": 90, "tags": {"team": "payments", "cost-center": "42"}, "tracing": True,
@@ -23,6 +24,7 @@ FULL = {
     "jwt": {"issuer": "https://auth.example.com/", "audiences": ["shop"], "public_routes": ["get /health"]},
     "throttling": {"rate_limit": 50, "burst_limit": 100},
     "vpc": {"subnet_ids": ["subnet-0123456789abcdef0"], "security_group_ids": ["sg-0123456789abcdef0"]},
+    "alarm_topic_arn": ALARM_TOPIC,
 }
 
 
@@ -38,6 +40,7 @@ def test_reads_every_setting() -> None:
         jwt=JwtAuth("https://auth.example.com/", ("shop",), ("GET /health",)),
         throttling=Throttling(50.0, 100),
         vpc=Vpc(("subnet-0123456789abcdef0",), ("sg-0123456789abcdef0",)),
+        alarm_topic_arn=ALARM_TOPIC,
     )
 
 
@@ -80,13 +83,14 @@ def test_rejects_malformed_arns_ids_and_routes() -> None:
     table = {"layers": ["powertools"], "domain": {"name": "API", "certificate_arn": "cert"},
              "vpc": {"subnet_ids": ["subnet-1"], "security_group_ids": []},
              "jwt": {"issuer": "http://auth", "audiences": ["a"], "public_routes": ["/health"]},
-             "tags": {"aws:x": "1"}, "reserved_concurrency": {"A": -1}}
+             "tags": {"aws:x": "1"}, "reserved_concurrency": {"A": -1}, "alarm_topic_arn": "ops-alerts"}
     _, problems = parse_settings(table, "dev")
     keys = sorted(p.message.split("=")[0].strip() for p in problems)
     assert keys == ["[tool.motia-aws.domain] certificate_arn", "[tool.motia-aws.domain] name",
                     "[tool.motia-aws.jwt] issuer", "[tool.motia-aws.jwt] public_routes",
                     "[tool.motia-aws.vpc] security_group_ids", "[tool.motia-aws.vpc] subnet_ids",
-                    "[tool.motia-aws] layers", "[tool.motia-aws] reserved_concurrency", "[tool.motia-aws] tags"]
+                    "[tool.motia-aws] alarm_topic_arn", "[tool.motia-aws] layers",
+                    "[tool.motia-aws] reserved_concurrency", "[tool.motia-aws] tags"]
 
 
 def test_a_project_without_settings_gets_the_defaults(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from compiler.ir import Realtime
 from compiler.settings import parse_settings
 from compiler.synth import synthesize
 from tests.compiler.emit.ir_fixtures import PREFIX, every_kind, write_project
-from tests.compiler.test_settings import CERT, FULL, LAYER
+from tests.compiler.test_settings import ALARM_TOPIC, CERT, FULL, LAYER
 
 aws_cdk = pytest.importorskip("aws_cdk")
 from aws_cdk.assertions import Match, Template  # noqa: E402
@@ -129,3 +129,8 @@ def test_template_with_every_setting_passes_cfn_lint(synthesized: Path) -> None:
     from cfnlint.api import lint_file
 
     assert [str(m) for m in lint_file(synthesized) if m.rule.id.startswith("E")] == []
+
+
+def test_every_dead_letter_alarm_notifies_the_alarm_topic(template_json: dict[str, Any]) -> None:
+    alarms = [r["Properties"] for r in template_json["Resources"].values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    assert alarms and all(a["AlarmActions"] == [ALARM_TOPIC] for a in alarms)
