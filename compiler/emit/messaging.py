@@ -4,12 +4,13 @@ batch item failures, a CloudWatch alarm on the DLQ's depth."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, aws_cloudwatch as cloudwatch, aws_iam as iam, aws_lambda as lambda_
+from aws_cdk import Duration, aws_iam as iam, aws_lambda as lambda_
 from aws_cdk import aws_sns as sns, aws_sqs as sqs
 
 from constructs import Construct
 
 from compiler import naming
+from compiler.emit.alarms import dead_letter_alarm
 from compiler.emit.parts import StackParts, construct_id
 from compiler.ir import QueueSubscription, Topic
 
@@ -19,8 +20,6 @@ DLQ_RETENTION = Duration.days(14)
 # principal of the account use it through SNS, so publishers need no KMS grant, and SNS
 # decrypts before delivering to the (SSE-SQS) subscription queues.
 SNS_MANAGED_KEY = "alias/aws/sns"
-# One dead letter is already a lost Motia event: alarm on the first, checked every minute.
-DLQ_ALARM_PERIOD = Duration.minutes(1)
 
 
 def topic_id(name: str, fifo: bool) -> str:
@@ -43,34 +42,6 @@ def emit_topic(parts: StackParts, topic: Topic) -> None:
     # managed key does not need (see SNS_MANAGED_KEY).
     cfn_topic.kms_master_key_id = SNS_MANAGED_KEY
     parts.topics[(topic.name, topic.fifo)] = created
-
-
-ALARM_DESCRIPTION_LIMIT = 1024  # CloudWatch's limit on an alarm's description
-
-
-def dead_letter_alarm(scope: Construct, alarm_id: str, dlq: sqs.Queue, description: str,
-                      action_topic_arn: str | None = None) -> cloudwatch.Alarm:
-    """In alarm while `dlq` holds a message; it notifies the settings' `alarm_topic_arn` when
-    there is one. Every dead-letter queue of the stack gets one: a dead letter is a lost event
-    or a missed tick."""
-    alarm = cloudwatch.Alarm(
-        scope, alarm_id,
-        alarm_description=description[:ALARM_DESCRIPTION_LIMIT],
-        metric=dlq.metric_approximate_number_of_messages_visible(
-            period=DLQ_ALARM_PERIOD, statistic=cloudwatch.Stats.MAXIMUM,
-        ),
-        threshold=0,
-        comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluation_periods=1,
-        # No datapoint means an idle, empty queue.
-        treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-    )
-    if action_topic_arn is not None:
-        # On the L1: the L2's SnsAction would import the topic as a construct per alarm.
-        cfn_alarm = alarm.node.default_child
-        assert isinstance(cfn_alarm, cloudwatch.CfnAlarm)
-        cfn_alarm.alarm_actions = [action_topic_arn]
-    return alarm
 
 
 def subscribe_queue(scope: Construct, holder: str, topic: sns.Topic, queue: sqs.Queue) -> None:

@@ -15,6 +15,7 @@ from aws_cdk import aws_iam as iam, aws_lambda as lambda_, aws_sns as sns, aws_s
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 from constructs import Construct
 
+from compiler.emit.alarms import dead_letter_alarm
 from compiler.emit.nesting import NestedSteps
 from compiler.ir import Application, TableKind
 
@@ -73,11 +74,15 @@ class StackParts:
         """
         key = (step, table)
         if key not in self.failure_queues:
-            self.failure_queues[key] = sqs.Queue(
-                self.step_scope(step), f"{'State' if table == 'state' else 'Stream'}TriggerFailures",
+            kind = "State" if table == "state" else "Stream"
+            queue = sqs.Queue(
+                self.step_scope(step), f"{kind}TriggerFailures",
                 retention_period=FAILURE_RETENTION,
                 encryption=sqs.QueueEncryption.SQS_MANAGED,
             )
+            dead_letter_alarm(self.step_scope(step), f"{kind}TriggerFailuresAlarm", queue,
+                              f"Motia step {step}: {table} trigger records that failed", self.app.settings.alarm_topic_arn)
+            self.failure_queues[key] = queue
         return self.failure_queues[key]
 
     def function(self, step: str) -> lambda_.Function:

@@ -13,7 +13,8 @@ from aws_cdk import aws_scheduler as scheduler, aws_scheduler_targets as targets
 
 from compiler import naming
 from compiler.cron import schedule_input
-from compiler.emit.messaging import DLQ_RETENTION, dead_letter_alarm
+from compiler.emit.alarms import dead_letter_alarm
+from compiler.emit.messaging import DLQ_RETENTION
 from compiler.emit.parts import StackParts, construct_id
 from compiler.ir import Schedule
 from lambda_runtime import contract

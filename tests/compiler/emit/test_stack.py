@@ -275,15 +275,18 @@ def test_every_queue_and_topic_refuses_requests_without_tls(template_json: dict[
 
 
 def test_each_dead_letter_queue_alarms_on_its_first_message(template_json: dict[str, Any]) -> None:
-    """Subscription DLQs (redrive targets) and schedule DLQs (Scheduler's dead-letter config)."""
+    """Subscription DLQs (redrive targets), schedule DLQs (Scheduler's dead-letter config) and
+    the state and stream triggers' failure queues."""
     queues = resources(template_json, "AWS::SQS::Queue")
     redrive_targets = {q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
                        for q in queues.values() if "RedrivePolicy" in q["Properties"]}
     schedule_dlqs = {s["Properties"]["Target"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
                      for s in resources(template_json, "AWS::Scheduler::Schedule").values()}
-    assert redrive_targets and schedule_dlqs
+    trigger_failures = {k for k in queues if "TriggerFailures" in k}
+    assert redrive_targets and schedule_dlqs and trigger_failures
     alarms = resources(template_json, "AWS::CloudWatch::Alarm").values()
-    assert {a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for a in alarms} == redrive_targets | schedule_dlqs
+    assert {a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for a in alarms} == (
+        redrive_targets | schedule_dlqs | trigger_failures)
     for alarm in alarms:
         props = alarm["Properties"]
         assert (props["MetricName"], props["Threshold"], props["ComparisonOperator"]) == (
