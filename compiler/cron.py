@@ -24,8 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 import re
 
-from compiler.ir import Schedule
-from lambda_runtime import contract
 
 __all__ = ["CronError", "CronTranslation", "translate_cron"]
 
@@ -386,23 +384,3 @@ def _junk(item: str, spec: _Spec, source: str) -> CronError:
         f"{spec.name} `{item}` in `{source}` is not a valid value: allowed {spec.describe()}",
         f"write {_FORMS}, with values {spec.describe()}",
     )
-
-
-
-def schedule_input(schedule: Schedule) -> dict[str, object]:
-    """What a schedule's target passes the function: the Motia expression, the trigger, the
-    tick's scheduled time (filled in by Scheduler), the other day field to check, if any, and
-    the minute's second offsets when they are not just second 0.
-    The emitter and the emulator's scheduler both send this."""
-    payload: dict[str, object] = {
-        contract.CRON_EVENT_MARKER: schedule.source,
-        contract.CRON_TRIGGER_MARKER: schedule.trigger_index,
-        contract.CRON_SCHEDULED_TIME: contract.SCHEDULER_SCHEDULED_TIME,
-    }
-    if schedule.day_filter is not None:
-        kind, days = schedule.day_filter
-        payload[contract.CRON_DAY_FILTER] = {kind: list(days)}
-    if schedule.seconds != (0,):
-        payload[contract.CRON_SECONDS] = list(schedule.seconds)
-        payload[contract.CRON_TICK_QUEUE] = schedule.tick_queue
-    return payload

@@ -12,7 +12,7 @@ from aws_cdk import Duration, TimeZone, aws_iam as iam, aws_lambda_event_sources
 from aws_cdk import aws_scheduler as scheduler, aws_scheduler_targets as targets
 
 from compiler import naming
-from compiler.cron import schedule_input
+from compiler.schedule_input import schedule_input
 from compiler.emit.alarms import dead_letter_alarm
 from compiler.emit.messaging import DLQ_RETENTION
 from compiler.emit.parts import StackParts, construct_id
@@ -98,7 +98,7 @@ def emit_schedule(parts: StackParts, schedule: Schedule) -> None:
     # LambdaInvoke grants the role invoke on this function and send on this DLQ only.
     target = targets.LambdaInvoke(
         parts.function(schedule.function),
-        input=scheduler.ScheduleTargetInput.from_object(schedule_input(schedule)),  # compiler.cron
+        input=scheduler.ScheduleTargetInput.from_object(schedule_input(schedule)),  # compiler.schedule_input
         dead_letter_queue=schedule_dlq(parts, schedule.function),
         retry_attempts=RETRY_ATTEMPTS,
         max_event_age=MAX_EVENT_AGE,

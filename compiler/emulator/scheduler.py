@@ -14,7 +14,7 @@ from compiler.emulator.invoker import Delivery, Invoker
 from compiler.schedule_time import next_fire
 from compiler.emulator.worker import Worker
 from compiler.ir import Application, Schedule
-from compiler.cron import schedule_input
+from compiler.schedule_input import schedule_input
 from lambda_runtime.contract import CRON_SCHEDULED_TIME, CRON_TRIGGER_MARKER
 
 
