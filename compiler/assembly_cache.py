@@ -54,7 +54,6 @@ __all__ = [
     "compiler_fingerprint",
     "lookup",
     "lookup_template",
-    "rewrite_code_asset",
     "new_staging_dir",
     "prune",
     "restore",
@@ -221,78 +220,6 @@ def lookup_template(root: Path, key: str) -> CachedAssembly | None:
         if entry is not None:
             return entry
     return None
-
-
-def rewrite_code_asset(base: CachedAssembly, staging: Path, code_dir: Path, code_hash: str) -> None:
-    """`staging/cdk.out`: the assembly of `base` with `code_dir` as its code asset, named
-    `code_hash`. The templates differ only in the asset's name; each template is itself an
-    asset named by its content hash, so every renamed hash is replaced wherever the assembly
-    names it: the code's in the templates, the nested templates' in the root template, all in
-    the manifests."""
-    assembly = staging / ASSEMBLY_DIR
-    shutil.copytree(base.assembly_dir, assembly, ignore=shutil.ignore_patterns("asset.*"))
-    old_code_hash = _code_asset_hash(assembly)
-    renamed = {old_code_hash: code_hash}
-    # Nested templates first: the root template names them by their hashes.
-    for nested in sorted(assembly.glob(NESTED_TEMPLATES)):
-        text = nested.read_text()
-        old_hash = nested_template_hash(text)
-        text = _replace_all(text, renamed)
-        nested.write_text(text)
-        renamed[old_hash] = nested_template_hash(text)
-    template = assembly / base.template_file
-    old_template_hash = hashlib.sha256(template.read_bytes()).hexdigest()
-    text = _replace_all(template.read_text(), renamed)
-    template.write_text(text)
-    renamed[old_template_hash] = hashlib.sha256(text.encode()).hexdigest()
-    for manifest in assembly.glob("*.json"):
-        if manifest != template and not manifest.name.endswith(NESTED_TEMPLATES[1:]):
-            replaced = _replace_all(manifest.read_text(), renamed)
-            if manifest.name.endswith(".assets.json"):
-                replaced = _renamed_destinations(replaced)
-            manifest.write_text(replaced)
-    shutil.move(str(code_dir), assembly / f"asset.{code_hash}")
-
-
-NESTED_TEMPLATES = "*.nested.template.json"
-
-
-def nested_template_hash(text: str) -> str:
-    """A nested stack template's asset hash as CDK computes it: sha256 of the template's
-    compact JSON (JavaScript's `JSON.stringify`), not of the indented file."""
-    compact = json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(compact.encode()).hexdigest()
-
-
-def _replace_all(text: str, renamed: dict[str, str]) -> str:
-    for old, new in renamed.items():
-        text = text.replace(old, new)
-    return text
-
-
-def _renamed_destinations(assets_manifest: str) -> str:
-    """CDK names each asset destination `<account>-<region>-<hash>`, the hash being sha256 of
-    the destination's compact JSON (8 hex digits): renamed after the object keys changed."""
-    data = json.loads(assets_manifest)
-    for kind in ("files", "dockerImages"):
-        for asset in data.get(kind, {}).values():
-            renamed = {}
-            for name, destination in asset.get("destinations", {}).items():
-                digest = hashlib.sha256(json.dumps(destination, separators=(",", ":"), ensure_ascii=False).encode())
-                renamed[f"{name.rsplit('-', 1)[0]}-{digest.hexdigest()[:8]}"] = destination
-            asset["destinations"] = renamed
-    ending = "\n" if assets_manifest.endswith("\n") else ""
-    return json.dumps(data, indent=2, ensure_ascii=False) + ending
-
-
-def _code_asset_hash(assembly: Path) -> str:
-    """The hash of the assembly's one zip asset (the code), from its assets manifest."""
-    for manifest in assembly.glob("*.assets.json"):
-        files = json.loads(manifest.read_text()).get("files", {})
-        zipped = [asset_id for asset_id, asset in files.items() if asset.get("source", {}).get("packaging") == "zip"]
-        if len(zipped) == 1:
-            return str(zipped[0])
-    raise ValueError(f"{assembly}: no single code asset in its assets manifest")
 
 
 def lookup(root: Path, key: str) -> CachedAssembly | None:

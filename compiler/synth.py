@@ -247,6 +247,7 @@ def synthesize_cached(
     before a fresh synth starts (a progress line: it takes seconds).
     """
     from compiler import assembly_cache
+    from compiler.assembly_rewrite import rewrite_code_asset
     from compiler.ir_json import application_to_json
 
     if app.errors:
@@ -270,7 +271,7 @@ def synthesize_cached(
             code_dir = build_code_asset(app, staging / "code", cache_root=cache_root, pip_command=pip_command,
                                         bytecode_python=bytecode_python)
             code_hash = cdk_asset_hash(asset_fingerprint(code_dir))
-            assembly_cache.rewrite_code_asset(base, staging, code_dir, code_hash)
+            rewrite_code_asset(base, staging, code_dir, code_hash)
             shutil.rmtree(staging / "code", ignore_errors=True)
             entry = assembly_cache.commit(root, key, staging, base.stack_name, base.template_file,
                                           base.resource_counts, template_key)

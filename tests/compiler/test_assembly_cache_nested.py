@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.synth_bench import write_project
-from compiler.assembly_cache import nested_template_hash
+from compiler.assembly_rewrite import nested_template_hash
 from compiler.pipeline import compile_project
 from compiler.stack_layout import record_layout
 from compiler.synth import synthesize, synthesize_cached
