@@ -1,4 +1,6 @@
-"""One moto server on 127.0.0.1 for a test module's deploys (fake credentials, no profile)."""
+"""One moto server on 127.0.0.1 for a test module's AWS calls (fake credentials, no profile).
+
+Servers in one process share moto's state: each test module names its stacks on its own."""
 
 from __future__ import annotations
 
@@ -8,7 +10,12 @@ from typing import Iterator
 import pytest
 from moto.server import ThreadedMotoServer
 
-from tests.compiler.deploy.test_commands_moto import FAKE_AWS_ENV
+REGION = "us-east-1"
+FAKE_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true",
+    "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
+}
 
 
 @contextmanager

@@ -10,11 +10,10 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from lambda_runtime.function_config import FunctionConfig
+from tests.compiler.moto_server import REGION, moto_endpoint as moto_server  # noqa: F401  re-exported for the operate tests
 
-REGION = "us-east-1"
 ROLE = {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
     "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                             "Principal": {"Service": "lambda.amazonaws.com"}}]}}}
@@ -36,20 +35,3 @@ def create_stack(url: str, stack: str, functions: dict[str, dict[str, Any]], out
         StackName=stack, TemplateBody=json.dumps(template), Capabilities=["CAPABILITY_IAM"])
 
 
-@contextmanager
-def moto_server() -> Iterator[str]:
-    """A moto server on 127.0.0.1 with fake credentials in the environment; its URL.
-
-    Servers in one process share moto's state: each test module names its stack on its own.
-    """
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        with pytest.MonkeyPatch.context() as env:
-            for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                               "AWS_DEFAULT_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true"}.items():
-                env.setenv(key, value)
-            yield f"http://{host}:{port}"
-    finally:
-        server.stop()

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow  # runs Python 3.12's compileall
 def lambda_python() -> tuple[str, ...]:
     python = find_lambda_python()
     if not python:
-        pytest.skip("no Python 3.12 on this machine")
+        pytest.skip("no Python 3.12 on this machine: optional, the asset then ships sources only (README, What you get on AWS)")
     return python
 
 

@@ -9,30 +9,20 @@ from typing import Iterator
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from compiler.cli import main
 from lambda_runtime import aws_clients
 from lambda_runtime.contract import ENV_SECRETS
 from lambda_runtime.secrets import load_secrets
+from tests.compiler.moto_server import REGION, moto_endpoint
 
 pytestmark = pytest.mark.slow
-REGION = "us-east-1"
 
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        with pytest.MonkeyPatch.context() as env:
-            for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                               "AWS_DEFAULT_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true"}.items():
-                env.setenv(key, value)
-            yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with moto_endpoint() as url:
+        yield url
 
 
 def secrets(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, endpoint: str, app_dir: Path,

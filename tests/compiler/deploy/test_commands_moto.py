@@ -29,17 +29,12 @@ from compiler.commands.rollback import rollback_command
 from compiler.errors import MotiaError, report
 from compiler.pipeline import compile_project
 from tests.compiler.deploy.assembly_fixtures import write_assembly
+from tests.compiler.moto_server import FAKE_AWS_ENV, REGION
 
 # moto's CloudFormation warns for each kind it skips (DESIGN.md 6); that is expected here.
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Tried to parse AWS:UserWarning")]
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "orders"
-REGION = "us-east-1"
-FAKE_AWS_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true",
-    "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
-}
 NEW_STEP = '''\
 """Added by the update phase: a third subscriber of order.created."""
 

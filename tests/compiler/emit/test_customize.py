@@ -14,7 +14,6 @@ from compiler.emit.customize import CustomizeError
 from compiler.synth import synthesize
 from tests.compiler.emit.ir_fixtures import every_kind, write_project
 
-aws_cdk = pytest.importorskip("aws_cdk")
 
 pytestmark = pytest.mark.slow
 

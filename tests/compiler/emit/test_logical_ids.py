@@ -17,9 +17,8 @@ from tests.compiler.emit.ir_fixtures import every_kind
 from tests.compiler.projects import write_project
 
 configure_jsii_environment()
-aws_cdk = pytest.importorskip("aws_cdk")
-from aws_cdk import App, aws_lambda as lambda_  # noqa: E402
-from aws_cdk.assertions import Template  # noqa: E402
+from aws_cdk import App, aws_lambda as lambda_
+from aws_cdk.assertions import Template
 
 from compiler.emit.stack import emit_application  # noqa: E402
 

@@ -12,8 +12,7 @@ from compiler.pipeline import compile_project
 from compiler.synth import synthesize
 from lambda_runtime.websocket import WebSocketConfig
 
-aws_cdk = pytest.importorskip("aws_cdk")
-from aws_cdk.assertions import Match, Template  # noqa: E402
+from aws_cdk.assertions import Match, Template
 
 pytestmark = pytest.mark.slow
 
