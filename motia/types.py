@@ -254,11 +254,6 @@ class EngineKeys(Record, dict):
             return dict.__getitem__(self, key)
         return Record.__getitem__(self, key)
 
-    def get(self, key: str, default: Any = None) -> Any:
-        try:
-            return self[key]
-        except KeyError:
-            return default
 
     def __contains__(self, key: object) -> bool:
         return dict.__contains__(self, key) or Record.__contains__(self, key)
