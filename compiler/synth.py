@@ -112,7 +112,14 @@ def new_app(out_dir: Path | None, validate: bool) -> App:
         stack_traces=False,  # construct traces cost time and are not useful to Motia users
         tree_metadata=False,
         # CDK's own limit check throws a bare RuntimeError mid-synth; ours names the fix.
-        context={"@aws-cdk/core:stackResourceLimit": 0},
+        context={
+            "@aws-cdk/core:stackResourceLimit": 0,
+            # Per-resource metadata nothing reads (cdk-nag's acknowledgments stay): a stack
+            # trace captured for every resource, and its logical id, which the template has.
+            # A 300-step synth took 8.0 s with them, 6.6 s without; its metadata 1.4 MB, 0.1 MB.
+            "aws:cdk:disable-creation-stack-traces": True,
+            "aws:cdk:disable-logicalId-metadata": True,
+        },
     )
 
 
@@ -124,10 +131,12 @@ def add_application_stack(cdk_app: App, app: Application, code_dir: Path, layout
     from compiler.emit.stack import emit_application
 
     # Our own content hash, not CDK's fingerprint: `synthesize_cached` can then rewrite a
-    # cached assembly for a code-only change and name the asset as this synth would.
+    # cached assembly for a code-only change and name the asset as this synth would. Hashed
+    # once: every nested stack takes its own `Code` of the same directory.
+    code_hash = asset_fingerprint(code_dir)
+
     def new_code() -> lambda_.Code:
-        return lambda_.Code.from_asset(str(code_dir), asset_hash=asset_fingerprint(code_dir),
-                                       asset_hash_type=AssetHashType.CUSTOM)
+        return lambda_.Code.from_asset(str(code_dir), asset_hash=code_hash, asset_hash_type=AssetHashType.CUSTOM)
 
     nested = layout == "nested"
     return emit_application(

@@ -11,6 +11,7 @@ from constructs import Construct
 
 # One dead letter is already a lost Motia event: alarm on the first, checked every minute.
 DLQ_ALARM_PERIOD = Duration.minutes(1)
+DLQ_ALARM_STATISTIC = cloudwatch.Stats.MAXIMUM  # read once: each read is a jsii round trip
 ALARM_DESCRIPTION_LIMIT = 1024  # CloudWatch's limit on an alarm's description
 
 
@@ -23,7 +24,7 @@ def dead_letter_alarm(scope: Construct, alarm_id: str, dlq: sqs.Queue, descripti
         scope, alarm_id,
         alarm_description=description[:ALARM_DESCRIPTION_LIMIT],
         metric=dlq.metric_approximate_number_of_messages_visible(
-            period=DLQ_ALARM_PERIOD, statistic=cloudwatch.Stats.MAXIMUM,
+            period=DLQ_ALARM_PERIOD, statistic=DLQ_ALARM_STATISTIC,
         ),
         threshold=0,
         comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -66,11 +66,11 @@ def _load(hook: Path) -> ModuleType:
     return module
 
 
-def apply_customization(parts: StackParts) -> None:
-    """Call the project's `customize(stack, app)`, when it has one."""
+def apply_customization(parts: StackParts) -> bool:
+    """Call the project's `customize(stack, app)`, when it has one; whether it ran."""
     hook = Path(parts.app.root) / HOOK_FILE
     if not hook.is_file():
-        return
+        return False
     stack: Stack = parts.stack
     try:
         module = _load(hook)
@@ -84,3 +84,4 @@ def apply_customization(parts: StackParts) -> None:
     except Exception as error:  # the user's code: anything can happen, reported without our frames
         raise CustomizeError(f"{HOOK_FILE} failed:\n{_user_lines(error, hook.resolve())}\n"
                              f"fix {HOOK_FILE} and run again") from None
+    return True

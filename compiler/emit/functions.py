@@ -4,9 +4,10 @@ needs (compiler/data_access.py)."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack, aws_iam as iam, aws_lambda as lambda_
+from aws_cdk import RemovalPolicy, aws_iam as iam, aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 
+from compiler.emit import values
 from compiler.emit.function_settings import apply_vpc, function_props, log_retention, runtime
 from compiler.emit.parts import StackParts
 from compiler.emit.secrets import permission_statements, secret_statements
@@ -22,15 +23,15 @@ DESCRIPTION_LIMIT = 256  # Lambda's limit on Description
 def deploy_names(parts: StackParts) -> DeployNames:
     """CDK tokens for what AWS names at deploy time (they resolve inside the JSON)."""
     return DeployNames(
-        topic_arn=lambda topic: parts.topic(topic.name, topic.fifo).topic_arn,
-        table_name=lambda table: parts.tables[table.kind].table_name,
+        topic_arn=lambda topic: parts.topic_arn(topic.name, topic.fifo),
+        table_name=lambda table: parts.table_name(table.kind),
         failure_queue_url=lambda step, kind: parts.failure_queue(step, kind).queue_url,
     )
 
 
 def function_environment(parts: StackParts, fn: Function) -> dict[str, str]:
     # to_json_string resolves the ARN and table name tokens inside the JSON at deploy time.
-    config = Stack.of(parts.step_scope(fn.name)).to_json_string(function_config(parts.app, fn, deploy_names(parts)).to_plain())
+    config = parts.step_stack(fn.name).to_json_string(function_config(parts.app, fn, deploy_names(parts)).to_plain())
     return {contract.ENV_FUNCTION: config, **function_variables(parts.app)}
 
 
@@ -49,7 +50,7 @@ def grant_table_access(parts: StackParts, fn: Function, function: lambda_.Functi
 def emit_function(parts: StackParts, fn: Function) -> None:
     scope = parts.step_scope(fn.name)
     # Our own role without AWSLambdaBasicExecutionRole, whose log rights are on `*`.
-    role = iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    role = iam.Role(scope, "Role", assumed_by=values.service_principal("lambda.amazonaws.com"))
     log_group = logs.LogGroup(
         scope, "Logs",
         log_group_name=f"/aws/lambda/{fn.function_name}",
@@ -58,7 +59,7 @@ def emit_function(parts: StackParts, fn: Function) -> None:
         removal_policy=RemovalPolicy.DESTROY,
     )
     log_group.grant_write(role)
-    for statement in (*secret_statements(Stack.of(parts.stack), parts.app.secrets), *permission_statements(fn.permissions)):
+    for statement in (*secret_statements(parts.stack, parts.app.secrets), *permission_statements(fn.permissions)):
         role.add_to_policy(statement)
     function = lambda_.Function(
         scope, "Function",
@@ -66,9 +67,9 @@ def emit_function(parts: StackParts, fn: Function) -> None:
         description=(fn.description or f"Motia step {fn.name}")[:DESCRIPTION_LIMIT],
         runtime=runtime(parts.app.settings),
         handler=contract.HANDLER,
-        code=parts.code_for(scope),
+        code=parts.step_code(fn.name),
         memory_size=fn.memory_mb,
-        timeout=Duration.seconds(fn.timeout_s),
+        timeout=values.seconds(fn.timeout_s),
         role=role,
         log_group=log_group,
         environment=function_environment(parts, fn),

@@ -10,7 +10,9 @@ from aws_cdk import aws_sns as sns, aws_sqs as sqs
 from constructs import Construct
 
 from compiler import naming
+from compiler.emit import values
 from compiler.emit.alarms import dead_letter_alarm
+from compiler.emit.hardening import secure_queue
 from compiler.emit.parts import StackParts, construct_id
 from compiler.ir import QueueSubscription, Topic
 
@@ -44,22 +46,24 @@ def emit_topic(parts: StackParts, topic: Topic) -> None:
     parts.topics[(topic.name, topic.fifo)] = created
 
 
-def subscribe_queue(scope: Construct, holder: str, topic: sns.Topic, queue: sqs.Queue) -> None:
+def subscribe_queue(scope: Construct, holder: str, topic: sns.Topic, topic_arn: str, queue: sqs.Queue,
+                    queue_arn: str) -> None:
     """Topic -> queue with raw delivery, and the queue policy letting only that topic send.
 
     Declared directly rather than with SqsSubscription, whose ids embed the stack name (and so
-    the stage): logical ids must derive from step and topic names only.
+    the stage): logical ids must derive from step and topic names only. The ARNs are the
+    tokens the caller read once (each read is a jsii round trip).
     """
     added = queue.add_to_resource_policy(iam.PolicyStatement(
-        principals=[iam.ServicePrincipal("sns.amazonaws.com")],
+        principals=[values.service_principal("sns.amazonaws.com")],
         actions=["sqs:SendMessage"],
-        resources=[queue.queue_arn],
-        conditions={"ArnEquals": {"aws:SourceArn": topic.topic_arn}},
+        resources=[queue_arn],
+        conditions={"ArnEquals": {"aws:SourceArn": topic_arn}},
     ))
     subscription = sns.Subscription(
         scope, f"{holder}-Subscription",
         topic=topic,
-        endpoint=queue.queue_arn,
+        endpoint=queue_arn,
         protocol=sns.SubscriptionProtocol.SQS,
         # Raw delivery: the SQS body is the enqueued JSON; the trace id rides as an attribute.
         raw_message_delivery=True,
@@ -75,32 +79,31 @@ def emit_queue(parts: StackParts, sub: QueueSubscription) -> None:
     holder = construct_id(kind, sub.topic)
     fifo = sub.fifo or None
     dedup = True if sub.fifo else None
-    dlq = sqs.Queue(
+    dlq = secure_queue(
         scope, f"{holder}-Dlq",
         queue_name=sub.dlq_name, fifo=fifo, content_based_deduplication=dedup,
         retention_period=DLQ_RETENTION,
-        encryption=sqs.QueueEncryption.SQS_MANAGED,
     )
-    queue = sqs.Queue(
+    queue = secure_queue(
         scope, f"{holder}-Queue",
         queue_name=sub.queue_name, fifo=fifo, content_based_deduplication=dedup,
-        visibility_timeout=Duration.seconds(sub.visibility_timeout_s),
-        delivery_delay=Duration.seconds(sub.delay_s),
-        retention_period=Duration.seconds(sub.retention_s),
-        encryption=sqs.QueueEncryption.SQS_MANAGED,
+        visibility_timeout=values.seconds(sub.visibility_timeout_s),
+        delivery_delay=values.seconds(sub.delay_s),
+        retention_period=values.seconds(sub.retention_s),
         # max_receive_count counts deliveries, so max_retries = total attempts (DESIGN.md 1).
         dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=sub.max_receive_count),
     )
     dead_letter_alarm(scope, f"{holder}-DlqAlarm", dlq,
                       f"Motia step {sub.function}: messages of topic {sub.topic} dead-lettered",
                       parts.app.settings.alarm_topic_arn)
-    subscribe_queue(scope, holder, parts.topic(sub.topic, sub.fifo), queue)
+    queue_arn = queue.queue_arn
+    subscribe_queue(scope, holder, parts.topic(sub.topic, sub.fifo), parts.topic_arn(sub.topic, sub.fifo), queue, queue_arn)
     function = parts.function(sub.function)
     # An explicit mapping id (not SqsEventSource's, which embeds the stack name) keeps logical
     # ids equal across stages; the grant covers this queue only.
     function.add_event_source_mapping(
         f"{holder}-EventSource",
-        event_source_arn=queue.queue_arn,
+        event_source_arn=queue_arn,
         batch_size=sub.batch_size,  # 1 for FIFO: each receive is an attempt (QueueSubscription.batch_size)
         report_batch_item_failures=True,
         max_concurrency=sub.max_concurrency,

@@ -21,7 +21,7 @@ class NestedSteps:
     root: Stack
     new_code: Callable[[], lambda_.Code]
     stacks: dict[int, NestedStack] = field(default_factory=dict)
-    codes: dict[str, lambda_.Code] = field(default_factory=dict)
+    codes: dict[int, lambda_.Code] = field(default_factory=dict)  # by bucket
 
     def stack_for(self, step: str) -> Stack:
         bucket = bucket_of(step)
@@ -32,8 +32,9 @@ class NestedSteps:
             )
         return self.stacks[bucket]
 
-    def code_for(self, stack: Stack) -> lambda_.Code:
-        key = stack.node.path
-        if key not in self.codes:
-            self.codes[key] = self.new_code()
-        return self.codes[key]
+    def code_for(self, step: str) -> lambda_.Code:
+        """The `Code` of `step`'s nested stack."""
+        bucket = bucket_of(step)
+        if bucket not in self.codes:
+            self.codes[bucket] = self.new_code()
+        return self.codes[bucket]

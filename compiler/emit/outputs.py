@@ -22,6 +22,6 @@ def emit_outputs(parts: StackParts) -> None:
         CfnOutput(stack, f"Output-Table-{kind}", value=table.table_name, description=f"{kind} table name")
     if len(parts.topics) + len(parts.tables) + 1 > MAX_OUTPUTS:
         return  # too many topics to list: CloudFormation would refuse the template; ARNs are in the FunctionConfigs
-    for (name, fifo), topic in sorted(parts.topics.items()):
-        CfnOutput(stack, f"Output-{topic_id(name, fifo)}", value=topic.topic_arn,
+    for name, fifo in sorted(parts.topics):
+        CfnOutput(stack, f"Output-{topic_id(name, fifo)}", value=parts.topic_arn(name, fifo),
                   description=f"SNS topic of Motia topic {name}" + (" (FIFO)" if fifo else ""))

@@ -16,6 +16,7 @@ from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 from constructs import Construct
 
 from compiler.emit.alarms import dead_letter_alarm
+from compiler.emit.hardening import secure_queue
 from compiler.emit.nesting import NestedSteps
 from compiler.ir import Application, TableKind
 
@@ -51,20 +52,23 @@ class StackParts:
     schedule_dlqs: dict[str, sqs.Queue] = field(default_factory=dict)
     failure_queues: dict[tuple[str, TableKind], sqs.Queue] = field(default_factory=dict)  # (step, table)
     nesting: NestedSteps | None = None  # None: every resource in `stack` (compiler.emit.nesting)
+    # Tokens read once: each read is a jsii round trip, and every function's config names them.
+    topic_arns: dict[tuple[str, bool], str] = field(default_factory=dict)
+    table_names: dict[TableKind, str] = field(default_factory=dict)
+
+    def step_stack(self, step: str) -> Stack:
+        """The stack holding `step`'s resources: the root, or its nested stack."""
+        return self.stack if self.nesting is None else self.nesting.stack_for(step)
 
     def step_scope(self, step: str) -> Construct:
         """The construct holding every resource of one step (created on first use)."""
         if step not in self.step_scopes:
-            home = self.stack if self.nesting is None else self.nesting.stack_for(step)
-            self.step_scopes[step] = Construct(home, construct_id("Step", step))
+            self.step_scopes[step] = Construct(self.step_stack(step), construct_id("Step", step))
         return self.step_scopes[step]
 
-    def code_for(self, scope: Construct) -> lambda_.Code:
-        """The code asset usable in `scope`'s stack (one `Code` binds to one stack only)."""
-        if self.nesting is None:
-            return self.code
-        stack = Stack.of(scope)
-        return self.code if stack is self.stack else self.nesting.code_for(stack)
+    def step_code(self, step: str) -> lambda_.Code:
+        """The code asset usable in `step`'s stack (one `Code` binds to one stack only)."""
+        return self.code if self.nesting is None else self.nesting.code_for(step)
 
     def failure_queue(self, step: str, table: TableKind) -> sqs.Queue:
         """Where `step`'s failed state or stream trigger records go (created on first use).
@@ -75,11 +79,7 @@ class StackParts:
         key = (step, table)
         if key not in self.failure_queues:
             kind = "State" if table == "state" else "Stream"
-            queue = sqs.Queue(
-                self.step_scope(step), f"{kind}TriggerFailures",
-                retention_period=FAILURE_RETENTION,
-                encryption=sqs.QueueEncryption.SQS_MANAGED,
-            )
+            queue = secure_queue(self.step_scope(step), f"{kind}TriggerFailures", retention_period=FAILURE_RETENTION)
             dead_letter_alarm(self.step_scope(step), f"{kind}TriggerFailuresAlarm", queue,
                               f"Motia step {step}: {table} trigger records that failed", self.app.settings.alarm_topic_arn)
             self.failure_queues[key] = queue
@@ -90,3 +90,13 @@ class StackParts:
 
     def topic(self, name: str, fifo: bool) -> sns.Topic:
         return self.topics[(name, fifo)]
+
+    def topic_arn(self, name: str, fifo: bool) -> str:
+        if (name, fifo) not in self.topic_arns:
+            self.topic_arns[(name, fifo)] = self.topic(name, fifo).topic_arn
+        return self.topic_arns[(name, fifo)]
+
+    def table_name(self, kind: TableKind) -> str:
+        if kind not in self.table_names:
+            self.table_names[kind] = self.tables[kind].table_name
+        return self.table_names[kind]

@@ -8,12 +8,14 @@ event (both set explicitly). An invocation that never reached the function goes 
 
 from __future__ import annotations
 
-from aws_cdk import Duration, TimeZone, aws_iam as iam, aws_lambda_event_sources as sources, aws_sqs as sqs
+from aws_cdk import Duration, aws_iam as iam, aws_lambda_event_sources as sources, aws_sqs as sqs
 from aws_cdk import aws_scheduler as scheduler, aws_scheduler_targets as targets
 
 from compiler import naming
+from compiler.emit import values
 from compiler.schedule_input import schedule_input
 from compiler.emit.alarms import dead_letter_alarm
+from compiler.emit.hardening import secure_queue
 from compiler.emit.messaging import DLQ_RETENTION
 from compiler.emit.parts import StackParts, construct_id
 from compiler.ir import Schedule
@@ -31,7 +33,7 @@ def schedule_role(parts: StackParts, step: str) -> iam.Role:
     if step not in parts.schedule_roles:
         parts.schedule_roles[step] = iam.Role(
             parts.step_scope(step), "ScheduleRole",
-            assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"),
+            assumed_by=values.service_principal("scheduler.amazonaws.com"),
         )
         parts.function(step).configure_async_invoke(retry_attempts=LAMBDA_ASYNC_RETRY_ATTEMPTS, max_event_age=MAX_EVENT_AGE)
     return parts.schedule_roles[step]
@@ -40,7 +42,7 @@ def schedule_role(parts: StackParts, step: str) -> iam.Role:
 def schedule_dlq(parts: StackParts, step: str) -> sqs.Queue:
     if step not in parts.schedule_dlqs:
         scope = parts.step_scope(step)
-        dlq = sqs.Queue(scope, "ScheduleDlq", retention_period=DLQ_RETENTION, encryption=sqs.QueueEncryption.SQS_MANAGED)
+        dlq = secure_queue(scope, "ScheduleDlq", retention_period=DLQ_RETENTION)
         dead_letter_alarm(scope, "ScheduleDlqAlarm", dlq, f"Motia step {step}: cron invocations that never reached the function",
                           parts.app.settings.alarm_topic_arn)
         parts.schedule_dlqs[step] = dlq
@@ -77,14 +79,14 @@ def tick_queue(parts: StackParts, schedule: Schedule, name: str) -> sqs.Queue:
         return existing
     function = parts.function(schedule.function)
     timeout = parts.app.function(schedule.function).timeout_s
-    dlq = sqs.Queue(scope, "CronTickDlq", retention_period=DLQ_RETENTION, encryption=sqs.QueueEncryption.SQS_MANAGED)
+    dlq = secure_queue(scope, "CronTickDlq", retention_period=DLQ_RETENTION)
     dead_letter_alarm(scope, "CronTickDlqAlarm", dlq, f"Motia step {schedule.function}: cron ticks that were never handled",
                       parts.app.settings.alarm_topic_arn)
-    queue = sqs.Queue(
-        scope, "CronTickQueue", queue_name=name, encryption=sqs.QueueEncryption.SQS_MANAGED,
+    queue = secure_queue(
+        scope, "CronTickQueue", queue_name=name,
         retention_period=TICK_RETENTION,
         # SQS requires the visibility timeout to cover the function's timeout.
-        visibility_timeout=Duration.seconds(max(timeout, 30)),
+        visibility_timeout=values.seconds(max(timeout, 30)),
         dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=TICK_MAX_RECEIVES),
     )
     function.add_event_source(sources.SqsEventSource(queue, batch_size=1))
@@ -108,7 +110,7 @@ def emit_schedule(parts: StackParts, schedule: Schedule) -> None:
         parts.step_scope(schedule.function),
         schedule_construct_id(parts, schedule),
         schedule=scheduler.ScheduleExpression.expression(
-            schedule.expression, TimeZone.of(schedule.timezone)
+            schedule.expression, values.time_zone(schedule.timezone)
         ),
         target=target,
         schedule_name=schedule.schedule_name,

@@ -82,8 +82,9 @@ def emit_application(scope: Construct, stack_id: str, app: Application, code: la
     if app.realtime is not None:
         emit_websocket(parts, app.realtime)
     emit_outputs(parts)
-    apply_customization(parts)  # the project's motia_aws_stack.py, if any: before TLS and tags, so its resources get them
-    enforce_tls(stack)
+    # The project's motia_aws_stack.py, if any: before TLS and tags, so its resources get them.
+    customized = apply_customization(parts)
+    enforce_tls(parts, walk_tree=customized)
     acknowledge_accepted_findings(parts)
     apply_tags(parts)
     return stack

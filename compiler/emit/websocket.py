@@ -13,11 +13,12 @@ protocol, emitted only when the project has streams.
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack, aws_apigatewayv2 as apigw
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, aws_apigatewayv2 as apigw
 from aws_cdk import aws_dynamodb as dynamodb, aws_iam as iam, aws_lambda as lambda_, aws_logs as logs
 from aws_cdk.aws_apigatewayv2_integrations import WebSocketLambdaIntegration
 from constructs import Construct
 
+from compiler.emit import values
 from compiler.emit.function_settings import apply_vpc, log_retention, runtime, shared_props
 from compiler.emit.nag import acknowledge_realtime_findings
 from compiler.emit.parts import StackParts
@@ -46,7 +47,7 @@ def _function(parts: StackParts, scope: Construct, name: str, function_name: str
     """A function of the project's bundle, shaped by the same settings as the steps' (runtime,
     architecture: the bundled wheels are built for it, logs, tracing, layers, VPC)."""
     settings = parts.app.settings
-    role = iam.Role(scope, f"{name}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    role = iam.Role(scope, f"{name}Role", assumed_by=values.service_principal("lambda.amazonaws.com"))
     log_group = logs.LogGroup(scope, f"{name}Logs", log_group_name=f"/aws/lambda/{function_name}",
                               retention=log_retention(settings), removal_policy=RemovalPolicy.DESTROY)
     log_group.grant_write(role)
@@ -84,10 +85,10 @@ def emit_websocket(parts: StackParts, realtime: Realtime) -> None:
     )
     # The hooks are the project's code: they see the stage's variables and secrets as steps do.
     socket = _function(parts, scope, "Socket", realtime.socket_function, SOCKET_HANDLER, SOCKET_MEMORY_MB,
-                       SOCKET_TIMEOUT_S, {ENV_WEBSOCKET: Stack.of(parts.stack).to_json_string(config.to_plain()),
+                       SOCKET_TIMEOUT_S, {ENV_WEBSOCKET: parts.stack.to_json_string(config.to_plain()),
                                           **function_variables(app)},
                        f"Motia stream clients of {app.prefix}: auth, join, leave")
-    for statement in secret_statements(Stack.of(parts.stack), app.secrets):
+    for statement in secret_statements(parts.stack, app.secrets):
         socket.add_to_role_policy(statement)
     fan = _function(parts, scope, "Fanout", realtime.fanout_function, FANOUT_HANDLER, FANOUT_MEMORY_MB,
                     FANOUT_TIMEOUT_S, {fanout.ENV_CONNECTIONS_TABLE: connections.table_name,

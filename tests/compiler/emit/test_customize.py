@@ -76,3 +76,36 @@ def test_a_change_to_the_hook_invalidates_the_assembly_cache(tmp_path: Path) -> 
     before = assembly_key(app, bytecode_python=())
     hook.write_text("def customize(stack, app):\n    stack.node.add_metadata('x', 1)\n")
     assert assembly_key(app, bytecode_python=()) != before
+
+
+TLS_HOOK = '''
+from aws_cdk import aws_sns as sns, aws_sqs as sqs
+
+
+def customize(stack, app):
+    sqs.Queue(stack, "UserQueue")
+    sqs.Queue(stack, "UserSecuredQueue", enforce_ssl=True)
+    sns.Topic(stack, "UserTopic")
+'''
+
+
+def tls_statements(template: dict[str, Any], queue_id: str) -> int:
+    """How many TLS-only statements the queue policies hold for the queue `queue_id`."""
+    count = 0
+    for resource in template["Resources"].values():
+        if resource["Type"] != "AWS::SQS::QueuePolicy" or resource["Properties"]["Queues"] != [{"Ref": queue_id}]:
+            continue
+        count += sum(s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
+                     for s in resource["Properties"]["PolicyDocument"]["Statement"])
+    return count
+
+
+def test_the_hook_s_queues_and_topics_get_tls_only_policies_once(tmp_path: Path) -> None:
+    template = synth_with(tmp_path, TLS_HOOK)
+    queues = [logical for logical, r in template["Resources"].items() if r["Type"] == "AWS::SQS::Queue"]
+    assert any(q.startswith("UserQueue") for q in queues) and any(q.startswith("UserSecuredQueue") for q in queues)
+    assert {q: tls_statements(template, q) for q in queues} == {q: 1 for q in queues}
+    [user_topic] = [logical for logical in template["Resources"] if logical.startswith("UserTopic")]
+    covered = [t for r in template["Resources"].values() if r["Type"] == "AWS::SNS::TopicPolicy"
+               for t in r["Properties"]["Topics"]]
+    assert {"Ref": user_topic} in covered

@@ -1,0 +1,28 @@
+"""CDK value objects made once per process: durations, service principals, time zones.
+
+Each `Duration.seconds(n)` or `iam.ServicePrincipal(...)` is a round trip to the jsii Node
+process (about 0.3 ms), and a 300-step project asks for the same few values thousands of
+times. They are immutable, so every construct of every stack may share one.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from aws_cdk import Duration, TimeZone, aws_iam as iam
+
+
+@functools.cache
+def seconds(count: int) -> Duration:
+    return Duration.seconds(count)
+
+
+@functools.cache
+def service_principal(service: str) -> iam.ServicePrincipal:
+    """`lambda.amazonaws.com`, `scheduler.amazonaws.com`, ... as a principal."""
+    return iam.ServicePrincipal(service)
+
+
+@functools.cache
+def time_zone(name: str) -> TimeZone:
+    return TimeZone.of(name)
