@@ -12,18 +12,27 @@ from pathlib import Path
 
 from compiler.assembly_cache import ASSEMBLY_DIR, CachedAssembly
 
-__all__ = ["nested_template_hash", "rewrite_code_asset"]
+__all__ = ["nested_template_hash", "rename_code_asset", "rewrite_code_asset"]
 
 
 def rewrite_code_asset(base: CachedAssembly, staging: Path, code_dir: Path, code_hash: str) -> None:
     """`staging/cdk.out`: the assembly of `base` with `code_dir` as its code asset, named
-    `code_hash`. The templates differ only in the asset's name; each template is itself an
-    asset named by its content hash, so every renamed hash is replaced wherever the assembly
-    names it: the code's in the templates, the nested templates' in the root template, all in
-    the manifests."""
+    `code_hash` (`rename_code_asset`)."""
     assembly = staging / ASSEMBLY_DIR
     shutil.copytree(base.assembly_dir, assembly, ignore=shutil.ignore_patterns("asset.*"))
+    rename_code_asset(assembly, base.template_file, code_dir, code_hash)
+
+
+def rename_code_asset(assembly: Path, template_file: str, code_dir: Path, code_hash: str) -> None:
+    """Make `code_dir` the code asset of `assembly` (in place), named `code_hash`; the asset
+    directory it named before is removed. The templates differ only in the asset's name; each
+    template is itself an asset named by its content hash, so every renamed hash is replaced
+    wherever the assembly names it: the code's in the templates, the nested templates' in the
+    root template, all in the manifests. (A first synth names a placeholder, `compiler.synth`.)"""
     old_code_hash = _code_asset_hash(assembly)
+    if old_code_hash is None:  # no function: the assembly names no code asset
+        shutil.rmtree(code_dir)
+        return
     renamed = {old_code_hash: code_hash}
     # Nested templates first: the root template names them by their hashes.
     for nested in sorted(assembly.glob(NESTED_TEMPLATES)):
@@ -32,7 +41,7 @@ def rewrite_code_asset(base: CachedAssembly, staging: Path, code_dir: Path, code
         text = _replace_all(text, renamed)
         nested.write_text(text)
         renamed[old_hash] = nested_template_hash(text)
-    template = assembly / base.template_file
+    template = assembly / template_file
     old_template_hash = hashlib.sha256(template.read_bytes()).hexdigest()
     text = _replace_all(template.read_text(), renamed)
     template.write_text(text)
@@ -43,6 +52,7 @@ def rewrite_code_asset(base: CachedAssembly, staging: Path, code_dir: Path, code
             if manifest.name.endswith(".assets.json"):
                 replaced = _renamed_destinations(replaced)
             manifest.write_text(replaced)
+    shutil.rmtree(assembly / f"asset.{old_code_hash}", ignore_errors=True)
     shutil.move(str(code_dir), assembly / f"asset.{code_hash}")
 
 
@@ -77,11 +87,13 @@ def _renamed_destinations(assets_manifest: str) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + ending
 
 
-def _code_asset_hash(assembly: Path) -> str:
-    """The hash of the assembly's one zip asset (the code), from its assets manifest."""
+def _code_asset_hash(assembly: Path) -> str | None:
+    """The hash of the assembly's one zip asset (the code), from its assets manifest; None
+    when it has no zip asset (a project without functions)."""
+    zipped: set[str] = set()
     for manifest in assembly.glob("*.assets.json"):
         files = json.loads(manifest.read_text()).get("files", {})
-        zipped = [asset_id for asset_id, asset in files.items() if asset.get("source", {}).get("packaging") == "zip"]
-        if len(zipped) == 1:
-            return str(zipped[0])
-    raise ValueError(f"{assembly}: no single code asset in its assets manifest")
+        zipped |= {asset_id for asset_id, asset in files.items() if asset.get("source", {}).get("packaging") == "zip"}
+    if len(zipped) > 1:
+        raise ValueError(f"{assembly}: {len(zipped)} zip assets in its assets manifests, expected the code only")
+    return zipped.pop() if zipped else None

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
@@ -43,6 +43,12 @@ __all__ = [
 MAX_RESOURCES_PER_STACK = 500  # CloudFormation quota, not adjustable
 MAX_TEMPLATE_BYTES = 1_000_000  # CloudFormation's limit for a template read from S3
 DEFAULT_OUT = "cdk.out"
+# The code asset's hash while it is being built (`synthesize_into`), the empty directory
+# standing for it, and where it is built. No dot in the placeholder's name: CDK would take
+# what follows for a file extension of the staged asset.
+CODE_PLACEHOLDER = "motia-aws: the code asset, being built"
+CODE_PLACEHOLDER_DIR = "motia-code-asset-placeholder"
+CODE_BUILD_DIR = "motia-code-asset-building"
 # Our own bucket, never CDK's bootstrap bucket name (`cdk-hnb659fds-assets-...`): creating
 # that one ourselves made a later `cdk bootstrap` in the account and region fail.
 ASSET_BUCKET = "motia-aws-assets-${AWS::AccountId}-${AWS::Region}"
@@ -123,18 +129,18 @@ def new_app(out_dir: Path | None, validate: bool) -> App:
     )
 
 
-def add_application_stack(cdk_app: App, app: Application, code_dir: Path, layout: Layout = "flat") -> Stack:
+def add_application_stack(cdk_app: App, app: Application, code_dir: Path, code_hash: str,
+                          layout: Layout = "flat") -> Stack:
     """The app's stack, named `<app>-<stage>`, deployable without a bootstrap version rule;
-    `layout` nested puts each step's resources in a nested stack (`compiler.stack_layout`)."""
+    `layout` nested puts each step's resources in a nested stack (`compiler.stack_layout`).
+    `code_hash`: the code asset's `asset_fingerprint`, or `synthesize_into`'s placeholder."""
     from aws_cdk import AssetHashType, DefaultStackSynthesizer, aws_lambda as lambda_
 
     from compiler.emit.stack import emit_application
 
     # Our own content hash, not CDK's fingerprint: `synthesize_cached` can then rewrite a
-    # cached assembly for a code-only change and name the asset as this synth would. Hashed
-    # once: every nested stack takes its own `Code` of the same directory.
-    code_hash = asset_fingerprint(code_dir)
-
+    # cached assembly for a code-only change and name the asset as this synth would. Every
+    # nested stack takes its own `Code` of the same directory.
     def new_code() -> lambda_.Code:
         return lambda_.Code.from_asset(str(code_dir), asset_hash=code_hash, asset_hash_type=AssetHashType.CUSTOM)
 
@@ -189,13 +195,29 @@ def synthesize_into(
     `for_emulator`: one flat stack and no CloudFormation limits (moto has none)."""
     if app.errors:
         raise ValueError(f"{len(app.errors)} compile errors: synthesize only a compiled app")
-    with tempfile.TemporaryDirectory(prefix="motia-asset-") as tmp:
-        code_dir = build_code_asset(app, Path(tmp) / "code", cache_root=cache_root,
-                                    pip_command=pip_command, bytecode_python=bytecode_python)
-        layout, newly_decided = stack_layout.synth_layout(app, for_emulator=for_emulator)
-        stack = add_application_stack(cdk_app, app, code_dir, layout)
-        out_dir = Path(cdk_app.synth().directory)
+    from compiler.assembly_rewrite import rename_code_asset
+
+    # The code asset is built on another thread while Node builds the templates around an
+    # empty placeholder (CDK copies nothing then), then moved in under its real hash: the
+    # assembly is the one a synth of the built asset gives (tests/compiler/test_synth.py).
+    out_dir = Path(cdk_app.outdir)
+    placeholder, building = out_dir / CODE_PLACEHOLDER_DIR, out_dir / CODE_BUILD_DIR
+    for leftover in (placeholder, building):
+        shutil.rmtree(leftover, ignore_errors=True)
+    placeholder.mkdir(parents=True)
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="motia-code-asset") as pool:
+            code = pool.submit(build_code_asset, app, building, cache_root=cache_root, pip_command=pip_command,
+                               bytecode_python=bytecode_python)
+            layout, newly_decided = stack_layout.synth_layout(app, for_emulator=for_emulator)
+            stack = add_application_stack(cdk_app, app, placeholder, CODE_PLACEHOLDER, layout)
+            cdk_app.synth()
+            code_dir = code.result()
         template_path = out_dir / stack.template_file
+        rename_code_asset(out_dir, stack.template_file, code_dir, cdk_asset_hash(asset_fingerprint(code_dir)))
+    finally:  # the staged copy of the placeholder too: gone already unless something failed
+        for leftover in (building, placeholder, out_dir / f"asset.{cdk_asset_hash(CODE_PLACEHOLDER)}"):
+            shutil.rmtree(leftover, ignore_errors=True)
     templates = assembly_templates(out_dir, template_path)
     # Checked on the templates themselves: exact, whatever the emitters add per step.
     try:

@@ -14,12 +14,17 @@ from typing import Any
 
 import pytest
 
+from compiler import stack_layout
+from compiler.code_asset import asset_fingerprint
+from compiler.errors import AssetError
 from compiler.pipeline import compile_project
 from compiler.synth import (
     MAX_RESOURCES_PER_STACK,
     ResourceLimitError,
     SynthResult,
+    add_application_stack,
     check_resource_limit,
+    new_app,
     synthesize,
 )
 from tests.compiler.emit.ir_fixtures import every_kind, write_project
@@ -54,6 +59,44 @@ def test_writes_stack_named_app_stage_with_its_code_asset(orders: SynthResult) -
     assert (asset / "lambda_runtime").is_dir() and (asset / "motia").is_dir() and (asset / "steps").is_dir()
     # One function per step, plus the WebSocket function and fan-out of its streams.
     assert dict(orders.resource_counts)["AWS::Lambda::Function"] == len(compile_project(ORDERS).functions) + 2
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("layout", ["flat", "nested"])
+def test_the_code_asset_built_beside_the_synth_gives_the_assembly_a_synth_around_it_gives(
+        layout: str, tmp_path: Path) -> None:
+    """synthesize builds the code asset on a thread while Node synthesizes around a placeholder,
+    then renames it in: byte for byte the assembly of a synth naming the built asset from the start."""
+    root = tmp_path / "project"
+    app = every_kind(root)
+    write_project(root, app)
+    (root / stack_layout.LAYOUT_FILE).write_text(json.dumps({"layout": layout}))
+    result = synthesize(app, tmp_path / "parallel")
+    [asset] = [p for p in result.out_dir.iterdir() if p.is_dir()]
+    assert asset.name.startswith("asset.") and (asset / "lambda_runtime").is_dir()  # nothing else left there
+    code = tmp_path / "code"
+    shutil.copytree(asset, code)
+    cdk_app = new_app(tmp_path / "around", validate=False)
+    add_application_stack(cdk_app, app, code, asset_fingerprint(code), layout)  # type: ignore[arg-type]
+    cdk_app.synth()
+    parallel, around = tree_bytes(result.out_dir), tree_bytes(tmp_path / "around")
+    assert sorted(parallel) == sorted(around)
+    assert [name for name in parallel if parallel[name] != around[name]] == []
+    assert (len([n for n in parallel if n.endswith(".nested.template.json")]) > 0) == (layout == "nested")
+
+
+def test_a_code_asset_that_fails_to_build_fails_the_synth_and_leaves_no_placeholder(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    app = every_kind(root)
+    write_project(root, app)
+    missing = root / app.functions[0].file
+    missing.unlink()  # compiled, then gone: the asset cannot take it
+    with pytest.raises(AssetError, match=app.functions[0].file):
+        synthesize(app, tmp_path / "cdk.out")
+    assert [p.name for p in (tmp_path / "cdk.out").iterdir() if p.is_dir()] == []
 
 
 def test_synthesizing_twice_gives_byte_identical_templates(orders: SynthResult, tmp_path: Path) -> None:

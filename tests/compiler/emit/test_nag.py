@@ -12,6 +12,7 @@ import pytest
 
 from compiler.emit import nag
 from compiler.pipeline import compile_project
+from compiler.code_asset import asset_fingerprint
 from compiler.synth import add_application_stack, new_app
 from tests.compiler.test_template_golden import PROJECTS, STAGE
 
@@ -34,7 +35,7 @@ def stacks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     for name, path in sorted(PROJECTS.items()):
         app = compile_project(path, stage=STAGE)
         assert app.errors == ()
-        built[name] = add_application_stack(cdk_app, app, code)
+        built[name] = add_application_stack(cdk_app, app, code, asset_fingerprint(code))
     return built
 
 
