@@ -4,6 +4,8 @@ needs (compiler/data_access.py)."""
 
 from __future__ import annotations
 
+import json
+
 from aws_cdk import RemovalPolicy, aws_iam as iam, aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 
@@ -18,6 +20,7 @@ from lambda_runtime import contract
 from lambda_runtime.function_config import FunctionConfig
 
 DESCRIPTION_LIMIT = 256  # Lambda's limit on Description
+FUNCTION_ID = "Function"  # in the step's scope (compiler/emit/nag.py derives its logical id)
 
 
 def deploy_names(parts: StackParts) -> DeployNames:
@@ -29,9 +32,19 @@ def deploy_names(parts: StackParts) -> DeployNames:
     )
 
 
+def token_json(value: object) -> str:
+    """`value` as compact JSON, as Stack.to_json_string writes it, without its jsii round trip.
+
+    The ARNs and table names in it are CDK string tokens; CDK finds them inside the string
+    when it resolves the template and turns it into the same Fn::Join. Only for values whose
+    tokens stand for strings free of JSON's special characters (names, ARNs), and whose
+    numbers are integers (JavaScript writes 1.0 as 1).
+    """
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 def function_environment(parts: StackParts, fn: Function) -> dict[str, str]:
-    # to_json_string resolves the ARN and table name tokens inside the JSON at deploy time.
-    config = parts.step_stack(fn.name).to_json_string(function_config(parts.app, fn, deploy_names(parts)).to_plain())
+    config = token_json(function_config(parts.app, fn, deploy_names(parts)).to_plain())
     return {contract.ENV_FUNCTION: config, **function_variables(parts.app)}
 
 
@@ -62,7 +75,7 @@ def emit_function(parts: StackParts, fn: Function) -> None:
     for statement in (*secret_statements(parts.stack, parts.app.secrets), *permission_statements(fn.permissions)):
         role.add_to_policy(statement)
     function = lambda_.Function(
-        scope, "Function",
+        scope, FUNCTION_ID,
         function_name=fn.function_name,
         description=(fn.description or f"Motia step {fn.name}")[:DESCRIPTION_LIMIT],
         runtime=runtime(parts.app.settings),

@@ -11,10 +11,12 @@ not in the template.
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Stack, Validations
+from aws_cdk import Acknowledgment, Validations
 from constructs import Construct
 
-from compiler.emit.parts import StackParts
+from compiler.emit.functions import FUNCTION_ID
+from compiler.emit.logical_ids import logical_id
+from compiler.emit.parts import StackParts, construct_id
 
 STACK_WIDE: dict[str, str] = {
     "AwsSolutions-APIG4": (
@@ -55,12 +57,6 @@ CONNECTION_IDS = (
 )
 
 
-def logical_id(construct: Construct) -> str:
-    """The CloudFormation logical id of an L2 construct's resource, as cdk-nag names it."""
-    stack = Stack.of(construct)
-    return str(stack.resolve(stack.get_logical_id(construct.node.default_child)))
-
-
 def iam5(resource: str) -> str:
     return f"AwsSolutions-IAM5[Resource::{resource}]"
 
@@ -69,13 +65,13 @@ def acknowledge(scope: Construct, rule: str, reason: str) -> None:
     Validations.of(scope).acknowledge(Acknowledgment(id=rule, reason=reason))
 
 
-def acknowledge_realtime_findings(api: Construct, stage: Construct, stage_name: str, connections: Construct,
+def acknowledge_realtime_findings(api_id: str, stage: Construct, stage_name: str, connections: Construct,
                                   roles: tuple[Construct, ...]) -> None:
-    """The WebSocket API's accepted findings (compiler/emit/websocket.py)."""
+    """The WebSocket API's accepted findings (compiler/emit/websocket.py); `api_id`: its logical id."""
     acknowledge(connections, "AwsSolutions-DDB3", CONNECTIONS_TABLE)
     acknowledge(stage, "AwsSolutions-APIG1", WEBSOCKET_ACCESS_LOGS)
     connections_arn = (f"arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:"
-                       f"<{logical_id(api)}>/{stage_name}/*/@connections/*")
+                       f"<{api_id}>/{stage_name}/*/@connections/*")
     for role in roles:
         acknowledge(role, iam5(connections_arn), CONNECTION_IDS)
 
@@ -84,9 +80,11 @@ def acknowledge_accepted_findings(parts: StackParts) -> None:
     """Acknowledge every accepted finding on the narrowest construct that holds it."""
     for rule, reason in STACK_WIDE.items():
         acknowledge(parts.stack, rule, reason)
-    for table in parts.tables.values():
-        acknowledge(parts.stack, iam5(f"<{logical_id(table)}.Arn>/stream/*"), STREAM_ARN_WILDCARD)
+    for kind in parts.tables:
+        table_id = logical_id([construct_id("Table", kind), "Resource"])  # compiler/emit/tables.py
+        acknowledge(parts.stack, iam5(f"<{table_id}.Arn>/stream/*"), STREAM_ARN_WILDCARD)
     for queue in [*parts.failure_queues.values(), *parts.schedule_dlqs.values()]:
         acknowledge(queue, "AwsSolutions-SQS3", FAILURE_DESTINATION)
     for step, role in parts.schedule_roles.items():
-        acknowledge(role, iam5(f"<{logical_id(parts.function(step))}.Arn>:*"), FUNCTION_VERSIONS)
+        function_id = logical_id([construct_id("Step", step), FUNCTION_ID, "Resource"])  # compiler/emit/functions.py
+        acknowledge(role, iam5(f"<{function_id}.Arn>:*"), FUNCTION_VERSIONS)

@@ -19,7 +19,9 @@ from aws_cdk.aws_apigatewayv2_integrations import WebSocketLambdaIntegration
 from constructs import Construct
 
 from compiler.emit import values
+from compiler.emit.functions import token_json
 from compiler.emit.function_settings import apply_vpc, log_retention, runtime, shared_props
+from compiler.emit.logical_ids import logical_id
 from compiler.emit.nag import acknowledge_realtime_findings
 from compiler.emit.parts import StackParts
 from compiler.emit.secrets import secret_statements
@@ -29,6 +31,7 @@ from compiler.ir import Realtime
 from lambda_runtime import fanout
 from lambda_runtime.websocket import ENV_WEBSOCKET, WebSocketConfig
 
+REALTIME_ID, API_ID = "Realtime", "Api"  # construct ids (compiler/emit/nag.py names the API by its logical id)
 STAGE = "live"  # the WebSocket API's one stage: the app's stage is already in every name
 SOCKET_HANDLER = "lambda_runtime.websocket.handler"
 FANOUT_HANDLER = "lambda_runtime.fanout.handler"
@@ -63,7 +66,7 @@ def _function(parts: StackParts, scope: Construct, name: str, function_name: str
 
 def emit_websocket(parts: StackParts, realtime: Realtime) -> None:
     app = parts.app
-    scope = Construct(parts.stack, "Realtime")
+    scope = Construct(parts.stack, REALTIME_ID)
     connections = dynamodb.Table(
         scope, "Connections", table_name=realtime.connections_table,
         partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
@@ -72,7 +75,7 @@ def emit_websocket(parts: StackParts, realtime: Realtime) -> None:
         time_to_live_attribute="expires",
         removal_policy=RemovalPolicy.DESTROY,  # only live connections: nothing to keep
     )
-    api = apigw.WebSocketApi(scope, "Api", api_name=f"{app.prefix}-streams",
+    api = apigw.WebSocketApi(scope, API_ID, api_name=f"{app.prefix}-streams",
                              description=f"Motia streams of {app.prefix}: {', '.join(app.streams)}"[:1024],
                              route_selection_expression="$request.body.type")
     stage = apigw.WebSocketStage(scope, "Stage", web_socket_api=api, stage_name=STAGE, auto_deploy=True)
@@ -85,7 +88,7 @@ def emit_websocket(parts: StackParts, realtime: Realtime) -> None:
     )
     # The hooks are the project's code: they see the stage's variables and secrets as steps do.
     socket = _function(parts, scope, "Socket", realtime.socket_function, SOCKET_HANDLER, SOCKET_MEMORY_MB,
-                       SOCKET_TIMEOUT_S, {ENV_WEBSOCKET: parts.stack.to_json_string(config.to_plain()),
+                       SOCKET_TIMEOUT_S, {ENV_WEBSOCKET: token_json(config.to_plain()),
                                           **function_variables(app)},
                        f"Motia stream clients of {app.prefix}: auth, join, leave")
     for statement in secret_statements(parts.stack, app.secrets):
@@ -109,6 +112,6 @@ def emit_websocket(parts: StackParts, realtime: Realtime) -> None:
         retry_attempts=FANOUT_RETRIES,
     )
     grant_stream_read(streams_table, fan)
-    acknowledge_realtime_findings(api, stage, STAGE, connections, tuple(f.role for f in (socket, fan) if f.role))
+    acknowledge_realtime_findings(logical_id([REALTIME_ID, API_ID, "Resource"]), stage, STAGE, connections, tuple(f.role for f in (socket, fan) if f.role))
     CfnOutput(parts.stack, OUTPUT_URL, value=stage.url, description="WebSocket URL for Motia's stream clients")
 

@@ -20,6 +20,7 @@ configure_jsii_environment()
 from aws_cdk import App, aws_lambda as lambda_
 from aws_cdk.assertions import Template
 
+from compiler.emit.logical_ids import logical_id  # noqa: E402
 from compiler.emit.stack import emit_application  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -129,3 +130,46 @@ def test_logical_ids_do_not_depend_on_the_stage_even_when_names_are_shortened(
     assert all(_HASHED.search(name) for name in physical_names(dev) + physical_names(other))
     assert not set(physical_names(dev)) & set(physical_names(other))
     assert ids(dev_template) == ids(other_template)
+
+
+def cdk_allocated_ids(stack: Any) -> dict[tuple[str, ...], str]:
+    """Every CloudFormation element of `stack` (not of its nested stacks): its construct ids
+    below the stack -> the logical id CDK gives it."""
+    from aws_cdk import CfnElement, Stack
+
+    found = {}
+    for construct in stack.node.find_all():
+        if isinstance(construct, CfnElement) and Stack.of(construct) is stack:
+            scopes = construct.node.scopes
+            path = tuple(scope.node.id for scope in scopes[scopes.index(stack) + 1:])
+            found[path] = str(stack.resolve(stack.get_logical_id(construct)))
+    return found
+
+
+def test_computed_logical_ids_are_cdk_s_for_every_resource_flat_and_nested(tmp_path: Path) -> None:
+    from aws_cdk import CfnResource, NestedStack, Stack
+    from constructs import Construct
+
+    code_dir = tmp_path / "code"
+    code_dir.mkdir()
+    (code_dir / "placeholder.py").write_text("")
+    cdk_app = App(outdir=str(tmp_path / "out"))
+    app = every_kind(Path("/project"))
+    flat = emit_application(cdk_app, "flat", app, lambda_.Code.from_asset(str(code_dir)))
+    nested = emit_application(cdk_app, "nested", app, lambda_.Code.from_asset(str(code_dir)),
+                              new_code=lambda: lambda_.Code.from_asset(str(code_dir)))
+    # The corners of CDK's rule: Default dropped, Resource hidden, repeats, long and odd ids.
+    odd = Stack(cdk_app, "odd")
+    for path in (["Default", "Solo"], ["Foo", "FooFoo", "Foo"], ["Bar", "Bar", "Resource"], ["a" * 300],
+                 ["x" * 150, "y.z-" * 40, "Resource"], ["Ünicode ids", "with spaces/and:colons"]):
+        scope: Construct = odd
+        for component in path[:-1]:
+            scope = scope.node.try_find_child(component) or Construct(scope, component)  # type: ignore[assignment]
+        CfnResource(scope, path[-1], type="AWS::SNS::Topic")
+    stacks = [flat, nested, odd, *(c for c in nested.node.find_all() if isinstance(c, NestedStack))]
+    compared = 0
+    for stack in stacks:
+        for path, expected in cdk_allocated_ids(stack).items():
+            assert logical_id(path) == expected, path
+            compared += 1
+    assert compared > 100
