@@ -17,6 +17,7 @@ from compiler.emit.nesting import NestedSteps
 from compiler.emit.outputs import emit_outputs
 from compiler.emit.parts import StackParts
 from compiler.emit.tables import emit_table
+from compiler.emit.type_checks import argument_checks_off, argument_checks_on
 from compiler.emit.websocket import emit_websocket
 from compiler.ir import Application, Diagnostic, Function, Permission, Realtime, SecretReference, Table, Topic
 from compiler.trigger_kinds import KINDS, RESOURCE_FIELDS, resolve_reference
@@ -73,18 +74,20 @@ def emit_application(scope: Construct, stack_id: str, app: Application, code: la
     With `new_code` (a fresh `Code` of the same asset per nested stack), each step's resources
     go to its nested stack (`compiler.emit.nesting`); without, all stay in the one stack.
     """
-    stack = Stack(scope, stack_id, **stack_props)
-    nesting = NestedSteps(root=stack, new_code=new_code) if new_code is not None else None
-    parts = StackParts(app=app, stack=stack, code=code, nesting=nesting)
-    for field_name in EMIT_ORDER:
-        for item in getattr(app, field_name):
-            EMITTERS[type(item)](parts, item)
-    if app.realtime is not None:
-        emit_websocket(parts, app.realtime)
-    emit_outputs(parts)
-    # The project's motia_aws_stack.py, if any: before TLS and tags, so its resources get them.
-    customized = apply_customization(parts)
-    enforce_tls(parts, walk_tree=customized)
-    acknowledge_accepted_findings(parts)
-    apply_tags(parts)
+    with argument_checks_off():  # compiler/emit/type_checks.py
+        stack = Stack(scope, stack_id, **stack_props)
+        nesting = NestedSteps(root=stack, new_code=new_code) if new_code is not None else None
+        parts = StackParts(app=app, stack=stack, code=code, nesting=nesting)
+        for field_name in EMIT_ORDER:
+            for item in getattr(app, field_name):
+                EMITTERS[type(item)](parts, item)
+        if app.realtime is not None:
+            emit_websocket(parts, app.realtime)
+        emit_outputs(parts)
+        # The project's motia_aws_stack.py, if any: before TLS and tags, so its resources get them.
+        with argument_checks_on():
+            customized = apply_customization(parts)
+        enforce_tls(parts, walk_tree=customized)
+        acknowledge_accepted_findings(parts)
+        apply_tags(parts)
     return stack
