@@ -20,6 +20,7 @@ from compiler.config_guard import config_marker_problems, config_name, config_sh
 from compiler.include_files import INCLUDE_FIX, resolve_include_files
 from compiler.load import LoadedStep, load_steps
 from compiler.load_streams import load_stream_files
+from compiler.naming import DEFAULT_STAGE
 from compiler.physical_names import physical_name_problems
 from compiler.realtime import realtime_of
 from compiler.resolve import ParsedStep, resolve_project
@@ -29,7 +30,6 @@ from compiler.settings import load_settings, settings_problems
 from compiler.validate import validate
 from motia.config import plain_config
 
-DEFAULT_STAGE = "dev"
 _SEVERITY_ORDER = {"error": 0, "warning": 1}
 
 
