@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.code_asset import default_cache_root
+from compiler.folder_sync import sync_folder
 
 __all__ = [
     "ASSEMBLY_DIR",
@@ -208,13 +209,17 @@ def _already_restored(entry: CachedAssembly, out_dir: Path) -> bool:
 def restore(entry: CachedAssembly, out_dir: Path, *, link: bool) -> Path:
     """Put the entry's assembly at `out_dir` (replaced). `link` hard-links the files: instant,
     and safe for readers such as the emulator; a copy for a directory the user owns. An
-    `out_dir` that already holds the entry untouched (an unchanged re-synth) is left as it is."""
+    `out_dir` that already holds the entry untouched (an unchanged re-synth) is left as it is;
+    one that holds another assembly (the last code-only re-synth's) gets only what differs."""
     if not link and _already_restored(entry, out_dir):
         return out_dir
-    if out_dir.exists():
+    if not link and out_dir.is_dir() and not out_dir.is_symlink():
+        sync_folder(entry.assembly_dir, out_dir)
+    elif out_dir.exists():
         shutil.rmtree(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(entry.assembly_dir, out_dir, copy_function=_link_or_copy if link else shutil.copy2)
+    if not out_dir.exists():
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(entry.assembly_dir, out_dir, copy_function=_link_or_copy if link else shutil.copy2)
     if not link:  # hard links share their mtime with the entry: `_stats` could not tell them apart
         record = {"entry": str(entry.assembly_dir), "files": _stats(out_dir)}
         (out_dir / RESTORED_FILE).write_text(json.dumps(record, sort_keys=True))
