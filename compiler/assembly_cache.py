@@ -62,6 +62,8 @@ __all__ = [
     "template_key",
 ]
 
+# compiler.emit.customize.HOOK_FILE (not imported: it loads aws_cdk); tests keep the two equal.
+CUSTOMIZE_HOOK_FILE = "motia_aws_stack.py"
 # Versions of what turns constructs into a template: an upgrade must miss the cache.
 CDK_DISTRIBUTIONS: tuple[str, ...] = ("aws-cdk-lib", "constructs")
 
@@ -121,4 +123,11 @@ def template_key(app: Application, *, validate: bool = False, model: str | None 
     digest.update(f"format {CACHE_FORMAT}\ncompiler {compiler_fingerprint()}\nvalidate {validate}\n".encode())
     digest.update((model if model is not None else application_to_json(app)).encode())
     digest.update(f"layout {synth_layout(app, for_emulator=for_emulator)[0]}\n".encode())  # compiler.stack_layout
+    root = Path(app.root)
+    if (root / CUSTOMIZE_HOOK_FILE).is_file():
+        # The hook is the user's CDK code run at synth: it may read any project file (a helper
+        # module, a step's source), so with one every project file reaches the template and
+        # no change is code-only.
+        for item in project_files(app):
+            add_file(digest, "project/" + item.dest, item.source)
     return digest.hexdigest()[:32]
