@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ from compiler.file_digest import sources_fingerprint
 __all__ = [
     "VOLATILE_VARIABLES",
     "Inputs",
+    "ProjectTooLarge",
     "SynthRequest",
     "changed_labels",
     "external_files",
@@ -58,6 +60,8 @@ VOLATILE_VARIABLES = frozenset({"_", "OLDPWD", "SHLVL", "SSH_CLIENT", "SSH_CONNE
 NOT_INPUT_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", "cdk.out", ".mypy_cache",
                             ".pytest_cache", ".ruff_cache", ".tox", ".nox"})
 VENV_MARKER = "pyvenv.cfg"  # a folder holding it is a virtualenv
+# Hashing reads every byte (about 1 GB/s): above this, a compile (a second or two) is cheaper.
+MAX_PROJECT_BYTES = 256 * 1024 * 1024
 _SITE_DIR_NAMES = ("site-packages", "dist-packages")
 
 
@@ -97,11 +101,19 @@ def _text_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def project_digests(root: Path, skipped: Iterable[Path] = ()) -> dict[str, str]:
+class ProjectTooLarge(Exception):
+    """The project folder holds more than MAX_PROJECT_BYTES: hashing it would cost more than
+    the compile it could save, so the fast path is not used."""
+
+
+def project_digests(root: Path, skipped: Iterable[Path] = (), limit: int = MAX_PROJECT_BYTES) -> dict[str, str]:
     """`project/<POSIX path>` -> digest of every file under `root` but those in NOT_INPUT_DIRS,
-    virtualenvs and the `skipped` folders (resolved); symbolic links followed, once each."""
+    virtualenvs and the `skipped` folders (resolved); symbolic links followed, once each.
+    Special files (FIFOs, sockets) are keyed by their kind, never read: reading one may block.
+    `ProjectTooLarge` past `limit` bytes."""
     skip = {str(p) for p in skipped}
     found: dict[str, str] = {}
+    total = 0
     seen: set[str] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         real = os.path.realpath(dirpath)
@@ -114,7 +126,18 @@ def project_digests(root: Path, skipped: Iterable[Path] = ()) -> dict[str, str]:
                              and os.path.realpath(os.path.join(dirpath, d)) not in skip)
         for name in filenames:
             path = Path(dirpath, name)
-            found["project/" + path.relative_to(root).as_posix()] = file_digest(path)
+            try:
+                status = path.stat()
+            except OSError:
+                status = None  # a dangling link: keyed as unreadable
+            if status is not None and not stat.S_ISREG(status.st_mode):
+                digest = f"special {stat.S_IFMT(status.st_mode)}"
+            else:
+                total += status.st_size if status is not None else 0
+                if total > limit:
+                    raise ProjectTooLarge(f"{root} holds over {limit} bytes")
+                digest = file_digest(path)
+            found["project/" + path.relative_to(root).as_posix()] = digest
     return found
 
 

@@ -105,12 +105,15 @@ def run(args: argparse.Namespace) -> int:
         return finish(synth_command(args))
     from compiler import resynth
     from compiler.code_asset import default_cache_root
-    from compiler.input_key import inputs_of
+    from compiler.input_key import ProjectTooLarge, inputs_of
 
     request = resynth.request_of(args, default_cache_root())
     if request is None:
         return finish(synth_command(args))
-    before = inputs_of(request, os.environ)
+    try:
+        before = inputs_of(request, os.environ)
+    except ProjectTooLarge:
+        return finish(synth_command(args))
     if resynth.replay_unchanged(request, before, sys.stdout, sys.stderr):
         return 0
     return finish(synth_command(args, request, before))

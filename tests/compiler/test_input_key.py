@@ -13,6 +13,7 @@ import pytest
 
 from compiler.input_key import (
     Inputs,
+    ProjectTooLarge,
     SynthRequest,
     changed_labels,
     covered_folders,
@@ -145,6 +146,16 @@ def test_files_hashed_again_keep_what_the_process_fixed(project: Path) -> None:
     assert after == before
     (project / "motia-stacks.json").write_text('{"layout": "flat"}')
     assert changed_labels(before, inputs_of(request(project), ENV, before)) == {"project/motia-stacks.json"}
+
+
+def test_a_fifo_is_keyed_by_its_kind_and_never_read(project: Path) -> None:
+    os.mkfifo(project / "pipe")  # reading it would block for ever
+    assert project_digests(project)["project/pipe"].startswith("special")
+
+
+def test_fails_over_past_the_size_limit(project: Path) -> None:
+    with pytest.raises(ProjectTooLarge):
+        project_digests(project, limit=10)
 
 
 def test_project_digests_label_files_by_their_path_in_the_project(project: Path) -> None:
