@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -40,7 +41,8 @@ RECORDS_DIR = "resynth"
 RECORD_FORMAT = "1"  # bump when a record's fields or the inputs' ingredients change
 MAX_RECORDS = 200  # each a few kB; the oldest go first
 # The synth itself may write these into the project: `motia-stacks.json`, when it first decides
-# a layout (compiler.stack_layout). A record is still valid for the files as the synth left them.
+# a layout (compiler.stack_layout). A record is still valid for the files as the synth left them
+# when the file was not there before (a user's edit of an existing one is an input changed).
 WRITTEN_BY_SYNTH = frozenset({"project/motia-stacks.json"})
 
 
@@ -111,16 +113,20 @@ def replay_unchanged(request: SynthRequest, inputs: Inputs, out: TextIO, err: Te
 
 def remember(request: SynthRequest, before: Inputs, record: Record) -> None:
     """Write `record` under the inputs as the synth left them, if nothing but the synth changed
-    them since `before` (an edit during the synth must not be recorded against the old output)."""
+    them since `before` (an edit during the synth must not be recorded against the old output);
+    its `external` files are those of the modules this process imported, as they are now."""
     after = inputs_of(request, os.environ, before)
-    if changed_labels(before, after) - WRITTEN_BY_SYNTH:
+    # The synth writes the layout file only where there was none (a layout newly decided).
+    written = {label for label in WRITTEN_BY_SYNTH if label not in dict(before.parts)}
+    if changed_labels(before, after) - written:
         return
     files = [getattr(m, "__file__", None) for m in list(sys.modules.values())]
     external = external_files((f for f in files if isinstance(f, str)), covered_folders(request))
+    record = dataclasses.replace(record, external=tuple((f, file_digest(Path(f))) for f in external))
     data = {
         "format": RECORD_FORMAT, "entry": record.entry, "prefix": record.prefix,
         "diagnostics": record.diagnostics, "summary": record.summary, "stderr": record.stderr,
-        "external": [[f, file_digest(Path(f))] for f in external],
+        "external": [list(pair) for pair in record.external],
     }
     folder = _records(request.cache_root)
     try:

@@ -69,11 +69,12 @@ def synth_command(args: argparse.Namespace, request: SynthRequest | None = None,
         warnings = "".join(line + "\n" for line in format_diagnostics(app.diagnostics))
         summary = render_synth_summary(app, result)
         resynth.remember(request, before, resynth.Record(result.entry_key, app.prefix, warnings, summary,
-                                                         stderr.copy.getvalue(), ()))
+                                                         stderr.copy.getvalue(), external=()))
     return 0
 
 
 def write_assembly(app: ir.Application, out: Path, *, validate: bool, use_cache: bool = False) -> int:
+    """`write_synth`, as an exit status."""
     write_synth(app, out, validate=validate, use_cache=use_cache)
     return 0
 

@@ -204,3 +204,15 @@ def test_remember_keeps_the_layout_file_the_synth_wrote(tmp_path: Path) -> None:
     recorded = resynth.read_record(request.cache_root, after.key)
     assert recorded is not None and recorded.entry == RECORD.entry and recorded.summary == RECORD.summary
     assert resynth.read_record(request.cache_root, before.key) is None
+
+
+def test_remember_skips_a_layout_file_the_user_changed_during_the_synth(tmp_path: Path) -> None:
+    # GIVEN a project with a layout file WHEN it is edited during the synth (the synth never
+    # rewrites an existing one) THEN nothing is recorded: the assembly has the old layout
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "motia-stacks.json").write_text('{"layout": "flat"}')
+    request = request_for(tmp_path)
+    before = inputs_of(request, os.environ)
+    (tmp_path / "motia-stacks.json").write_text('{"layout": "nested"}')
+    resynth.remember(request, before, RECORD)
+    assert not (tmp_path / ".cache" / resynth.RECORDS_DIR).exists()
