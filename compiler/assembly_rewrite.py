@@ -10,7 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
-from compiler.assembly_cache import ASSEMBLY_DIR, CachedAssembly
+from compiler.assembly_entries import ASSEMBLY_DIR, CachedAssembly
 
 __all__ = ["nested_template_hash", "rename_code_asset", "rewrite_code_asset"]
 

@@ -31,7 +31,10 @@ __all__ = ["Interpreter", "compile_asset_bytecode", "describe_interpreter", "rem
 BYTECODE_DIR = "bytecode"
 PROBES_FILE = "pythons.json"
 LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks a function's code
-WHOLE_TREE_ABOVE = 50  # new files: compileall of the tree (parallel) beats a list (sequential)
+# New files above this: compileall of the whole tree in parallel, else just those, in one process.
+# A pool costs its workers' start: measured on 2 cores, 369 files took 0.24 s listed and 0.73 s as
+# a parallel tree, and 100 changed step files 0.08 s listed (a code-only re-synth of 300 steps).
+WHOLE_TREE_ABOVE = 1000
 # Version, pyc tag and the real executable (a pyenv shim is a shell script: run the target).
 _PROBE = "import sys; print('%d.%d' % sys.version_info[:2]); print(sys.implementation.cache_tag); " \
          "print(sys.version.replace(chr(10), ' ')); print(sys.executable)"

@@ -20,10 +20,13 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from compiler.errors import AssetError
-from compiler.ir import Application
+from compiler.file_digest import IGNORED_IN_ASSET
+
+if TYPE_CHECKING:  # only for hints: `motia synth`'s fast path imports this module before any model
+    from compiler.ir import Application
 
 __all__ = [
     "AssetError",
@@ -55,7 +58,6 @@ RUNTIME_PACKAGES: tuple[str, ...] = ("lambda_runtime", "motia")
 REQUIREMENTS_FILE = "requirements.txt"
 ENV_PIP = "MOTIA_PIP"  # a command prefix replacing `python -m pip` (tests, offline mirrors)
 ENV_CACHE_DIR = "MOTIA_CACHE_DIR"
-IGNORED_IN_ASSET = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
 
 
 @dataclass(frozen=True)

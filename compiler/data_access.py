@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from compiler import ir
 
@@ -139,42 +141,85 @@ def declared_usage(tree: ast.AST) -> Usage:
     return usage
 
 
-def imported_modules(tree: ast.AST, file: Path, root: Path) -> tuple[list[Path], bool]:
-    """Project files `tree` imports, and whether some project import could not be found."""
+@dataclass(frozen=True)
+class ImportRef:
+    """One import statement's target as written: `from ..m import a, b` is (2, "m", ("a", "b"), True)."""
+
+    level: int  # leading dots of a relative import; 0 for absolute
+    module: str  # "" for `from . import x`
+    names: tuple[str, ...]  # the names a `from` import takes
+    is_from: bool
+
+
+def import_refs(tree: ast.AST) -> tuple[ImportRef, ...]:
+    """Every import of the module, in the order `ast.walk` meets them (nested ones too)."""
+    refs: list[ImportRef] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level > 0 or node.module):
+            refs.append(ImportRef(node.level, node.module or "", tuple(a.name for a in node.names), True))
+        elif isinstance(node, ast.Import):
+            refs += [ImportRef(0, alias.name, (), False) for alias in node.names]
+    return tuple(refs)
+
+
+IsFile = Callable[[Path], bool]
+
+
+def imported_modules(refs: tuple[ImportRef, ...], file: Path, root: Path,
+                     is_file: IsFile = Path.is_file) -> tuple[list[Path], bool]:
+    """Project files `refs` (of `file`) import, and whether some project import could not be found."""
     found: list[Path] = []
     unresolved = False
-    for node in ast.walk(tree):
-        candidates: list[Path] = []
-        if isinstance(node, ast.ImportFrom) and node.level > 0:
+    for ref in refs:
+        if ref.level > 0:
             base = file.parent
-            for _ in range(node.level - 1):
+            for _ in range(ref.level - 1):
                 base = base.parent
-            parts = node.module.split(".") if node.module else []
-            candidates = [base.joinpath(*parts, alias.name) for alias in node.names] + [base.joinpath(*parts)]
-            hits = [p for c in candidates for p in module_files(c)]
+            parts = ref.module.split(".") if ref.module else []
+            candidates = [base.joinpath(*parts, name) for name in ref.names] + [base.joinpath(*parts)]
+            hits = [p for c in candidates for p in module_files(c, is_file)]
             unresolved |= not hits
             found += hits
             continue
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-        else:
-            continue
+        names = [ref.module] + [f"{ref.module}.{name}" for name in ref.names]
         # Absolute imports of the project's own modules (from the root or the step's folder).
         for name in names:
             for base in (root, file.parent):
-                found += module_files(base.joinpath(*name.split(".")))
+                found += module_files(base.joinpath(*name.split(".")), is_file)
     return found, unresolved
 
 
-def module_files(path: Path) -> list[Path]:
+def module_files(path: Path, is_file: IsFile = Path.is_file) -> list[Path]:
     """`path.py` or the package `path/__init__.py`, if it exists."""
-    return [p for p in (Path(f"{path}.py"), path / "__init__.py") if p.is_file()]
+    return [p for p in (Path(f"{path}.py"), path / "__init__.py") if is_file(p)]
 
 
-def file_usage(step_file: Path, root: Path) -> Usage:
-    """Union of the usage of the step file and of every project module it reaches."""
+@dataclass(frozen=True)
+class ModuleFacts:
+    """What one module's source says, whatever its path: the access its code makes (with its
+    declaration) and its imports. `parsed` False: unreadable as Python, which means everything."""
+
+    usage: Usage
+    imports: tuple[ImportRef, ...]
+    parsed: bool = True
+
+
+def module_facts(source: bytes) -> ModuleFacts:
+    """The facts of a module's source: a pure function of its bytes (cached by them, see
+    `compiler.data_access_cache`); the file's path only matters to resolve its imports."""
+    try:
+        tree = ast.parse(source.decode("utf-8"))
+    except (SyntaxError, UnicodeDecodeError, ValueError, RecursionError):
+        return ModuleFacts(EVERYTHING, (), parsed=False)
+    return ModuleFacts(module_usage(tree).join(declared_usage(tree)), import_refs(tree))
+
+
+FactsOf = Callable[[bytes], ModuleFacts]
+
+
+def file_usage(step_file: Path, root: Path, facts_of: FactsOf = module_facts, is_file: IsFile = Path.is_file) -> Usage:
+    """Union of the usage of the step file and of every project module it reaches; `is_file`
+    answers whether a candidate module exists (`Path.is_file`, or a memo of it for one run)."""
     usage = Usage()
     seen: set[Path] = set()
     pending = [step_file.resolve()]
@@ -184,11 +229,13 @@ def file_usage(step_file: Path, root: Path) -> Usage:
             continue
         seen.add(file)
         try:
-            tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
-        except (OSError, SyntaxError, UnicodeDecodeError, ValueError, RecursionError):
+            facts = facts_of(file.read_bytes())
+        except OSError:
             return EVERYTHING
-        usage = usage.join(module_usage(tree)).join(declared_usage(tree))
-        modules, unresolved = imported_modules(tree, file, root)
+        if not facts.parsed:
+            return EVERYTHING
+        usage = usage.join(facts.usage)
+        modules, unresolved = imported_modules(facts.imports, file, root, is_file)
         if unresolved:
             return EVERYTHING
         pending += [m.resolve() for m in modules if root in m.resolve().parents]
@@ -201,11 +248,15 @@ def function_access(usage: Usage) -> tuple[tuple[ir.TableKind, str], ...]:
     return tuple((kind, LEVEL_NAMES[level]) for kind, level in pairs if level != NONE)
 
 
-def with_data_access(app: ir.Application) -> ir.Application:
-    """`app` with each function's `data_access` found in its step file (and project imports)."""
+def with_data_access(app: ir.Application, facts_of: FactsOf = module_facts) -> ir.Application:
+    """`app` with each function's `data_access` found in its step file (and project imports);
+    `facts_of` is `module_facts` or a cache of it."""
     root = Path(app.root).resolve()
+    # Step files of one folder try the same candidates (`motia.py`, `motia/__init__.py`, ...):
+    # asked once each, not once per step file (3,600 stats for 300 steps).
+    is_file = functools.lru_cache(maxsize=None)(Path.is_file)
     functions = tuple(
-        dataclasses.replace(fn, data_access=function_access(file_usage(root / fn.file, root)))
+        dataclasses.replace(fn, data_access=function_access(file_usage(root / fn.file, root, facts_of, is_file)))
         for fn in app.functions
     )
     return dataclasses.replace(app, functions=functions)

@@ -14,6 +14,8 @@ import hashlib
 import re
 
 HASH_LENGTH = 8
+# The stage when none is given: here, not in the pipeline, so the CLI names it without compiling.
+DEFAULT_STAGE = "dev"
 
 # Service limits (characters), including any `.fifo` suffix.
 LAMBDA_NAME_LIMIT = 64

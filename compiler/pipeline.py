@@ -11,7 +11,9 @@ from pathlib import Path
 
 from compiler import ir
 from compiler.build import build_application
+from compiler.code_asset import default_cache_root
 from compiler.data_access import with_data_access
+from compiler.data_access_cache import cached_facts
 from compiler.config_schema import parse_step_config
 from compiler.discover import discover_step_files, discover_stream_files
 from compiler.errors import ProjectNotFound
@@ -20,6 +22,7 @@ from compiler.config_guard import config_marker_problems, config_name, config_sh
 from compiler.include_files import INCLUDE_FIX, resolve_include_files
 from compiler.load import LoadedStep, load_steps
 from compiler.load_streams import load_stream_files
+from compiler.naming import DEFAULT_STAGE
 from compiler.physical_names import physical_name_problems
 from compiler.realtime import realtime_of
 from compiler.resolve import ParsedStep, resolve_project
@@ -29,7 +32,6 @@ from compiler.settings import load_settings, settings_problems
 from compiler.validate import validate
 from motia.config import plain_config
 
-DEFAULT_STAGE = "dev"
 _SEVERITY_ORDER = {"error": 0, "warning": 1}
 
 
@@ -94,10 +96,11 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
             parsed.append(result)
     project = resolve_project(parsed, app=app_name or settings.app_name or app_dir.name, stage=stage)
     diagnostics.extend(validate(project))
-    app = with_data_access(build_application(
-        project.without(failed_steps(diagnostics)), root=str(app_dir),
-        declared_streams=(*loaded.streams, *stream_files.names),
-    ))
+    with cached_facts(default_cache_root()) as facts_of:  # the analysis is pure over each source
+        app = with_data_access(build_application(
+            project.without(failed_steps(diagnostics)), root=str(app_dir),
+            declared_streams=(*loaded.streams, *stream_files.names),
+        ), facts_of)
     stage_env = read_stage_environment(app_dir, app.name, stage)
     diagnostics.extend((*stage_env.diagnostics, *shipped_secret_files(app)))
     app = dataclasses.replace(app, environment=stage_env.environment, secrets=stage_env.secrets)

@@ -71,6 +71,7 @@ class SynthResult:
     resource_counts: tuple[tuple[str, int], ...]  # (CloudFormation type, count), sorted by type
     reused: bool = False  # taken from the assembly cache: no synth ran
     code_only: bool = False  # a cached assembly with the changed code written in: no synth ran
+    entry_key: str = ""  # the assembly cache entry restored at out_dir (`synthesize_cached`); "" for none
 
     @property
     def total_resources(self) -> int:
@@ -322,4 +323,4 @@ def synthesize_cached(
 
 def _result_at(entry: CachedAssembly, out_dir: Path, *, reused: bool, code_only: bool = False) -> SynthResult:
     return SynthResult(out_dir, entry.stack_name, out_dir / entry.template_file, entry.resource_counts, reused,
-                       code_only)
+                       code_only, entry.assembly_dir.parent.name)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from compiler import ir
 from compiler.errors import ProjectError, ProjectNotFound
-from compiler.pipeline import DEFAULT_STAGE, compile_project
-from compiler.report import format_diagnostics
+from compiler.naming import DEFAULT_STAGE
+
+if TYPE_CHECKING:
+    from compiler import ir
 
 
 def add_project_options(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +46,10 @@ def stack_name_of(args: argparse.Namespace) -> str:
 
 def compile_or_exit(args: argparse.Namespace) -> ir.Application:
     """The compiled app, errors included; `ProjectNotFound` when --app-dir is not a folder."""
+    # Imported here: the pipeline (pydantic, every rule) is most of a start-up, and neither
+    # `motia outputs` nor an unchanged `motia synth` (compiler.resynth) compiles.
+    from compiler.pipeline import compile_project
+
     return compile_project(project_dir(args), stage=args.stage, app_name=args.app_name)
 
 
@@ -62,6 +67,8 @@ def compile_and_report(args: argparse.Namespace, when_errors: str) -> ir.Applica
 
 
 def print_diagnostics(app: ir.Application, stream: TextIO | None = None) -> None:
+    from compiler.report import format_diagnostics
+
     lines = format_diagnostics(app.diagnostics)
     if lines:
         print("\n".join(lines), file=stream or sys.stdout)

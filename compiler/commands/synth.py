@@ -1,13 +1,24 @@
-"""`motia synth`: compile the project and write the CloudFormation cloud assembly."""
+"""`motia synth`: compile the project and write the CloudFormation cloud assembly.
+
+An unchanged project (same raw inputs as a recorded synth: `compiler.resynth`) is restored
+before anything heavy is imported; otherwise the project is compiled and synthesized through
+the assembly cache, and the run recorded for the next one.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from compiler import ir
 from compiler.commands.common import add_project_options, compile_and_report, finish
+
+if TYPE_CHECKING:
+    from compiler import ir
+    from compiler.input_key import Inputs, SynthRequest
+    from compiler.synth import SynthResult
 
 DEFAULT_OUT = Path("cdk.out")
 
@@ -42,14 +53,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run, uses_jsii=True)  # see common.finish
 
 
-def synth_command(args: argparse.Namespace) -> int:
-    """Compile, report, synthesize; the exit status. Leaves the jsii process running."""
-    app = compile_and_report(args, "nothing written; fix the errors above")
-    return write_assembly(app, args.out, validate=args.validate, use_cache=not args.no_cache)
+def synth_command(args: argparse.Namespace, request: SynthRequest | None = None,
+                  before: Inputs | None = None) -> int:
+    """Compile, report, synthesize; the exit status. Leaves the jsii process running.
+    With `request` and its inputs `before` the compile, the run is recorded for the fast path."""
+    from compiler import resynth
+
+    with resynth.teeing_stderr() as stderr:  # step files print while imported: replayed on a hit
+        app = compile_and_report(args, "nothing written; fix the errors above")
+    result = write_synth(app, args.out, validate=args.validate, use_cache=not args.no_cache)
+    if request is not None and before is not None and result.entry_key:
+        from compiler.report import format_diagnostics
+        from compiler.synth_text import render_synth_summary
+
+        warnings = "".join(line + "\n" for line in format_diagnostics(app.diagnostics))
+        summary = render_synth_summary(app, result)
+        resynth.remember(request, before, resynth.Record(result.entry_key, app.prefix, warnings, summary,
+                                                         stderr.copy.getvalue(), external=()))
+    return 0
 
 
 def write_assembly(app: ir.Application, out: Path, *, validate: bool, use_cache: bool = False) -> int:
+    """`write_synth`, as an exit status."""
+    write_synth(app, out, validate=validate, use_cache=use_cache)
+    return 0
+
+
+def write_synth(app: ir.Application, out: Path, *, validate: bool, use_cache: bool = False) -> SynthResult:
+    """Synthesize `app` into `out` (through the assembly cache when `use_cache`), print what
+    was done; the result."""
     # Imported here: loading aws_cdk starts Node, which `motia --help` must not pay for.
+    from compiler.resynth import reused_line
     from compiler.synth import synthesize, synthesize_cached
     from compiler.synth_text import render_synth_summary
 
@@ -59,14 +93,28 @@ def write_assembly(app: ir.Application, out: Path, *, validate: bool, use_cache:
         # A copy, not links: the directory is the user's, tools may write into it.
         result = synthesize_cached(app, out, validate=validate, link=False)
         if result.reused:
-            print(f"{app.prefix} is unchanged since its last synth: copied the cached assembly "
-                  "(no synth; --no-cache synthesizes afresh)")
+            print(reused_line(app.prefix))
         elif result.code_only:
             print(f"only step code changed in {app.prefix}: wrote the new code asset into the cached "
                   "assembly (no synth; --no-cache synthesizes afresh)")
     sys.stdout.write(render_synth_summary(app, result))
-    return 0
+    return result
 
 
 def run(args: argparse.Namespace) -> int:
-    return finish(synth_command(args))
+    if args.no_cache:
+        return finish(synth_command(args))
+    from compiler import resynth
+    from compiler.code_asset import default_cache_root
+    from compiler.input_key import ProjectTooLarge, inputs_of
+
+    request = resynth.request_of(args, default_cache_root())
+    if request is None:
+        return finish(synth_command(args))
+    try:
+        before = inputs_of(request, os.environ)
+    except ProjectTooLarge:
+        return finish(synth_command(args))
+    if resynth.replay_unchanged(request, before, sys.stdout, sys.stderr):
+        return 0
+    return finish(synth_command(args, request, before))

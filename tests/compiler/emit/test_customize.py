@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from compiler.assembly_cache import assembly_key
-from compiler.emit.customize import CustomizeError
+from compiler.assembly_cache import CUSTOMIZE_HOOK_FILE, assembly_key, template_key
+from compiler.emit.customize import HOOK_FILE, CustomizeError
 from compiler.synth import synthesize
 from tests.compiler.emit.ir_fixtures import every_kind, write_project
 
@@ -109,3 +109,31 @@ def test_the_hook_s_queues_and_topics_get_tls_only_policies_once(tmp_path: Path)
     covered = [t for r in template["Resources"].values() if r["Type"] == "AWS::SNS::TopicPolicy"
                for t in r["Properties"]["Topics"]]
     assert {"Ref": user_topic} in covered
+
+
+def test_with_a_hook_any_project_change_reaches_the_template_key(tmp_path: Path) -> None:
+    # GIVEN a project with a hook WHEN the hook, or a step file it may read, changes
+    # THEN the template key changes too: no change is code-only, the cached template is not reused
+    assert CUSTOMIZE_HOOK_FILE == HOOK_FILE
+    app = every_kind(tmp_path)
+    write_project(tmp_path, app)
+    without_hook = template_key(app)
+    hook = tmp_path / HOOK_FILE
+    hook.write_text("def customize(stack, app):\n    pass\n")
+    before = template_key(app)
+    assert before != without_hook
+    hook.write_text("def customize(stack, app):\n    stack.node.add_metadata('x', 1)\n")
+    assert template_key(app) != before
+    before = template_key(app)
+    step = tmp_path / app.functions[0].file
+    step.write_text(step.read_text() + "\n# a comment the hook could read\n")
+    assert template_key(app) != before
+
+
+def test_without_a_hook_a_step_code_change_keeps_the_template_key(tmp_path: Path) -> None:
+    app = every_kind(tmp_path)
+    write_project(tmp_path, app)
+    before = template_key(app)
+    step = tmp_path / app.functions[0].file
+    step.write_text(step.read_text() + "\n# code only\n")
+    assert template_key(app) == before

@@ -1,0 +1,89 @@
+"""Make a folder hold exactly the files of another, writing only what differs: restoring a
+code-only re-synth's assembly over the previous one rewrites the changed files and the
+templates, not all 786 files (7 MB) of a 300-step assembly (`assembly_entries.restore`).
+
+A file is kept when it has the source's bytes and permission bits, whatever its times; any
+other file or folder is removed, symbolic links included (never followed). Standard library only.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import stat
+from pathlib import Path
+
+__all__ = ["CODE_ASSET_PREFIX", "sync_folder"]
+
+CODE_ASSET_PREFIX = "asset."  # a folder asset of a CDK assembly: `asset.<its hash>`
+
+
+def _entries(root: Path) -> dict[str, os.stat_result]:
+    """Every file and folder under `root` (not following links) by POSIX relative path, with its lstat."""
+    found: dict[str, os.stat_result] = {}
+    pending = [(root, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as scan:
+            for entry in scan:
+                relative = prefix + entry.name
+                status = entry.stat(follow_symlinks=False)
+                found[relative] = status
+                if stat.S_ISDIR(status.st_mode):
+                    pending.append((Path(entry.path), relative + "/"))
+    return found
+
+
+def _same_file(source: Path, source_status: os.stat_result, target: Path, target_status: os.stat_result) -> bool:
+    return (stat.S_ISREG(target_status.st_mode) and target_status.st_size == source_status.st_size
+            and stat.S_IMODE(target_status.st_mode) == stat.S_IMODE(source_status.st_mode)
+            and filecmp.cmp(source, target, shallow=False))
+
+
+def _remove(path: Path, status: os.stat_result) -> None:
+    if stat.S_ISDIR(status.st_mode):
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def _pair_code_assets(source: dict[str, os.stat_result], target: Path, existing: dict[str, os.stat_result]) -> bool:
+    """When the code asset alone was renamed (a new hash), rename the target's to match, so its
+    unchanged files are compared with the new asset's, not copied again. True if renamed."""
+    def single_asset(entries: dict[str, os.stat_result], other: dict[str, os.stat_result]) -> str | None:
+        names = [r for r, s in entries.items() if "/" not in r and r.startswith(CODE_ASSET_PREFIX)
+                 and stat.S_ISDIR(s.st_mode) and r not in other]
+        return names[0] if len(names) == 1 else None
+
+    new, old = single_asset(source, existing), single_asset(existing, source)
+    if new is None or old is None:
+        return False
+    os.rename(target / old, target / new)
+    return True
+
+
+def sync_folder(source: Path, target: Path) -> None:
+    """`target` (an existing folder) made to hold exactly `source`'s files, as `shutil.copytree`
+    with `copy2` would leave them (times apart), but writing only files that differ."""
+    wanted = _entries(source)
+    existing = _entries(target)
+    if _pair_code_assets(wanted, target, existing):
+        existing = _entries(target)
+    for relative in sorted(existing, reverse=True):  # deepest first
+        status = existing[relative]
+        if relative not in wanted or stat.S_ISDIR(wanted[relative].st_mode) != stat.S_ISDIR(status.st_mode) \
+                or stat.S_ISLNK(status.st_mode):
+            _remove(target / relative, status)
+            existing.pop(relative)
+    for relative in sorted(wanted):  # parents before children
+        status = wanted[relative]
+        path = target / relative
+        if stat.S_ISDIR(status.st_mode):
+            path.mkdir(exist_ok=True)
+            continue
+        if relative in existing and _same_file(source / relative, status, path, existing[relative]):
+            continue
+        if relative in existing:
+            path.unlink()
+        shutil.copy2(source / relative, path)
