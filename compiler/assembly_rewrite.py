@@ -53,7 +53,11 @@ def rename_code_asset(assembly: Path, template_file: str, code_dir: Path, code_h
                 replaced = _renamed_destinations(replaced)
             manifest.write_text(replaced)
     shutil.rmtree(assembly / f"asset.{old_code_hash}", ignore_errors=True)
-    shutil.move(str(code_dir), assembly / f"asset.{code_hash}")
+    # An earlier synth into the same folder may have left this asset (`cdk synth` keeps its
+    # cdk.out): replaced, since a move onto a folder would go inside it.
+    target = assembly / f"asset.{code_hash}"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.move(str(code_dir), target)
 
 
 NESTED_TEMPLATES = "*.nested.template.json"

@@ -99,6 +99,21 @@ def test_a_code_asset_that_fails_to_build_fails_the_synth_and_leaves_no_placehol
     assert [p.name for p in (tmp_path / "cdk.out").iterdir() if p.is_dir()] == []
 
 
+def test_synthesizing_again_into_a_kept_folder_replaces_the_code_asset(tmp_path: Path) -> None:
+    """`cdk synth` keeps its cdk.out between runs: the second synth's asset lands where the first's was."""
+    from compiler.synth import synthesize_into
+
+    root = tmp_path / "project"
+    app = every_kind(root)
+    write_project(root, app)
+    out = tmp_path / "cdk.out"
+    first = synthesize_into(new_app(out, validate=False), app)
+    second = synthesize_into(new_app(out, validate=False), app)
+    assert tree_bytes(first.out_dir) == tree_bytes(second.out_dir)
+    [asset] = [p for p in out.iterdir() if p.is_dir()]
+    assert (asset / "lambda_runtime").is_dir() and not [p for p in asset.iterdir() if p.name.startswith("motia-code")]
+
+
 def test_synthesizing_twice_gives_byte_identical_templates(orders: SynthResult, tmp_path: Path) -> None:
     again = synthesize(compile_project(ORDERS, stage="ci"), tmp_path / "cdk.out")
     assert again.template_path.read_bytes() == orders.template_path.read_bytes()
