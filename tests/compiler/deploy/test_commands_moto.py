@@ -35,6 +35,7 @@ from tests.compiler.moto_server import FAKE_AWS_ENV, REGION
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Tried to parse AWS:UserWarning")]
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "orders"
+PREFIX = "orders-dev"  # the example's app and stage: every AWS name of it starts so
 NEW_STEP = '''\
 """Added by the update phase: a third subscriber of order.created."""
 
@@ -74,20 +75,27 @@ class Phase:
 
 
 def snapshot(endpoint: str) -> Resources:
+    """This module's app's resources (names starting with PREFIX): moto's backends are shared by
+    every server of the process, so other test modules' resources may be there too."""
     def client(service: str) -> Any:
         return boto3.client(service, endpoint_url=endpoint, region_name=REGION)
 
+    def ours(name: str) -> bool:
+        return name.startswith(PREFIX)
+
     sqs = client("sqs")
     queues = {}
-    for url in sqs.list_queues().get("QueueUrls", []):
+    for url in sqs.list_queues(QueueNamePrefix=PREFIX).get("QueueUrls", []):
         queues[url.rsplit("/", 1)[-1]] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
     stacks = {s["StackName"]: s["StackStatus"] for s in client("cloudformation").describe_stacks()["Stacks"]
-              if s["StackStatus"] != "DELETE_COMPLETE"}
+              if s["StackStatus"] != "DELETE_COMPLETE" and ours(s["StackName"])}
     return Resources(
-        functions=frozenset(f["FunctionName"] for f in client("lambda").list_functions()["Functions"]),
+        functions=frozenset(f["FunctionName"] for f in client("lambda").list_functions()["Functions"]
+                            if ours(f["FunctionName"])),
         queues=queues,
-        topics=frozenset(t["TopicArn"].rsplit(":", 1)[-1] for t in client("sns").list_topics()["Topics"]),
-        tables=frozenset(client("dynamodb").list_tables()["TableNames"]),
+        topics=frozenset(name for name in (t["TopicArn"].rsplit(":", 1)[-1] for t in client("sns").list_topics()["Topics"])
+                         if ours(name)),
+        tables=frozenset(name for name in client("dynamodb").list_tables()["TableNames"] if ours(name)),
         stacks=stacks,
     )
 
