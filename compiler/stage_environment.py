@@ -29,7 +29,7 @@ STAGE_SECRET = "secret:"
 SSM_REFERENCE = "ssm:"
 SECRETS_MANAGER_REFERENCE = "secretsmanager:"
 # Lambda's rule for variable names, and the names Lambda reserves for itself.
-_VARIABLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
+_VARIABLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]+")  # Lambda's own pattern: two characters at least
 _PARAMETER_NAME = re.compile(r"/?[A-Za-z0-9_.\-/]+")
 RESERVED = frozenset({
     "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
@@ -80,7 +80,8 @@ def _reference(app_name: str, stage: str, variable: str, value: str) -> ir.Secre
 
 def name_problem(variable: str) -> str | None:
     if not _VARIABLE_NAME.fullmatch(variable):
-        return f"variable {variable!r} is not a name Lambda accepts (letters, digits and _, starting with a letter)"
+        return (f"variable {variable!r} is not a name Lambda accepts (two characters or more: letters, digits "
+                "and _, starting with a letter)")
     if variable in RESERVED or variable.startswith("MOTIA_"):
         return f"variable {variable!r} is reserved by Lambda or by motia-aws"
     return None

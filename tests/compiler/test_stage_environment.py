@@ -57,14 +57,15 @@ def test_a_project_without_env_files_adds_nothing_to_the_environment(tmp_path: P
 
 
 def test_rejects_reserved_and_malformed_names_bad_references_and_bad_lines(tmp_path: Path) -> None:
-    root = project(tmp_path, _env="AWS_REGION=x\nMOTIA_FUNCTION=x\nmy.key=1\nDB=ssm:\nSM=secretsmanager:\n= oops\n")
+    root = project(tmp_path, _env="AWS_REGION=x\nMOTIA_FUNCTION=x\nmy.key=1\nDB=ssm:\nSM=secretsmanager:\n= oops\nX=1\n")
     problems = read_stage_environment(root, "a", "dev").diagnostics
     messages = sorted(d.message for d in problems)
-    assert [d.file for d in problems] == [".env"] * 6
+    assert [d.file for d in problems] == [".env"] * 7
     assert any("line 6 is not KEY=value" in m for m in messages)
     assert any("'AWS_REGION' is reserved" in m for m in messages)
     assert any("'MOTIA_FUNCTION' is reserved" in m for m in messages)
     assert any("'my.key' is not a name Lambda accepts" in m for m in messages)
+    assert any("'X' is not a name Lambda accepts (two characters or more" in m for m in messages)  # Lambda's rule
     assert any(m.startswith("DB: 'ssm:' names no SSM parameter") for m in messages)
     assert any(m.startswith("SM: 'secretsmanager:' names no secret") for m in messages)
     assert compile_project(root).errors
