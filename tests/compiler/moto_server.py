@@ -1,9 +1,12 @@
 """One moto server on 127.0.0.1 for a test module's AWS calls (fake credentials, no profile).
 
-Servers in one process share moto's state: each test module names its stacks on its own."""
+moto's state is one per process, shared by its servers and `mock_aws`: each server starts by
+resetting it, so a module sees nothing an earlier module of the same worker left (a bucket,
+another stack's change sets). Module-scoped, two modules' servers never run at once."""
 
 from __future__ import annotations
 
+import urllib.request
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -29,7 +32,15 @@ def moto_endpoint() -> Iterator[str]:
     server.start()
     try:
         host, port = server.get_host_and_port()
-        yield f"http://{host}:{port}"
+        endpoint = f"http://{host}:{port}"
+        reset_moto(endpoint)
+        yield endpoint
     finally:
         server.stop()
         patch.undo()
+
+
+def reset_moto(endpoint: str) -> None:
+    """Empty moto's state in this process (every service, every account), through the server."""
+    with urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10):
+        pass

@@ -29,7 +29,7 @@ from compiler.commands.rollback import rollback_command
 from compiler.errors import MotiaError, report
 from compiler.pipeline import compile_project
 from tests.compiler.deploy.assembly_fixtures import write_assembly
-from tests.compiler.moto_server import FAKE_AWS_ENV, REGION
+from tests.compiler.moto_server import FAKE_AWS_ENV, REGION, reset_moto
 
 # moto's CloudFormation warns for each kind it skips (DESIGN.md 6); that is expected here.
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Tried to parse AWS:UserWarning")]
@@ -74,18 +74,18 @@ class Phase:
         return "\n".join(self.output)
 
 
-def snapshot(endpoint: str) -> Resources:
-    """This module's app's resources (names starting with PREFIX): moto's backends are shared by
-    every server of the process, so other test modules' resources may be there too."""
+def snapshot(endpoint: str, prefix: str = PREFIX) -> Resources:
+    """One app's resources (names starting with `prefix`, `<app>-<stage>`): moto's backends are
+    shared by every server of the process, so other test modules' resources may be there too."""
     def client(service: str) -> Any:
         return boto3.client(service, endpoint_url=endpoint, region_name=REGION)
 
     def ours(name: str) -> bool:
-        return name.startswith(PREFIX)
+        return name.startswith(prefix)
 
     sqs = client("sqs")
     queues = {}
-    for url in sqs.list_queues(QueueNamePrefix=PREFIX).get("QueueUrls", []):
+    for url in sqs.list_queues(QueueNamePrefix=prefix).get("QueueUrls", []):
         queues[url.rsplit("/", 1)[-1]] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
     stacks = {s["StackName"]: s["StackStatus"] for s in client("cloudformation").describe_stacks()["Stacks"]
               if s["StackStatus"] != "DELETE_COMPLETE" and ours(s["StackName"])}
@@ -115,6 +115,7 @@ def endpoint(aws_env: None) -> Iterator[str]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
+    reset_moto(f"http://{host}:{port}")  # tests/compiler/moto_server.py says why
     yield f"http://{host}:{port}"
     server.stop()
 

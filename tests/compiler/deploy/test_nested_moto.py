@@ -44,9 +44,9 @@ def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Lifecy
     record_layout(root, "nested")
     common = ["--app-dir", str(root), "--endpoint-url", endpoint, "--region", REGION, "--yes"]
     status, output = run("deploy", [*common, "--out", str(root.parent / "cdk.out")])
-    deployed = snapshot(endpoint)
+    deployed = snapshot(endpoint, "big-dev")
     run("destroy", common)
-    return Lifecycle(root, status, output, deployed, snapshot(endpoint))
+    return Lifecycle(root, status, output, deployed, snapshot(endpoint, "big-dev"))
 
 
 def test_deploy_creates_the_root_and_one_nested_stack_per_used_bucket(lifecycle: Lifecycle) -> None:

@@ -75,7 +75,7 @@ def to_fifo(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     args = ["--app-dir", str(work / APP), "--endpoint-url", endpoint, "--region", REGION, "--yes",
             "--out", str(work / "cdk.out")]
     first, _ = run("deploy", args)
-    before = snapshot(endpoint)
+    before = snapshot(endpoint, f"{APP}-dev")
     url = client(endpoint, "sqs").get_queue_url(QueueName=f"{APP}-dev-job-created-Work")["QueueUrl"]
     client(endpoint, "sqs").send_message(QueueUrl=url, MessageBody='{"id": "left behind"}')
     (steps / "work_step.py").write_text(WORKER % FIFO_CONFIG)
@@ -83,7 +83,7 @@ def to_fifo(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     with contextlib.redirect_stderr(errors):
         second, output = run("deploy", args)
     return {"first": first, "before": before, "second": second, "output": output, "errors": errors.getvalue(),
-            "after": snapshot(endpoint)}
+            "after": snapshot(endpoint, f"{APP}-dev")}
 
 
 def test_a_queue_turning_fifo_deploys_as_a_replacement_under_a_new_name(to_fifo: dict[str, Any]) -> None:
