@@ -5,7 +5,7 @@ The key hashes everything that reaches the assembly: the model (IR JSON: stage, 
 every setting), the bytes of every file the code asset takes from the project and from our
 runtime packages, the compiler's own sources with the aws-cdk-lib version, and the synth
 options. Contents, never mtimes. The entries themselves (layout on disk, commit, restore)
-are `compiler.assembly_entries`, re-exported here. No aws_cdk here: a hit must not start Node.
+are `compiler.assembly_entries`. No aws_cdk here: a hit must not start Node.
 """
 
 from __future__ import annotations
@@ -18,22 +18,7 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from compiler.assembly_entries import (
-    ASSEMBLY_DIR,
-    CACHE_FORMAT,
-    ENTRY_FILE,
-    MAX_ENTRIES,
-    RESTORED_FILE,
-    STAGING_PREFIX,
-    CachedAssembly,
-    assemblies_root,
-    commit,
-    lookup,
-    lookup_template,
-    new_staging_dir,
-    prune,
-    restore,
-)
+from compiler.assembly_entries import CACHE_FORMAT
 from compiler.code_asset import REQUIREMENTS_FILE, RUNTIME_PACKAGES, package_dir, project_files, python_candidates
 from compiler.file_digest import add_file, sources_fingerprint, tree_files
 from compiler.ir import Application
@@ -41,24 +26,9 @@ from compiler.ir_json import application_to_json
 from compiler.stack_layout import synth_layout
 
 __all__ = [
-    "ASSEMBLY_DIR",
-    "CACHE_FORMAT",
-    "CachedAssembly",
-    "ENTRY_FILE",
-    "MAX_ENTRIES",
-    "RESTORED_FILE",
-    "STAGING_PREFIX",
     "assembly_key",
-    "assemblies_root",
     "bytecode_option",
-    "commit",
     "compiler_fingerprint",
-    "lookup",
-    "lookup_template",
-    "new_staging_dir",
-    "prune",
-    "restore",
-    "sources_fingerprint",
     "template_key",
 ]
 

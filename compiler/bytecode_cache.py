@@ -19,11 +19,11 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from compiler.atomic_write import write_atomically
 from compiler.errors import AssetError
 
 __all__ = ["Interpreter", "compile_asset_bytecode", "describe_interpreter", "remembered_interpreter"]
@@ -103,20 +103,8 @@ def describe_interpreter(python: Sequence[str], cache_root: Path) -> Interpreter
     if found is not None:
         probes = _read_probes(cache_root)
         probes[json.dumps(list(python))] = {**found.__dict__, "stamp": _stamp(found.executable)}
-        _write_atomically(cache_root / PROBES_FILE, json.dumps(probes, indent=1, sort_keys=True).encode())
+        write_atomically(cache_root / PROBES_FILE, json.dumps(probes, indent=1, sort_keys=True).encode())
     return found
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Written beside and renamed: a concurrent reader sees the old file or the new, whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)  # the cache is an optimisation: never fail on it
 
 
 def _source_key(relative: str, data: bytes) -> str:
@@ -165,4 +153,4 @@ def compile_asset_bytecode(dest: Path, python: Sequence[str], cache_root: Path) 
     _compileall(dest, run, None if len(missing) > WHOLE_TREE_ABOVE else [m[0] for m in missing])
     for _, target, cached in missing:
         if target.is_file():  # compileall skips what it cannot compile; Lambda compiles it then
-            _write_atomically(cached, target.read_bytes())
+            write_atomically(cached, target.read_bytes())

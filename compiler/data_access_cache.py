@@ -13,12 +13,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
 from compiler import data_access
+from compiler.atomic_write import write_atomically
+from compiler.file_digest import file_digest
 from compiler.data_access import FactsOf, ImportRef, ModuleFacts, Usage, module_facts
 
 __all__ = ["FACTS_DIR", "MAX_FACTS", "cached_facts", "facts_file"]
@@ -29,7 +29,7 @@ MAX_FACTS = 5000  # sources remembered; a run keeps those it used, then the newe
 
 def facts_file(cache_root: Path) -> Path:
     """The facts file of the analysis this process runs."""
-    analysis = hashlib.sha256(Path(data_access.__file__).read_bytes()).hexdigest()[:16]
+    analysis = file_digest(Path(data_access.__file__))[:16]
     return cache_root / FACTS_DIR / f"{analysis}.json"
 
 
@@ -54,14 +54,7 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def _save(path: Path, rows: dict[str, Any]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(rows, stream, separators=(",", ":"))
-        os.replace(temporary, path)  # a concurrent reader sees the old file or the new one
-    except OSError:
-        pass
+    write_atomically(path, json.dumps(rows, separators=(",", ":")).encode())
 
 
 @contextlib.contextmanager

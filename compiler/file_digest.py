@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from _hashlib import HASH as Hash
 
-__all__ = ["IGNORED_IN_ASSET", "add_file", "sources_fingerprint", "tree_files"]
+__all__ = ["IGNORED_IN_ASSET", "add_file", "file_digest", "sources_fingerprint", "tree_files"]
 
 # What the code asset leaves out of a copied package: bytecode is compiled for Lambda apart.
 IGNORED_IN_ASSET = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
@@ -30,6 +30,14 @@ def tree_files(root: Path) -> list[tuple[str, Path]]:
                 path = Path(dirpath, name)
                 found.append((path.relative_to(root).as_posix(), path))
     return sorted(found)
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of the file's bytes; a fixed word for a file that cannot be read (still keyed)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
 
 
 def add_file(digest: Hash, label: str, path: Path) -> None:

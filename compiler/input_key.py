@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from compiler.file_digest import sources_fingerprint
+from compiler.file_digest import file_digest, sources_fingerprint
 
 __all__ = [
     "VOLATILE_VARIABLES",
@@ -48,7 +48,6 @@ __all__ = [
     "SynthRequest",
     "changed_labels",
     "external_files",
-    "file_digest",
     "inputs_of",
     "project_digests",
 ]
@@ -87,14 +86,6 @@ class Inputs:
         for label, value in self.parts:
             digest.update(f"{len(label)}:{label}{len(value)}:{value}".encode())
         return digest.hexdigest()[:32]
-
-
-def file_digest(path: Path) -> str:
-    """sha256 of the file's bytes; a fixed word for a file that cannot be read (still keyed)."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return "unreadable"
 
 
 def _text_digest(text: str) -> str:

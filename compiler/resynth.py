@@ -20,18 +20,18 @@ import io
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, TextIO
 
+from compiler.atomic_write import write_atomically
+from compiler.file_digest import file_digest
 from compiler.input_key import (
     Inputs,
     SynthRequest,
     changed_labels,
     covered_folders,
     external_files,
-    file_digest,
     inputs_of,
 )
 
@@ -123,21 +123,10 @@ def remember(request: SynthRequest, before: Inputs, record: Record) -> None:
     files = [getattr(m, "__file__", None) for m in list(sys.modules.values())]
     external = external_files((f for f in files if isinstance(f, str)), covered_folders(request))
     record = dataclasses.replace(record, external=tuple((f, file_digest(Path(f))) for f in external))
-    data = {
-        "format": RECORD_FORMAT, "entry": record.entry, "prefix": record.prefix,
-        "diagnostics": record.diagnostics, "summary": record.summary, "stderr": record.stderr,
-        "external": [list(pair) for pair in record.external],
-    }
+    data = {"format": RECORD_FORMAT, **dataclasses.asdict(record)}
     folder = _records(request.cache_root)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream)
-        os.replace(temporary, folder / f"{after.key}.json")  # readers see the old record or the new one
-    except OSError:
-        return  # the cache is an optimisation: a synth never fails on it
-    _prune(folder)
+    if write_atomically(folder / f"{after.key}.json", json.dumps(data).encode()):
+        _prune(folder)
 
 
 def _prune(folder: Path, keep: int = MAX_RECORDS) -> None:

@@ -24,7 +24,7 @@ from compiler.ir import Application
 if TYPE_CHECKING:
     from aws_cdk import App, Stack
 
-    from compiler.assembly_cache import CachedAssembly
+    from compiler.assembly_entries import CachedAssembly
     from compiler.stack_layout import Layout
 
 __all__ = [
@@ -278,47 +278,45 @@ def synthesize_cached(
     `cache_root` holds both the requirements cache and the assemblies; `on_synth` is called
     before a fresh synth starts (a progress line: it takes seconds).
     """
-    from compiler import assembly_cache
+    from compiler import assembly_entries as entries
+    from compiler.assembly_cache import assembly_key, template_key
     from compiler.assembly_rewrite import rewrite_code_asset
     from compiler.ir_json import application_to_json
 
     if app.errors:
         raise ValueError(f"{len(app.errors)} compile errors: synthesize only a compiled app")
-    root = assembly_cache.assemblies_root(cache_root)
+    root = entries.assemblies_root(cache_root)
     model = application_to_json(app)  # both keys hash it
-    key = assembly_cache.assembly_key(app, validate=validate, bytecode_python=bytecode_python, model=model,
-                                      for_emulator=for_emulator)
-    entry = assembly_cache.lookup(root, key)
+    key = assembly_key(app, validate=validate, bytecode_python=bytecode_python, model=model, for_emulator=for_emulator)
+    entry = entries.lookup(root, key)
     if entry is not None:
         try:
-            return _result_at(entry, assembly_cache.restore(entry, out_dir, link=link), reused=True)
+            return _result_at(entry, entries.restore(entry, out_dir, link=link), reused=True)
         except OSError:
             pass  # pruned by another process while we copied: synthesize afresh below
-    template_key = assembly_cache.template_key(app, validate=validate, model=model, for_emulator=for_emulator)
-    base = assembly_cache.lookup_template(root, template_key)
-    staging = assembly_cache.new_staging_dir(root)
+    model_key = template_key(app, validate=validate, model=model, for_emulator=for_emulator)
+    base = entries.lookup_template(root, model_key)
+    staging = entries.new_staging_dir(root)
     try:
         if base is not None:
             # Only the code changed: write it into the cached assembly (nested stacks too).
             code_dir = build_code_asset(app, staging / "code", cache_root=cache_root, pip_command=pip_command,
                                         bytecode_python=bytecode_python)
             code_hash = cdk_asset_hash(asset_fingerprint(code_dir))
-            rewrite_code_asset(base, staging, code_dir, code_hash)
-            shutil.rmtree(staging / "code", ignore_errors=True)
-            entry = assembly_cache.commit(root, key, staging, base.stack_name, base.template_file,
-                                          base.resource_counts, template_key)
-            return _result_at(entry, assembly_cache.restore(entry, out_dir, link=link), reused=False, code_only=True)
+            rewrite_code_asset(base, staging, code_dir, code_hash)  # moves code_dir into the assembly
+            entry = entries.commit(root, key, staging, base.stack_name, base.template_file, base.resource_counts,
+                                   model_key)
+            return _result_at(entry, entries.restore(entry, out_dir, link=link), reused=False, code_only=True)
         if on_synth is not None:
             on_synth()
-        fresh = synthesize(app, staging / assembly_cache.ASSEMBLY_DIR, validate=validate,
+        fresh = synthesize(app, staging / entries.ASSEMBLY_DIR, validate=validate,
                            cache_root=cache_root, pip_command=pip_command, bytecode_python=bytecode_python,
                            for_emulator=for_emulator)
-        entry = assembly_cache.commit(root, key, staging, fresh.stack_name,
-                                      fresh.template_path.relative_to(fresh.out_dir).as_posix(),
-                                      fresh.resource_counts, template_key)
+        entry = entries.commit(root, key, staging, fresh.stack_name,
+                               fresh.template_path.relative_to(fresh.out_dir).as_posix(), fresh.resource_counts, model_key)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already when the commit renamed it
-    return _result_at(entry, assembly_cache.restore(entry, out_dir, link=link), reused=False)
+    return _result_at(entry, entries.restore(entry, out_dir, link=link), reused=False)
 
 
 def _result_at(entry: CachedAssembly, out_dir: Path, *, reused: bool, code_only: bool = False) -> SynthResult:
