@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import urllib.request
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterator
 
+import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
@@ -22,22 +23,43 @@ FAKE_AWS_ENV = {
 
 
 @contextmanager
-def moto_endpoint() -> Iterator[str]:
-    """The server's URL while the block runs; the environment is restored after."""
+def fake_aws_environment() -> Iterator[None]:
+    """Fake credentials and the region, no profile, while the block runs; restored after."""
     patch = pytest.MonkeyPatch()
     for name, value in FAKE_AWS_ENV.items():
         patch.setenv(name, value)
     patch.delenv("AWS_PROFILE", raising=False)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
     try:
-        host, port = server.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
-        reset_moto(endpoint)
-        yield endpoint
+        yield
     finally:
-        server.stop()
         patch.undo()
+
+
+@contextmanager
+def moto_endpoint() -> Iterator[str]:
+    """The server's URL while the block runs, in the fake environment."""
+    with fake_aws_environment():
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        try:
+            host, port = server.get_host_and_port()
+            url = f"http://{host}:{port}"
+            reset_moto(url)
+            yield url
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    """The module's moto server (import the fixture into a test module to use it)."""
+    with moto_endpoint() as url:
+        yield url
+
+
+def aws_client(endpoint: str, service: str) -> Any:
+    """A boto3 client of `service` on the server at `endpoint`."""
+    return boto3.client(service, endpoint_url=endpoint, region_name=REGION)
 
 
 def reset_moto(endpoint: str) -> None:

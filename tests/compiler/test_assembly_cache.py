@@ -13,21 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from compiler import assembly_cache
-from compiler.assembly_cache import (
+from compiler import assembly_cache, assembly_entries
+from compiler.assembly_cache import assembly_key
+from compiler.assembly_entries import (
     ASSEMBLY_DIR,
     ENTRY_FILE,
     MAX_ENTRIES,
     STAGING_PREFIX,
     CachedAssembly,
     assemblies_root,
-    assembly_key,
     commit,
     lookup,
     new_staging_dir,
     prune,
-    sources_fingerprint,
 )
+from compiler.file_digest import sources_fingerprint
 from compiler.ir import Application
 from compiler.pipeline import compile_project
 from compiler.synth import SynthResult, synthesize, synthesize_cached
@@ -299,15 +299,15 @@ def test_prune_removes_staging_dirs_of_dead_synths_only(tmp_path: Path) -> None:
 def test_restore_leaves_an_untouched_earlier_restore_in_place(tmp_path: Path) -> None:
     # GIVEN an entry restored (copied) into the user's directory
     entry = store(tmp_path / "assemblies", "k1")
-    out = assembly_cache.restore(entry, tmp_path / "cdk.out", link=False)
+    out = assembly_entries.restore(entry, tmp_path / "cdk.out", link=False)
     template = out / entry.template_file
     stamp = template.stat().st_mtime_ns
     # WHEN the same entry is restored again THEN nothing is copied
-    assembly_cache.restore(entry, out, link=False)
+    assembly_entries.restore(entry, out, link=False)
     assert template.stat().st_mtime_ns == stamp
     # WHEN a file of it was changed or added meanwhile THEN it is copied afresh
     template.write_text('{"edited": true}')
     (out / "extra.txt").write_text("x")
-    assembly_cache.restore(entry, out, link=False)
+    assembly_entries.restore(entry, out, link=False)
     assert template.read_text() == (entry.assembly_dir / entry.template_file).read_text()
     assert not (out / "extra.txt").exists()

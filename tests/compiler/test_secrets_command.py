@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import Iterator
 
 import boto3
 import pytest
@@ -14,15 +13,11 @@ from compiler.cli import main
 from lambda_runtime import aws_clients
 from lambda_runtime.contract import ENV_SECRETS
 from lambda_runtime.secrets import load_secrets
-from tests.compiler.moto_server import REGION, moto_endpoint
+from tests.compiler.moto_server import REGION, endpoint
+
+__all__ = ["endpoint"]  # the module's moto server (a fixture, used by name)
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    with moto_endpoint() as url:
-        yield url
 
 
 def secrets(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, endpoint: str, app_dir: Path,

@@ -17,9 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from compiler import ir
 from compiler.cli import build_parser, main
@@ -29,7 +27,9 @@ from compiler.commands.rollback import rollback_command
 from compiler.errors import MotiaError, report
 from compiler.pipeline import compile_project
 from tests.compiler.deploy.assembly_fixtures import write_assembly
-from tests.compiler.moto_server import FAKE_AWS_ENV, REGION, reset_moto
+from tests.compiler.moto_server import REGION, aws_client, endpoint, fake_aws_environment
+
+__all__ = ["endpoint"]  # the module's moto server (a fixture, used by name)
 
 # moto's CloudFormation warns for each kind it skips (DESIGN.md 6); that is expected here.
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Tried to parse AWS:UserWarning")]
@@ -75,49 +75,32 @@ class Phase:
 
 
 def snapshot(endpoint: str, prefix: str = PREFIX) -> Resources:
-    """One app's resources (names starting with `prefix`, `<app>-<stage>`): moto's backends are
-    shared by every server of the process, so other test modules' resources may be there too."""
-    def client(service: str) -> Any:
-        return boto3.client(service, endpoint_url=endpoint, region_name=REGION)
-
+    """One app's resources (names starting with `prefix`, `<app>-<stage>`): the module's other
+    tests deploy apps of their own to the same server."""
     def ours(name: str) -> bool:
         return name.startswith(prefix)
 
-    sqs = client("sqs")
+    sqs = aws_client(endpoint, "sqs")
     queues = {}
     for url in sqs.list_queues(QueueNamePrefix=prefix).get("QueueUrls", []):
         queues[url.rsplit("/", 1)[-1]] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
-    stacks = {s["StackName"]: s["StackStatus"] for s in client("cloudformation").describe_stacks()["Stacks"]
+    stacks = {s["StackName"]: s["StackStatus"] for s in aws_client(endpoint, "cloudformation").describe_stacks()["Stacks"]
               if s["StackStatus"] != "DELETE_COMPLETE" and ours(s["StackName"])}
     return Resources(
-        functions=frozenset(f["FunctionName"] for f in client("lambda").list_functions()["Functions"]
+        functions=frozenset(f["FunctionName"] for f in aws_client(endpoint, "lambda").list_functions()["Functions"]
                             if ours(f["FunctionName"])),
         queues=queues,
-        topics=frozenset(name for name in (t["TopicArn"].rsplit(":", 1)[-1] for t in client("sns").list_topics()["Topics"])
-                         if ours(name)),
-        tables=frozenset(name for name in client("dynamodb").list_tables()["TableNames"] if ours(name)),
+        topics=frozenset(name for name in (t["TopicArn"].rsplit(":", 1)[-1]
+                                           for t in aws_client(endpoint, "sns").list_topics()["Topics"]) if ours(name)),
+        tables=frozenset(name for name in aws_client(endpoint, "dynamodb").list_tables()["TableNames"] if ours(name)),
         stacks=stacks,
     )
 
 
 @pytest.fixture(scope="module")
 def aws_env() -> Iterator[None]:
-    patch = pytest.MonkeyPatch()
-    for name, value in FAKE_AWS_ENV.items():
-        patch.setenv(name, value)
-    patch.delenv("AWS_PROFILE", raising=False)
-    yield
-    patch.undo()
-
-
-@pytest.fixture(scope="module")
-def endpoint(aws_env: None) -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    reset_moto(f"http://{host}:{port}")  # tests/compiler/moto_server.py says why
-    yield f"http://{host}:{port}"
-    server.stop()
+    with fake_aws_environment():
+        yield
 
 
 def run(command: str, args: list[str]) -> tuple[int, list[str]]:
@@ -154,7 +137,7 @@ def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         '"triggers": [queue("order.created")], "infrastructure": {"queue": {"visibility_timeout": 123}}}'))
     phase("update", "deploy", deploy_args)
     phase("noop", "deploy", deploy_args)
-    lambdas = boto3.client("lambda", endpoint_url=endpoint, region_name=REGION)
+    lambdas = aws_client(endpoint, "lambda")
     code_sha = {"before": lambdas.get_function(FunctionName="orders-dev-NotifyWarehouse")["Configuration"]["CodeSha256"]}
     warehouse = app_dir / "steps" / "notifications" / "notify_warehouse_step.py"
     warehouse.write_text(warehouse.read_text().replace('"warehouse notified"', '"warehouse notified (v2)"'))
@@ -170,7 +153,7 @@ def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     with contextlib.redirect_stdout(status_json):
         main(["status", "--json", *[a for a in common if a != "--yes"]])
     phases["status"] = replace(phases["rollback_to_missing"], output=status_json.getvalue().splitlines())
-    sqs = boto3.client("sqs", endpoint_url=endpoint, region_name=REGION)
+    sqs = aws_client(endpoint, "sqs")
     dlq = next(q for q in phases["noop"].app.queues if q.function == "ChargePayment").dlq_name
     dlq_url = sqs.get_queue_url(QueueName=dlq)["QueueUrl"]
     sqs.send_message(QueueUrl=dlq_url, MessageBody='{"order_id": "o-1"}')
@@ -183,7 +166,7 @@ def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
 def keep_tables_as_aws_does(endpoint: str, app: ir.Application) -> None:
     """Put back the tables AWS keeps after destroy (moto deletes them), with an item each."""
-    dynamodb = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION)
+    dynamodb = aws_client(endpoint, "dynamodb")
     for table in app.tables:
         dynamodb.create_table(TableName=table.table_name, BillingMode="PAY_PER_REQUEST",
                               KeySchema=[{"AttributeName": table.partition_key, "KeyType": "HASH"},
@@ -425,14 +408,14 @@ def test_a_declined_change_set_is_deleted_and_nothing_deployed(endpoint: str, tm
     assert status == 1
     assert questions == ["Deploy these changes to declined-dev in us-east-1?"]
     assert output[-1] == "not deployed: the change set was deleted"
-    cloudformation = boto3.client("cloudformation", endpoint_url=endpoint, region_name=REGION)
+    cloudformation = aws_client(endpoint, "cloudformation")
     summaries = cloudformation.list_change_sets(StackName="declined-dev")["Summaries"]
     # moto lists the change sets of every stack here, so filter by name.
     assert [s for s in summaries if s["StackName"] == "declined-dev"] == []
 
 
 def test_the_asset_bucket_is_private_and_encrypted(lifecycle: dict[str, Phase], endpoint: str) -> None:
-    s3 = boto3.client("s3", endpoint_url=endpoint, region_name=REGION)
+    s3 = aws_client(endpoint, "s3")
     bucket = "motia-aws-assets-123456789012-us-east-1"
     block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
     assert block == {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,

@@ -14,10 +14,11 @@ import pytest
 from bench.plan_bench import write_project
 from compiler.pipeline import compile_project
 from compiler.stack_layout import bucket_of, record_layout
-from tests.compiler.deploy.test_commands_moto import REGION, Resources, aws_env, endpoint, run, snapshot
+from tests.compiler.deploy.test_commands_moto import REGION, Resources, run, snapshot
+from tests.compiler.moto_server import endpoint
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Tried to parse AWS:UserWarning")]
-__all__ = ["aws_env", "endpoint"]  # module fixtures shared with the flat lifecycle
+__all__ = ["endpoint"]  # the module's moto server (a fixture, used by name)
 
 STEPS = 12
 

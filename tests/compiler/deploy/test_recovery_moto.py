@@ -7,16 +7,16 @@ emitter writes) and plain `Retain` (stacks emitted before it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from tests.compiler.deploy.assembly_fixtures import write_assembly
 from tests.compiler.deploy.test_commands_moto import REGION, run
-from tests.compiler.moto_server import moto_endpoint
+from tests.compiler.moto_server import aws_client as client, endpoint
+
+__all__ = ["endpoint"]  # the module's moto server (a fixture, used by name)
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Tried to parse AWS:UserWarning")]
 
@@ -31,16 +31,6 @@ def table(name: str, policy: str) -> dict[str, Any]:
 def queue(name: str) -> dict[str, Any]:
     # Created after the table, so the table exists when the queue fails.
     return {"Type": "AWS::SQS::Queue", "DependsOn": "Table", "Properties": {"QueueName": name}}
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    with moto_endpoint() as url:
-        yield url
-
-
-def client(endpoint: str, service: str) -> Any:
-    return boto3.client(service, endpoint_url=endpoint, region_name=REGION)
 
 
 def pending_change_sets(endpoint: str, stack_name: str) -> list[dict[str, Any]]:

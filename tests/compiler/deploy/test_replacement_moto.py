@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from compiler.deploy.assembly import read_stack_artifact
@@ -18,7 +16,9 @@ from compiler.deploy.aws import AwsTarget, connect
 from compiler.deploy.flow import DeployOptions, deploy_artifact
 from tests.compiler.deploy.assembly_fixtures import write_assembly
 from tests.compiler.deploy.test_commands_moto import REGION, run, snapshot
-from tests.compiler.moto_server import moto_endpoint
+from tests.compiler.moto_server import aws_client as client, endpoint
+
+__all__ = ["endpoint"]  # the module's moto server (a fixture, used by name)
 
 # moto warns for the kinds it skips (DESIGN.md 6) and again when the update removes them.
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Tried to parse AWS:UserWarning"),
@@ -52,16 +52,6 @@ async def handler(data: Any, ctx: FlowContext[Any]) -> None:
     ctx.logger.info("worked", {"id": data["id"]})
 '''
 FIFO_CONFIG = ', config={"type": "fifo"}'
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    with moto_endpoint() as url:
-        yield url
-
-
-def client(endpoint: str, service: str) -> Any:
-    return boto3.client(service, endpoint_url=endpoint, region_name=REGION)
 
 
 @pytest.fixture(scope="module")
