@@ -113,23 +113,44 @@ def _source_key(relative: str, data: bytes) -> str:
     return digest.hexdigest()
 
 
+# What `compileall -s <asset> -p /var/task --invalidation-mode unchecked-hash` does to each listed
+# file, without importing compileall (half of a 0.04 s process): lines of `source NUL path on Lambda`.
+_COMPILE_LISTED = """
+import importlib.util, py_compile, sys
+failed = False
+for line in sys.stdin.read().splitlines():
+    source, dfile = line.split("\\0")
+    try:
+        py_compile.compile(source, importlib.util.cache_from_source(source, optimization=""), dfile, True,
+                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    except py_compile.PyCompileError as error:
+        print(error.msg)
+        failed = True
+sys.exit(1 if failed else 0)
+"""
+
+
 def _compileall(dest: Path, python: Sequence[str], files: Sequence[Path] | None) -> None:
     """compileall for Lambda: hash-based pycs (no timestamps), paths as Lambda sees them.
     `files` None compiles the whole tree (in parallel); else just those files."""
-    targets = [str(dest)] if files is None else ["-i", "-"]
-    result = subprocess.run(
-        [*python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
-         "-s", str(dest), "-p", LAMBDA_TASK_ROOT, *targets],
-        input="" if files is None else "".join(f"{f}\n" for f in files), capture_output=True, text=True,
-    )
+    if files is None:
+        command = [*python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
+                   "-s", str(dest), "-p", LAMBDA_TASK_ROOT, str(dest)]
+        listed = ""
+    else:
+        command = [*python, "-c", _COMPILE_LISTED]
+        listed = "".join(f"{f}\0{LAMBDA_TASK_ROOT}/{f.relative_to(dest).as_posix()}\n" for f in files)
+    result = subprocess.run(command, input=listed, capture_output=True, text=True)
     if result.returncode != 0:
         raise AssetError(f"compiling bytecode for Lambda failed:\n{result.stdout}{result.stderr}")
 
 
-def compile_asset_bytecode(dest: Path, python: Sequence[str], cache_root: Path) -> None:
+def compile_asset_bytecode(dest: Path, python: Sequence[str], cache_root: Path,
+                           sources: Sequence[Path] | None = None) -> None:
     """Write __pycache__ for Lambda's Python into the asset at `dest` (Lambda's file system is
     read-only: without them every cold start compiles every module): cached pycs copied, the
-    others compiled (the whole tree at once when many are new) and then cached."""
+    others compiled (the whole tree at once when many are new) and then cached. `sources`:
+    only these files of the asset (a code-only re-synth's changed files); None: every .py."""
     interpreter = describe_interpreter(python, cache_root)
     if interpreter is None:
         _compileall(dest, python, None)  # fails with compileall's own message
@@ -137,7 +158,7 @@ def compile_asset_bytecode(dest: Path, python: Sequence[str], cache_root: Path) 
     run = (interpreter.executable,)  # skips a shim's start-up
     store = cache_root / BYTECODE_DIR / interpreter.key
     missing: list[tuple[Path, Path, Path]] = []  # (source, its pyc in the asset, its cache file)
-    for source in sorted(dest.rglob("*.py")):
+    for source in sorted(dest.rglob("*.py")) if sources is None else sorted(sources):
         data = source.read_bytes()
         key = _source_key(source.relative_to(dest).as_posix(), data)
         cached = store / key[:2] / f"{key}.pyc"

@@ -4,6 +4,7 @@ compile; interpreter probes remembered while the executable is unchanged."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from compiler import bytecode_cache
 from compiler.bytecode_cache import compile_asset_bytecode, describe_interpreter
 from compiler.code_asset import find_lambda_python
+from compiler.errors import AssetError
 
 pytestmark = pytest.mark.slow  # runs Python 3.12's compileall
 
@@ -46,6 +48,23 @@ def test_cached_bytecode_is_what_a_fresh_compile_writes(tmp_path: Path, lambda_p
     compile_asset_bytecode(fresh, lambda_python, tmp_path / "other-cache")
     assert set(pycs(first)) == {"steps/__pycache__/a_step.cpython-312.pyc", "lib/__pycache__/util.cpython-312.pyc"}
     assert pycs(first) == pycs(again) == pycs(fresh)
+
+
+def test_listed_files_compile_as_compileall_compiles_them(tmp_path: Path, lambda_python: tuple[str, ...]) -> None:
+    sources = {"steps__a_step.py": "x = 1\n", "lib__util.py": "def f():\n    return 2\n"}
+    listed = asset(tmp_path / "listed", **sources)
+    bytecode_cache._compileall(listed, lambda_python, sorted(listed.rglob("*.py")))
+    tree = asset(tmp_path / "tree", **sources)
+    subprocess.run([*lambda_python, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash",
+                    "-s", str(tree), "-p", bytecode_cache.LAMBDA_TASK_ROOT, str(tree)], check=True)
+    assert len(pycs(listed)) == 2
+    assert pycs(listed) == pycs(tree)
+
+
+def test_a_listed_file_that_does_not_compile_is_an_asset_error(tmp_path: Path, lambda_python: tuple[str, ...]) -> None:
+    broken = asset(tmp_path / "broken", **{"lib__bad.py": "def (:\n"})
+    with pytest.raises(AssetError, match="bad.py"):
+        bytecode_cache._compileall(broken, lambda_python, [broken / "lib" / "bad.py"])
 
 
 def test_compiles_only_the_sources_it_has_not_seen(
