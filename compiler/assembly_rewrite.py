@@ -1,7 +1,8 @@
 """A cached assembly made over for a new code asset, without Node: when only step code changed,
 the templates differ from the cached ones only by the code asset's name, and every template is
 itself an asset named by its content hash. So each renamed hash is replaced wherever the
-assembly names it (compiler.synth.synthesize_cached's code-only path)."""
+assembly names it (the code-only paths: `compiler.synth.synthesize_cached` after a compile,
+`compiler.resynth.replay_code_only` without one)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,25 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Callable
 
-from compiler.assembly_entries import ASSEMBLY_DIR, CachedAssembly
+from compiler.assembly_entries import ASSEMBLY_DIR, CachedAssembly, commit, new_staging_dir
+from compiler.code_asset import asset_fingerprint, cdk_asset_hash
 
-__all__ = ["nested_template_hash", "rename_code_asset", "rewrite_code_asset"]
+__all__ = ["code_asset_dir", "commit_code_only", "nested_template_hash", "rename_code_asset", "rewrite_code_asset"]
+
+
+def commit_code_only(root: Path, key: str, base: CachedAssembly, template_key: str,
+                     build_code: Callable[[Path], Path]) -> CachedAssembly:
+    """The entry `key` of the assemblies under `root`: `base`'s assembly with the code asset
+    `build_code(dest)` fills (no Node: the templates differ only in the asset's name)."""
+    staging = new_staging_dir(root)
+    try:
+        code_dir = build_code(staging / "code")
+        rewrite_code_asset(base, staging, code_dir, cdk_asset_hash(asset_fingerprint(code_dir)))  # moves code_dir in
+        return commit(root, key, staging, base.stack_name, base.template_file, base.resource_counts, template_key)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already when the commit renamed it
 
 
 def rewrite_code_asset(base: CachedAssembly, staging: Path, code_dir: Path, code_hash: str) -> None:
@@ -37,10 +53,11 @@ def rename_code_asset(assembly: Path, template_file: str, code_dir: Path, code_h
     # Nested templates first: the root template names them by their hashes.
     for nested in sorted(assembly.glob(NESTED_TEMPLATES)):
         text = nested.read_text()
-        old_hash = nested_template_hash(text)
-        text = _replace_all(text, renamed)
-        nested.write_text(text)
-        renamed[old_hash] = nested_template_hash(text)
+        # The renamed hashes are hex text inside JSON strings: replaced in the compact form they
+        # give the compact form of the replaced template (one parse a template, not two).
+        compact = compact_json(text)
+        nested.write_text(_replace_all(text, renamed))
+        renamed[_sha256(compact)] = _sha256(_replace_all(compact, renamed))
     template = assembly / template_file
     old_template_hash = hashlib.sha256(template.read_bytes()).hexdigest()
     text = _replace_all(template.read_text(), renamed)
@@ -66,8 +83,16 @@ NESTED_TEMPLATES = "*.nested.template.json"
 def nested_template_hash(text: str) -> str:
     """A nested stack template's asset hash as CDK computes it: sha256 of the template's
     compact JSON (JavaScript's `JSON.stringify`), not of the indented file."""
-    compact = json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(compact.encode()).hexdigest()
+    return _sha256(compact_json(text))
+
+
+def compact_json(text: str) -> str:
+    """JSON text as JavaScript's `JSON.stringify` writes it: no spaces, non-ASCII kept."""
+    return json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _replace_all(text: str, renamed: dict[str, str]) -> str:
@@ -89,6 +114,12 @@ def _renamed_destinations(assets_manifest: str) -> str:
             asset["destinations"] = renamed
     ending = "\n" if assets_manifest.endswith("\n") else ""
     return json.dumps(data, indent=2, ensure_ascii=False) + ending
+
+
+def code_asset_dir(assembly: Path) -> Path | None:
+    """The code asset's directory in `assembly`; None when it names none."""
+    code_hash = _code_asset_hash(assembly)
+    return None if code_hash is None else assembly / f"asset.{code_hash}"
 
 
 def _code_asset_hash(assembly: Path) -> str | None:

@@ -36,6 +36,8 @@ def _entries(root: Path) -> dict[str, os.stat_result]:
 
 
 def _same_file(source: Path, source_status: os.stat_result, target: Path, target_status: os.stat_result) -> bool:
+    if (target_status.st_ino, target_status.st_dev) == (source_status.st_ino, source_status.st_dev):
+        return True  # one file under two names (hard links): nothing to compare or copy
     return (stat.S_ISREG(target_status.st_mode) and target_status.st_size == source_status.st_size
             and stat.S_IMODE(target_status.st_mode) == stat.S_IMODE(source_status.st_mode)
             and filecmp.cmp(source, target, shallow=False))
