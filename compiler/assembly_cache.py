@@ -28,6 +28,7 @@ from compiler.stack_layout import synth_layout
 __all__ = [
     "assembly_key",
     "bytecode_option",
+    "code_assembly_key",
     "compiler_fingerprint",
     "template_key",
 ]
@@ -69,14 +70,20 @@ def assembly_key(
 ) -> str:
     """The hash of everything that reaches the assembly of `app` (see the module docstring);
     `model` is `application_to_json(app)` when the caller has it (0.1 s for 300 steps)."""
+    template = template_key(app, validate=validate, model=model, for_emulator=for_emulator)
+    return code_assembly_key(template, bytecode_option(bytecode_python), Path(app.root),
+                             tuple(item.dest for item in project_files(app)))
+
+
+def code_assembly_key(template: str, bytecode: str, root: Path, project_dests: Sequence[str]) -> str:
+    """`assembly_key` from its parts: the template's key (the model, the compiler, the options),
+    the bytecode interpreter, and the bytes of what the code asset takes (the project's files
+    at `project_dests`, requirements.txt, our runtime packages). The code-only fast path
+    (`compiler.code_only`) computes it without a model."""
     digest = hashlib.sha256()
-    digest.update(f"format {CACHE_FORMAT}\ncompiler {compiler_fingerprint()}\n".encode())
-    digest.update(f"validate {validate}\nbytecode {bytecode_option(bytecode_python)}\n".encode())
-    digest.update((model if model is not None else application_to_json(app)).encode())
-    digest.update(f"layout {synth_layout(app, for_emulator=for_emulator)[0]}\n".encode())  # compiler.stack_layout
-    root = Path(app.root)
-    for item in project_files(app):
-        add_file(digest, "project/" + item.dest, item.source)
+    digest.update(f"format {CACHE_FORMAT}\ntemplate {template}\nbytecode {bytecode}\n".encode())
+    for dest in project_dests:
+        add_file(digest, "project/" + dest, root / dest)
     if (root / REQUIREMENTS_FILE).is_file():
         add_file(digest, "requirements", root / REQUIREMENTS_FILE)
     for name in RUNTIME_PACKAGES:

@@ -38,9 +38,10 @@ __all__ = [
     "new_staging_dir",
     "prune",
     "restore",
+    "template_key_of",
 ]
 
-CACHE_FORMAT = "1"  # bump when the entry layout or the key's ingredients change
+CACHE_FORMAT = "2"  # bump when the entry layout or the key's ingredients change
 MAX_ENTRIES = 20  # a few projects x stages; each entry holds a full code asset
 ASSEMBLY_DIR = "cdk.out"
 ENTRY_FILE = "entry.json"
@@ -90,6 +91,11 @@ def _template_key_of(entry_dir: Path) -> str | None:
     except (OSError, ValueError, AttributeError):
         return None
     return value if isinstance(value, str) else None
+
+
+def template_key_of(entry: CachedAssembly) -> str | None:
+    """The `template_key` the entry was committed with (None: not recorded or unreadable)."""
+    return _template_key_of(entry.assembly_dir.parent)
 
 
 def lookup_template(root: Path, key: str) -> CachedAssembly | None:

@@ -32,6 +32,9 @@ STATE_OBJECT_NAMES = frozenset({"StateManager", "stateManager", "state_manager"}
 Level = int  # 0 none, 1 read, 2 read and write: the join of two uses is their max
 NONE, READ, WRITE = 0, 1, 2
 LEVEL_NAMES = {NONE: "none", READ: "read", WRITE: "readwrite"}
+# Names through which code imports or runs modules the import statements do not show.
+DYNAMIC_IMPORT_NAMES = frozenset({"__import__", "import_module", "exec", "eval", "run_path", "run_module",
+                                  "spec_from_file_location", "exec_module", "load_module", "reload"})
 DECLARATION = "MOTIA_DATA_ACCESS"  # module-level dict literal: table kind -> "read" | "readwrite"
 
 
@@ -202,6 +205,7 @@ class ModuleFacts:
     usage: Usage
     imports: tuple[ImportRef, ...]
     parsed: bool = True
+    dynamic: bool = False  # names an import or run of modules by value (`import_module`, `exec`, ...)
 
 
 def module_facts(source: bytes) -> ModuleFacts:
@@ -211,16 +215,38 @@ def module_facts(source: bytes) -> ModuleFacts:
         tree = ast.parse(source.decode("utf-8"))
     except (SyntaxError, UnicodeDecodeError, ValueError, RecursionError):
         return ModuleFacts(EVERYTHING, (), parsed=False)
-    return ModuleFacts(module_usage(tree).join(declared_usage(tree)), import_refs(tree))
+    return ModuleFacts(module_usage(tree).join(declared_usage(tree)), import_refs(tree), dynamic=imports_dynamically(tree))
+
+
+def imports_dynamically(tree: ast.AST) -> bool:
+    """Does the module name a way to import or run code by value? Then the modules it reaches
+    are not all in its import statements."""
+    return any((isinstance(node, ast.Name) and node.id in DYNAMIC_IMPORT_NAMES)
+               or (isinstance(node, ast.Attribute) and node.attr in DYNAMIC_IMPORT_NAMES)
+               for node in ast.walk(tree))
 
 
 FactsOf = Callable[[bytes], ModuleFacts]
 
 
-def file_usage(step_file: Path, root: Path, facts_of: FactsOf = module_facts, is_file: IsFile = Path.is_file) -> Usage:
-    """Union of the usage of the step file and of every project module it reaches; `is_file`
+@dataclass(frozen=True)
+class Reach:
+    """A step file and the project modules it imports, transitively, by its import statements.
+
+    `complete` False: some module imports by value, cannot be parsed or read, or has a relative
+    import that names no file, so other project modules may be reached too (`usage` is then
+    everything, as the analysis cannot follow)."""
+
+    files: frozenset[Path]  # resolved, the step file included
+    usage: Usage
+    complete: bool
+
+
+def reach_of(step_file: Path, root: Path, facts_of: FactsOf = module_facts, is_file: IsFile = Path.is_file) -> Reach:
+    """What `step_file` reaches among the project's modules, and the usage of all of them; `is_file`
     answers whether a candidate module exists (`Path.is_file`, or a memo of it for one run)."""
     usage = Usage()
+    complete = True
     seen: set[Path] = set()
     pending = [step_file.resolve()]
     while pending:
@@ -231,15 +257,23 @@ def file_usage(step_file: Path, root: Path, facts_of: FactsOf = module_facts, is
         try:
             facts = facts_of(file.read_bytes())
         except OSError:
-            return EVERYTHING
+            usage, complete = EVERYTHING, False
+            continue
         if not facts.parsed:
-            return EVERYTHING
+            usage, complete = EVERYTHING, False
+            continue
+        complete = complete and not facts.dynamic
         usage = usage.join(facts.usage)
         modules, unresolved = imported_modules(facts.imports, file, root, is_file)
         if unresolved:
-            return EVERYTHING
+            usage, complete = EVERYTHING, False
         pending += [m.resolve() for m in modules if root in m.resolve().parents]
-    return usage
+    return Reach(frozenset(seen), usage, complete)
+
+
+def file_usage(step_file: Path, root: Path, facts_of: FactsOf = module_facts, is_file: IsFile = Path.is_file) -> Usage:
+    """Union of the usage of the step file and of every project module it reaches."""
+    return reach_of(step_file, root, facts_of, is_file).usage
 
 
 def function_access(usage: Usage) -> tuple[tuple[ir.TableKind, str], ...]:

@@ -35,14 +35,14 @@ def facts_file(cache_root: Path) -> Path:
 
 def _encode(facts: ModuleFacts) -> list[Any]:
     return [facts.usage.state, facts.usage.streams, facts.parsed,
-            [[r.level, r.module, list(r.names), r.is_from] for r in facts.imports]]
+            [[r.level, r.module, list(r.names), r.is_from] for r in facts.imports], facts.dynamic]
 
 
 def _decode(row: Any) -> ModuleFacts:
-    state, streams, parsed, imports = row
+    state, streams, parsed, imports, dynamic = row
     refs = tuple(ImportRef(int(level), str(module), tuple(str(n) for n in names), bool(is_from))
                  for level, module, names, is_from in imports)
-    return ModuleFacts(Usage(int(state), int(streams)), refs, bool(parsed))
+    return ModuleFacts(Usage(int(state), int(streams)), refs, bool(parsed), bool(dynamic))
 
 
 def _load(path: Path) -> dict[str, Any]:

@@ -42,6 +42,7 @@ from typing import Iterable, Mapping
 from compiler.file_digest import file_digest, sources_fingerprint
 
 __all__ = [
+    "PROJECT_LABEL",
     "VOLATILE_VARIABLES",
     "Inputs",
     "ProjectTooLarge",
@@ -52,6 +53,7 @@ __all__ = [
     "project_digests",
 ]
 
+PROJECT_LABEL = "project/"  # the label of a project file's part: `project/<POSIX path>`
 # Set by the shell itself from one command to the next; nothing a project should read.
 VOLATILE_VARIABLES = frozenset({"_", "OLDPWD", "SHLVL", "SSH_CLIENT", "SSH_CONNECTION", "SSH_TTY",
                                 "TERM_SESSION_ID", "WINDOWID"})
@@ -128,7 +130,7 @@ def project_digests(root: Path, skipped: Iterable[Path] = (), limit: int = MAX_P
                 if total > limit:
                     raise ProjectTooLarge(f"{root} holds over {limit} bytes")
                 digest = file_digest(path)
-            found["project/" + path.relative_to(root).as_posix()] = digest
+            found[PROJECT_LABEL + path.relative_to(root).as_posix()] = digest
     return found
 
 

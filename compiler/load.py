@@ -12,6 +12,7 @@ from types import ModuleType
 from typing import Any, Callable, Iterator
 
 from compiler.ir import Diagnostic
+from compiler.step_fragments import module_fragment
 from lambda_runtime.step_import import ProjectImports, import_step_file, top_level_names
 from motia.config import step_definitions, step_name
 from motia.definition import StepBuilder, StepDefinition
@@ -32,6 +33,9 @@ class LoadResult:
     steps: tuple[LoadedStep, ...]
     streams: tuple[str, ...]  # names of Stream(...) objects the step modules hold
     diagnostics: tuple[Diagnostic, ...]
+    # (file, `step_fragments.module_fragment`) of each file imported: what the code-only fast
+    # path compares (compiler.code_only); a file that failed to import has none.
+    fragments: tuple[tuple[str, str | None], ...] = ()
 
 
 def _failure_line(error: BaseException, path: str) -> int | None:
@@ -102,10 +106,12 @@ def load_steps(app_dir: Path, files: tuple[Path, ...]) -> LoadResult:
     steps: list[LoadedStep] = []
     diagnostics: list[Diagnostic] = []
     streams: set[str] = set()
+    modules: list[tuple[str, ModuleType]] = []
     for relative, module in imported_files(app_dir, files):
         if isinstance(module, Diagnostic):
             diagnostics.append(module)
             continue
+        modules.append((relative, module))
         streams.update(v.stream_name for v in vars(module).values() if isinstance(v, Stream))
         definitions = step_definitions(module)
         if not definitions:
@@ -127,4 +133,6 @@ def load_steps(app_dir: Path, files: tuple[Path, ...]) -> LoadResult:
                 continue
             assert isinstance(definition, StepDefinition)
             steps.append(LoadedStep(relative, definition.config, definition.handler))
-    return LoadResult(tuple(steps), tuple(sorted(streams)), tuple(diagnostics))
+    # After every import, as the compile reads the configs: a later file may change an earlier one's.
+    fragments = tuple((relative, module_fragment(module)) for relative, module in modules)
+    return LoadResult(tuple(steps), tuple(sorted(streams)), tuple(diagnostics), fragments)

@@ -7,6 +7,7 @@ steps before the build, and a step with any error is left out of the model.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 
 from compiler import ir
@@ -71,8 +72,23 @@ def _sorted(diagnostics: list[ir.Diagnostic]) -> tuple[ir.Diagnostic, ...]:
     return tuple(sorted(diagnostics, key=lambda d: (_SEVERITY_ORDER[d.severity], d.file, d.step, d.message)))
 
 
+@dataclass(frozen=True)
+class Compiled:
+    """A compile's model, with what `motia synth` records of its sources for the code-only
+    fast path (`compiler.code_only`)."""
+
+    app: ir.Application
+    fragments: tuple[tuple[str, str | None], ...]  # (step file, its fragment): compiler.step_fragments
+    stream_files: tuple[str, ...]  # the stream config files imported (POSIX, relative)
+
+
 def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str | None = None) -> ir.Application:
     """Discover, load, resolve, validate and build. Check `.errors` before using the model to deploy."""
+    return compile_sources(app_dir, stage=stage, app_name=app_name).app
+
+
+def compile_sources(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str | None = None) -> Compiled:
+    """`compile_project`, with the facts of the sources it read."""
     app_dir = Path(app_dir).resolve()
     if not app_dir.is_dir():
         raise ProjectNotFound(f"app directory {str(app_dir)!r} does not exist")
@@ -83,8 +99,9 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
             "error", "", "", f"no step files found in {app_dir}",
             "step files are named *_step.py (or *.step.py) under steps/ or src/",
         ))
+    stream_paths = discover_stream_files(app_dir)
     with build_environment(app_dir, stage):  # the files may read the stage's variables at import
-        stream_files = load_stream_files(app_dir, discover_stream_files(app_dir))
+        stream_files = load_stream_files(app_dir, stream_paths)
         loaded = load_steps(app_dir, files)
     diagnostics.extend(stream_files.diagnostics)
     diagnostics.extend(name_unnamed_steps(app_dir, loaded.diagnostics))
@@ -110,4 +127,5 @@ def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
     diagnostics.extend(realtime_problems)
     app = dataclasses.replace(app, settings=settings, realtime=realtime)
     diagnostics.extend(physical_name_problems(app))  # every named resource is known now
-    return dataclasses.replace(app, diagnostics=_sorted(diagnostics))
+    return Compiled(dataclasses.replace(app, diagnostics=_sorted(diagnostics)), loaded.fragments,
+                    tuple(p.as_posix() for p in stream_paths))

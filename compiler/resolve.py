@@ -8,13 +8,13 @@ the IR, so the two can never disagree.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 from dataclasses import dataclass
 from typing import Any, Callable, Collection, Sequence
 
 from compiler import ir, naming
 from compiler.config_schema import CronTriggerSpec, HttpTriggerSpec, QueueTriggerSpec, StepSpec
 from compiler.cron import CronError, CronTranslation, translate_cron
+from compiler.handler_facts import is_streaming_http
 from compiler.sizing import FunctionSize, QueueSettings, function_size, queue_layers, queue_settings
 from motia.routes import aws_route_path
 
@@ -96,24 +96,6 @@ class ResolvedProject:
         if len(kept) == len(self.steps):
             return self
         return dataclasses.replace(self, steps=kept, topics=resolve_topics(self.prefix, kept))
-
-
-def is_streaming_http(handler: Callable[..., Any]) -> bool:
-    """Does the handler write its response through the response writer (`args.response.writer`)?
-
-    Every 1.0.4 handler takes MotiaHttpArgs; only one that names the writer streams. Read from
-    the names its code uses (nested functions included), not from its annotation.
-    """
-    code = getattr(inspect.unwrap(handler), "__code__", None)
-    return code is not None and "writer" in _names_used(code)
-
-
-def _names_used(code: Any) -> set[str]:
-    names = set(code.co_names)
-    for constant in code.co_consts:
-        if hasattr(constant, "co_names"):
-            names |= _names_used(constant)
-    return names
 
 
 def _queue(prefix: str, spec: StepSpec, size: FunctionSize, index: int, trigger: QueueTriggerSpec) -> ResolvedQueue:

@@ -8,7 +8,13 @@ entry is restored and the recorded output printed: no pydantic, no step file imp
 Node. Anything else (no record, a corrupt one, a pruned entry) returns None and the caller
 compiles as before. Layout, under the user cache (`default_cache_root()`):
 
-  resynth/<inputs key>.json   {"format", "entry", "prefix", "diagnostics", "summary", "stderr", "external"}
+  resynth/<inputs key>.json   {"format", "entry", "prefix", "diagnostics", "summary", "stderr", "external",
+                               "parts", "sources"}
+  resynth/latest/<request key>.json   {"record": <inputs key>}: the last record of a request
+
+The request key hashes every input but the project's files (the options, the environment, the
+tool, the interpreter): the last record of the same request is where a code-only re-synth starts
+from (`replay_code_only`, `compiler.code_only`).
 """
 
 from __future__ import annotations
@@ -16,17 +22,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import hashlib
 import io
 import json
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TYPE_CHECKING, Iterator, TextIO
 
 from compiler.atomic_write import write_atomically
 from compiler.file_digest import file_digest
 from compiler.input_key import (
+    PROJECT_LABEL,
     Inputs,
     SynthRequest,
     changed_labels,
@@ -35,15 +43,20 @@ from compiler.input_key import (
     inputs_of,
 )
 
-__all__ = ["Record", "TeeStream", "remember", "replay_unchanged", "request_of", "reused_line", "teeing_stderr"]
+if TYPE_CHECKING:
+    from compiler.code_only import SourceRecord
+
+__all__ = ["Record", "TeeStream", "code_only_line", "remember", "replay_code_only", "replay_unchanged", "request_of",
+           "reused_line", "teeing_stderr"]
 
 RECORDS_DIR = "resynth"
-RECORD_FORMAT = "1"  # bump when a record's fields or the inputs' ingredients change
+LATEST_DIR = "latest"
+RECORD_FORMAT = "2"  # bump when a record's fields or the inputs' ingredients change
 MAX_RECORDS = 200  # each a few kB; the oldest go first
 # The synth itself may write these into the project: `motia-stacks.json`, when it first decides
 # a layout (compiler.stack_layout). A record is still valid for the files as the synth left them
 # when the file was not there before (a user's edit of an existing one is an input changed).
-WRITTEN_BY_SYNTH = frozenset({"project/motia-stacks.json"})
+WRITTEN_BY_SYNTH = frozenset({PROJECT_LABEL + "motia-stacks.json"})
 
 
 @dataclass(frozen=True)
@@ -56,12 +69,20 @@ class Record:
     summary: str  # `render_synth_summary` of that run
     stderr: str  # what the step files printed while imported
     external: tuple[tuple[str, str], ...]  # (file, digest) of modules imported from unkeyed folders
+    parts: tuple[tuple[str, str], ...] = ()  # the inputs it was recorded under (`Inputs.parts`)
+    sources: SourceRecord | None = None  # what its compile read of the sources (`compiler.code_only`)
 
 
 def reused_line(prefix: str) -> str:
     """The line `motia synth` prints when it copies the cached assembly of an unchanged project."""
     return (f"{prefix} is unchanged since its last synth: copied the cached assembly "
             "(no synth; --no-cache synthesizes afresh)")
+
+
+def code_only_line(prefix: str) -> str:
+    """The line `motia synth` prints when only step code changed: no synth ran."""
+    return (f"only step code changed in {prefix}: wrote the new code asset into the cached "
+            "assembly (no synth; --no-cache synthesizes afresh)")
 
 
 def request_of(args: argparse.Namespace, cache_root: Path) -> SynthRequest | None:
@@ -80,16 +101,42 @@ def _records(cache_root: Path) -> Path:
     return cache_root / RECORDS_DIR
 
 
+def request_key(inputs: Inputs) -> str:
+    """The hash of every input but the project's files: equal for two synths of one request."""
+    digest = hashlib.sha256()
+    for label, value in inputs.parts:
+        if not label.startswith(PROJECT_LABEL):
+            digest.update(f"{len(label)}:{label}{len(value)}:{value}".encode())
+    return digest.hexdigest()[:32]
+
+
 def read_record(cache_root: Path, key: str) -> Record | None:
     """The record for `key`, or None when there is none or it cannot be read whole."""
+    from compiler.code_only import SourceRecord
+
     try:
         data = json.loads((_records(cache_root) / f"{key}.json").read_text(encoding="utf-8"))
         if data["format"] != RECORD_FORMAT:
             return None
+        sources = None if data["sources"] is None else SourceRecord.from_json(data["sources"])
         return Record(str(data["entry"]), str(data["prefix"]), str(data["diagnostics"]), str(data["summary"]),
-                      str(data["stderr"]), tuple((str(f), str(d)) for f, d in data["external"]))
+                      str(data["stderr"]), tuple((str(f), str(d)) for f, d in data["external"]),
+                      tuple((str(label), str(d)) for label, d in data["parts"]), sources)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def latest_record(cache_root: Path, inputs: Inputs) -> Record | None:
+    """The last record written for the request of `inputs` (any project files)."""
+    try:
+        pointer = json.loads((_records(cache_root) / LATEST_DIR / f"{request_key(inputs)}.json").read_text())
+        return read_record(cache_root, str(pointer["record"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _externals_unchanged(record: Record) -> bool:
+    return all(file_digest(Path(f)) == d for f, d in record.external)
 
 
 def replay_unchanged(request: SynthRequest, inputs: Inputs, out: TextIO, err: TextIO) -> bool:
@@ -97,7 +144,7 @@ def replay_unchanged(request: SynthRequest, inputs: Inputs, out: TextIO, err: Te
     from compiler import assembly_entries
 
     record = read_record(request.cache_root, inputs.key)
-    if record is None or any(file_digest(Path(f)) != d for f, d in record.external):
+    if record is None or not _externals_unchanged(record):
         return False
     entry = assembly_entries.lookup(assembly_entries.assemblies_root(request.cache_root), record.entry)
     if entry is None:
@@ -111,31 +158,75 @@ def replay_unchanged(request: SynthRequest, inputs: Inputs, out: TextIO, err: Te
     return True
 
 
+def replay_code_only(request: SynthRequest, inputs: Inputs, out: TextIO) -> bool:
+    """After a change to step code only (`compiler.code_only`), write the new code asset into
+    the assembly of the request's last record and print what that synth printed, with the
+    code-only line; False (nothing written) when that cannot be proved or done."""
+    from compiler import assembly_entries as entries
+    from compiler import code_only
+    from compiler.assembly_cache import bytecode_option, code_assembly_key
+    from compiler.assembly_rewrite import code_asset_dir, commit_code_only
+    from compiler.code_asset import find_lambda_python
+    from compiler.errors import AssetError
+
+    last = latest_record(request.cache_root, inputs)
+    if last is None or last.sources is None or last.stderr or not _externals_unchanged(last):
+        return False  # what step files print at import is recorded for the whole project only
+    plan = code_only.plan_code_only(dict(last.parts), dict(inputs.parts), last.sources)
+    root = entries.assemblies_root(request.cache_root)
+    base = entries.lookup(root, last.entry) if plan is not None else None
+    old_code = code_asset_dir(base.assembly_dir) if base is not None else None
+    template = entries.template_key_of(base) if base is not None else None
+    if plan is None or base is None or old_code is None or not template:
+        return False
+    sources = code_only.unchanged_model_sources(request.app_dir, last.sources, plan, request.cache_root)
+    if sources is None:
+        return False
+    python = find_lambda_python(sources.python, request.cache_root)
+    key = code_assembly_key(template, bytecode_option(None), request.app_dir, sources.asset_files)
+    try:
+        entry = entries.lookup(root, key) or commit_code_only(root, key, base, template, lambda dest: (
+            code_only.derive_code_asset(old_code, dest, request.app_dir, plan.changed, python, request.cache_root)))
+        entries.restore(entry, request.out_dir, link=False)  # a copy: the folder is the user's
+    except (OSError, AssetError):
+        return False  # the compile and synth report it, or succeed where this could not
+    out.write(last.diagnostics + code_only_line(last.prefix) + "\n" + last.summary)
+    remember(request, inputs, dataclasses.replace(last, entry=key, sources=sources))
+    return True
+
+
 def remember(request: SynthRequest, before: Inputs, record: Record) -> None:
     """Write `record` under the inputs as the synth left them, if nothing but the synth changed
-    them since `before` (an edit during the synth must not be recorded against the old output);
-    its `external` files are those of the modules this process imported, as they are now."""
+    them since `before` (an edit during the synth must not be recorded against the old output),
+    and make it the request's latest; its `external` files are those of the modules this
+    process imported and those the record had already (a code-only re-synth imports few), as
+    they are now."""
     after = inputs_of(request, os.environ, before)
     # The synth writes the layout file only where there was none (a layout newly decided).
     written = {label for label in WRITTEN_BY_SYNTH if label not in dict(before.parts)}
     if changed_labels(before, after) - written:
         return
     files = [getattr(m, "__file__", None) for m in list(sys.modules.values())]
-    external = external_files((f for f in files if isinstance(f, str)), covered_folders(request))
-    record = dataclasses.replace(record, external=tuple((f, file_digest(Path(f))) for f in external))
+    external = {*external_files((f for f in files if isinstance(f, str)), covered_folders(request)),
+                *(f for f, _ in record.external)}
+    record = dataclasses.replace(record, external=tuple((f, file_digest(Path(f))) for f in sorted(external)),
+                                 parts=after.parts)
     data = {"format": RECORD_FORMAT, **dataclasses.asdict(record)}
     folder = _records(request.cache_root)
     if write_atomically(folder / f"{after.key}.json", json.dumps(data).encode()):
+        write_atomically(folder / LATEST_DIR / f"{request_key(after)}.json", json.dumps({"record": after.key}).encode())
         _prune(folder)
 
 
 def _prune(folder: Path, keep: int = MAX_RECORDS) -> None:
-    try:
-        records = sorted(((p.stat().st_mtime, p) for p in folder.glob("*.json")), reverse=True)
-    except OSError:
-        return
-    for _, stale in records[keep:]:
-        stale.unlink(missing_ok=True)
+    """The `keep` newest records and pointers to the latest (a pointer to a pruned record reads as none)."""
+    for files in (folder, folder / LATEST_DIR):
+        try:
+            records = sorted(((p.stat().st_mtime, p) for p in files.glob("*.json")), reverse=True)
+        except OSError:
+            continue
+        for _, stale in records[keep:]:
+            stale.unlink(missing_ok=True)
 
 
 class TeeStream(io.TextIOBase):

@@ -280,7 +280,7 @@ def synthesize_cached(
     """
     from compiler import assembly_entries as entries
     from compiler.assembly_cache import assembly_key, template_key
-    from compiler.assembly_rewrite import rewrite_code_asset
+    from compiler.assembly_rewrite import commit_code_only
     from compiler.ir_json import application_to_json
 
     if app.errors:
@@ -296,17 +296,13 @@ def synthesize_cached(
             pass  # pruned by another process while we copied: synthesize afresh below
     model_key = template_key(app, validate=validate, model=model, for_emulator=for_emulator)
     base = entries.lookup_template(root, model_key)
+    if base is not None:
+        # Only the code changed: write it into the cached assembly (nested stacks too).
+        entry = commit_code_only(root, key, base, model_key, lambda dest: build_code_asset(
+            app, dest, cache_root=cache_root, pip_command=pip_command, bytecode_python=bytecode_python))
+        return _result_at(entry, entries.restore(entry, out_dir, link=link), reused=False, code_only=True)
     staging = entries.new_staging_dir(root)
     try:
-        if base is not None:
-            # Only the code changed: write it into the cached assembly (nested stacks too).
-            code_dir = build_code_asset(app, staging / "code", cache_root=cache_root, pip_command=pip_command,
-                                        bytecode_python=bytecode_python)
-            code_hash = cdk_asset_hash(asset_fingerprint(code_dir))
-            rewrite_code_asset(base, staging, code_dir, code_hash)  # moves code_dir into the assembly
-            entry = entries.commit(root, key, staging, base.stack_name, base.template_file, base.resource_counts,
-                                   model_key)
-            return _result_at(entry, entries.restore(entry, out_dir, link=link), reused=False, code_only=True)
         if on_synth is not None:
             on_synth()
         fresh = synthesize(app, staging / entries.ASSEMBLY_DIR, validate=validate,

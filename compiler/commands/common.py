@@ -12,6 +12,7 @@ from compiler.naming import DEFAULT_STAGE
 
 if TYPE_CHECKING:
     from compiler import ir
+    from compiler.pipeline import Compiled
 
 
 def add_project_options(parser: argparse.ArgumentParser) -> None:
@@ -53,13 +54,24 @@ def compile_or_exit(args: argparse.Namespace) -> ir.Application:
     return compile_project(project_dir(args), stage=args.stage, app_name=args.app_name)
 
 
+def compile_sources_or_exit(args: argparse.Namespace) -> Compiled:
+    """`compile_or_exit`, with the facts of the sources it read (`motia synth` records them)."""
+    from compiler.pipeline import compile_sources
+
+    return compile_sources(project_dir(args), stage=args.stage, app_name=args.app_name)
+
+
 def compile_and_report(args: argparse.Namespace, when_errors: str) -> ir.Application:
     """Compile and print every diagnostic; the app, or `ProjectError(when_errors)` when it has errors.
 
     Warnings go to stdout with the command's output; errors to stderr, and the CLI follows
     them with `motia <command>: <when_errors>` so the user knows what did not happen.
     """
-    app = compile_or_exit(args)
+    return report_compiled(compile_or_exit(args), when_errors)
+
+
+def report_compiled(app: ir.Application, when_errors: str) -> ir.Application:
+    """`compile_and_report` of a compiled app."""
     print_diagnostics(app, sys.stderr if app.errors else sys.stdout)
     if app.errors:
         raise ProjectError(when_errors)

@@ -1,8 +1,9 @@
 """`motia synth`: compile the project and write the CloudFormation cloud assembly.
 
 An unchanged project (same raw inputs as a recorded synth: `compiler.resynth`) is restored
-before anything heavy is imported; otherwise the project is compiled and synthesized through
-the assembly cache, and the run recorded for the next one.
+before anything heavy is imported, and so is one where only step code changed
+(`compiler.code_only`); otherwise the project is compiled and synthesized through the assembly
+cache, and the run recorded for the next one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compiler.commands.common import add_project_options, compile_and_report, finish
+from compiler.commands.common import add_project_options, compile_sources_or_exit, finish, report_compiled
 
 if TYPE_CHECKING:
     from compiler import ir
@@ -60,16 +61,22 @@ def synth_command(args: argparse.Namespace, request: SynthRequest | None = None,
     from compiler import resynth
 
     with resynth.teeing_stderr() as stderr:  # step files print while imported: replayed on a hit
-        app = compile_and_report(args, "nothing written; fix the errors above")
+        compiled = compile_sources_or_exit(args)
+        app = report_compiled(compiled.app, "nothing written; fix the errors above")
     result = write_synth(app, args.out, validate=args.validate, use_cache=not args.no_cache)
     if request is not None and before is not None and result.entry_key:
+        from compiler.code_asset import project_files
+        from compiler.code_only import source_record
         from compiler.report import format_diagnostics
         from compiler.synth_text import render_synth_summary
 
         warnings = "".join(line + "\n" for line in format_diagnostics(app.diagnostics))
         summary = render_synth_summary(app, result)
+        sources = source_record(request.app_dir, args.stage, app.settings.python, compiled.fragments,
+                                compiled.stream_files, tuple(item.dest for item in project_files(app)),
+                                request.cache_root)
         resynth.remember(request, before, resynth.Record(result.entry_key, app.prefix, warnings, summary,
-                                                         stderr.copy.getvalue(), external=()))
+                                                         stderr.copy.getvalue(), external=(), sources=sources))
     return 0
 
 
@@ -83,7 +90,7 @@ def write_synth(app: ir.Application, out: Path, *, validate: bool, use_cache: bo
     """Synthesize `app` into `out` (through the assembly cache when `use_cache`), print what
     was done; the result."""
     # Imported here: loading aws_cdk starts Node, which `motia --help` must not pay for.
-    from compiler.resynth import reused_line
+    from compiler.resynth import code_only_line, reused_line
     from compiler.synth import synthesize, synthesize_cached
     from compiler.synth_text import render_synth_summary
 
@@ -95,8 +102,7 @@ def write_synth(app: ir.Application, out: Path, *, validate: bool, use_cache: bo
         if result.reused:
             print(reused_line(app.prefix))
         elif result.code_only:
-            print(f"only step code changed in {app.prefix}: wrote the new code asset into the cached "
-                  "assembly (no synth; --no-cache synthesizes afresh)")
+            print(code_only_line(app.prefix))
     sys.stdout.write(render_synth_summary(app, result))
     return result
 
@@ -115,6 +121,6 @@ def run(args: argparse.Namespace) -> int:
         before = inputs_of(request, os.environ)
     except ProjectTooLarge:
         return finish(synth_command(args))
-    if resynth.replay_unchanged(request, before, sys.stdout, sys.stderr):
+    if resynth.replay_unchanged(request, before, sys.stdout, sys.stderr) or resynth.replay_code_only(request, before, sys.stdout):
         return 0
     return finish(synth_command(args, request, before))

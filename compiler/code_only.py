@@ -1,0 +1,188 @@
+"""`motia synth` after a change to step code only, proved without compiling the project.
+
+A compile imports every step file and pydantic (0.25 s for 300 steps), yet after the everyday
+edit (a handler's body) the model is the one the last compile built. This module proves it from
+the changed files alone, with the facts the last compile recorded (`SourceRecord`):
+
+- every changed input is a `.py` file of the project (no file added or removed; not the
+  project's `motia_aws_stack.py`; settings, `.env` files, requirements, options, environment
+  and the tool unchanged: `compiler.resynth` finds the last record of the same request);
+- no stream config file reaches a changed file, and every step file's imports are statements
+  (`compiler.data_access.reach_of`: no `import_module`, `exec` and the like anywhere it
+  reaches), so the step files whose import can read a changed file are known: those that
+  reach it. Only those are imported again, and each must give the fragment the compile
+  recorded (`compiler.step_fragments`: configs, handler facts, streams) and the same data
+  access. A step file that reaches no changed file imports as it did.
+
+The code asset is then the last one with the changed files (and their bytecode) replaced,
+hard links for the rest (`derive_code_asset`); `compiler.resynth` writes it into the last
+assembly as the code-only path of `compiler.synth` does. What this cannot see, like the
+unchanged fast path: a step file whose config depends on the order files are imported in, or
+reads a project `.py` file as data. `--no-cache` compiles and synthesizes afresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+__all__ = ["CodeOnlyPlan", "SourceRecord", "derive_code_asset", "plan_code_only", "source_record",
+           "unchanged_model_sources"]
+
+PROJECT_LABEL = "project/"  # `compiler.input_key`'s label of a project file
+CUSTOMIZE_HOOK_FILE = "motia_aws_stack.py"  # compiler.emit.customize.HOOK_FILE (that module loads aws_cdk)
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """What one compile read from the project's sources, for the next code-only re-synth."""
+
+    stage: str
+    python: str  # the settings' Lambda Python version: the bytecode's interpreter
+    fragments: tuple[tuple[str, str | None], ...]  # step file -> `step_fragments.module_fragment`
+    reach: tuple[tuple[str, tuple[str, ...]], ...]  # step file -> the project files it imports (itself too)
+    usage: tuple[tuple[str, int, int], ...]  # step file, state and streams access it reaches
+    stream_reach: tuple[str, ...]  # stream config files and the project files they import
+    complete: bool  # every reach known from import statements (`data_access.Reach.complete`)
+    asset_files: tuple[str, ...]  # the project files the code asset takes (`code_asset.project_files`)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"stage": self.stage, "python": self.python, "fragments": [list(f) for f in self.fragments],
+                "reach": [[file, list(files)] for file, files in self.reach], "usage": [list(u) for u in self.usage],
+                "stream_reach": list(self.stream_reach), "complete": self.complete,
+                "asset_files": list(self.asset_files)}
+
+    @staticmethod
+    def from_json(data: Mapping[str, Any]) -> SourceRecord:
+        """The record of `to_json`; KeyError, TypeError or ValueError when it is not one."""
+        return SourceRecord(
+            str(data["stage"]), str(data["python"]),
+            tuple((str(f), None if d is None else str(d)) for f, d in data["fragments"]),
+            tuple((str(f), tuple(str(r) for r in files)) for f, files in data["reach"]),
+            tuple((str(f), int(state), int(streams)) for f, state, streams in data["usage"]),
+            tuple(str(f) for f in data["stream_reach"]), bool(data["complete"]),
+            tuple(str(f) for f in data["asset_files"]))
+
+
+def _reaches(root: Path, files: Sequence[str], cache_root: Path) -> dict[str, Any]:
+    """`data_access.reach_of` of each file (POSIX, relative to `root`), by file."""
+    from compiler.data_access import reach_of
+    from compiler.data_access_cache import cached_facts
+
+    is_file = functools.lru_cache(maxsize=None)(Path.is_file)
+    with cached_facts(cache_root) as facts_of:  # the analysis is pure over each source
+        return {file: reach_of(root / file, root, facts_of, is_file) for file in files}
+
+
+def _relative(root: Path, files: frozenset[Path]) -> tuple[str, ...]:
+    return tuple(sorted(p.relative_to(root).as_posix() for p in files))
+
+
+def source_record(root: Path, stage: str, python: str, fragments: Sequence[tuple[str, str | None]],
+                  stream_files: Sequence[str], asset_files: Sequence[str], cache_root: Path) -> SourceRecord:
+    """The record of a compile of the project at `root` (resolved) that imported these files."""
+    steps = [file for file, _ in fragments]
+    reaches = _reaches(root, [*steps, *stream_files], cache_root)
+    stream_reach = sorted({f for file in stream_files for f in _relative(root, reaches[file].files)})
+    return SourceRecord(
+        stage, python, tuple(fragments),
+        tuple((file, _relative(root, reaches[file].files)) for file in steps),
+        tuple((file, reaches[file].usage.state, reaches[file].usage.streams) for file in steps),
+        tuple(stream_reach), all(r.complete for r in reaches.values()), tuple(asset_files))
+
+
+@dataclass(frozen=True)
+class CodeOnlyPlan:
+    """A change that may be code-only: the project files changed, the step files to import again."""
+
+    changed: tuple[str, ...]  # POSIX, relative to the project
+    reimport: tuple[str, ...]
+
+
+def plan_code_only(before: Mapping[str, str], now: Mapping[str, str], record: SourceRecord) -> CodeOnlyPlan | None:
+    """The plan when every changed input (`compiler.input_key` parts, by label) is a project
+    `.py` file that may only change step code (see the module docstring); None otherwise."""
+    if before.keys() != now.keys() or not record.complete:
+        return None
+    changed = sorted(label for label in now if now[label] != before[label])
+    if not changed or not all(label.startswith(PROJECT_LABEL) for label in changed):
+        return None
+    files = {label[len(PROJECT_LABEL):] for label in changed}
+    if any(not f.endswith(".py") or f == CUSTOMIZE_HOOK_FILE for f in files) or files & set(record.stream_reach):
+        return None
+    reimport = tuple(sorted(step for step, reached in record.reach if files & set(reached)))
+    fragments = dict(record.fragments)
+    if any(fragments.get(step) is None for step in reimport):
+        return None
+    return CodeOnlyPlan(tuple(sorted(files)), reimport)
+
+
+def _fragments_now(root: Path, stage: str, files: Sequence[str]) -> dict[str, str | None] | None:
+    """Each file's fragment, imported now with the stage's variables; None when one fails to
+    import or anything is printed (a compile would show it, and a record replays it)."""
+    from compiler.ir import Diagnostic
+    from compiler.load import imported_files
+    from compiler.stage_environment import build_environment
+    from compiler.step_fragments import module_fragment
+
+    modules = []
+    printed = io.StringIO()
+    with build_environment(root, stage), contextlib.redirect_stderr(printed), contextlib.redirect_stdout(printed):
+        for relative, module in imported_files(root, tuple(Path(f) for f in files)):
+            if isinstance(module, Diagnostic):  # it failed: the compile reports it
+                return None
+            modules.append((relative, module))
+        fragments = {relative: module_fragment(module) for relative, module in modules}
+    return None if printed.getvalue() else fragments
+
+
+def unchanged_model_sources(root: Path, record: SourceRecord, plan: CodeOnlyPlan, cache_root: Path) -> SourceRecord | None:
+    """The record updated for the files as they are now, when the step files `plan` imports
+    again give the recorded fragments and data access (the model is then the recorded
+    compile's); None when anything differs."""
+    fragments = _fragments_now(root, record.stage, plan.reimport)
+    recorded = dict(record.fragments)
+    if fragments is None or any(fragments[f] is None or fragments[f] != recorded[f] for f in plan.reimport):
+        return None
+    reaches = _reaches(root, plan.reimport, cache_root)
+    usage = {file: (state, streams) for file, state, streams in record.usage}
+    if any(not r.complete or (r.usage.state, r.usage.streams) != usage[f] for f, r in reaches.items()):
+        return None
+    reach = tuple((f, _relative(root, reaches[f].files) if f in reaches else files) for f, files in record.reach)
+    return SourceRecord(record.stage, record.python, record.fragments, reach, record.usage, record.stream_reach,
+                        True, record.asset_files)
+
+
+def derive_code_asset(old_asset: Path, dest: Path, root: Path, changed: Sequence[str],
+                      python: Sequence[str], cache_root: Path) -> Path:
+    """`dest` (must not exist): the code asset `old_asset` with the `changed` project files
+    (POSIX, relative) it holds replaced by the project's, and their bytecode compiled with
+    `python` (empty: sources only, as `code_asset.build_code_asset` does). Every other file is
+    a hard link to the old one: both live in the assembly cache, whose files are never
+    written in place. The same bytes `build_code_asset` writes for the project as it is now."""
+    from compiler.bytecode_cache import compile_asset_bytecode
+
+    shutil.copytree(old_asset, dest, copy_function=_link)
+    replaced = [dest / relative for relative in changed if (dest / relative).is_file()]
+    for target in replaced:
+        for pyc in (target.parent / "__pycache__").glob(f"{target.stem}.*.pyc"):
+            pyc.unlink()
+        target.unlink()
+        shutil.copyfile(root / target.relative_to(dest), target)
+    if python and replaced:
+        compile_asset_bytecode(dest, python, cache_root, sources=replaced)
+    return dest
+
+
+def _link(source: str, dest: str) -> None:
+    try:
+        os.link(source, dest)
+    except OSError:  # links not allowed here: a copy has the same bytes
+        shutil.copy2(source, dest)
+

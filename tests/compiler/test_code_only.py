@@ -1,0 +1,192 @@
+"""compiler/code_only.py with `motia synth`: after a change to step code only, the new code asset
+is written into the last assembly without compiling (no pydantic, no pipeline, no Node), and the
+assembly is the one a fresh synth writes; any change the recorded facts cannot prove code-only
+compiles. One Node synth per module: each test copies the project and the cache it filled."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from compiler.code_only import SourceRecord, plan_code_only
+from compiler.data_access import reach_of
+from compiler.assembly_entries import RESTORED_FILE
+from tests.compiler.test_resynth import Setup, loaded
+
+HELLO = '''from motia import http
+
+from lib.greet import greeting
+
+config = {"name": "Hello", "triggers": [http("GET", "/hello")]}
+
+
+async def handler(request, ctx):
+    return {"status": 200, "body": {"greeting": greeting()}}
+'''
+TICK = '''from motia import cron
+
+config = {"name": "Tick", "triggers": [cron("*/5 * * * *")]}
+
+
+async def handler(ctx):
+    return None
+'''
+GREET = 'def greeting():\n    return "hi"\n'
+CODE_ONLY = "only step code changed in project-dev"
+
+
+def write_project(root: Path) -> None:
+    (root / "steps").mkdir(parents=True)
+    (root / "lib").mkdir()
+    (root / "steps" / "hello_step.py").write_text(HELLO)
+    (root / "steps" / "tick_step.py").write_text(TICK)
+    (root / "lib" / "__init__.py").write_text("")
+    (root / "lib" / "greet.py").write_text(GREET)
+
+
+@pytest.fixture(scope="module")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    setup = Setup(tmp_path_factory.mktemp("first"))
+    write_project(setup.project)
+    setup.lib.mkdir()
+    first = setup.synth()
+    assert first.returncode == 0, first.stderr
+    return setup.base
+
+
+@pytest.fixture
+def setup(synthesized: Path, tmp_path: Path) -> Setup:
+    copy = tmp_path / "copy"
+    shutil.copytree(synthesized, copy, symlinks=True)
+    moved = Setup(copy)
+    shutil.rmtree(moved.out)
+    first = moved.synth()  # records the copy's paths (a compile, no Node)
+    assert first.returncode == 0, first.stderr
+    return moved
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != RESTORED_FILE}
+
+
+def compiled(run: subprocess.CompletedProcess[str]) -> bool:
+    """Did the run compile? (A Node synth exits before saying what it loaded.)"""
+    modules = loaded(run)
+    return modules is None or "compiler.pipeline" in modules
+
+
+def fresh_assembly(setup: Setup) -> dict[str, bytes]:
+    """What `--no-cache` writes for the project as it is now, into a folder of its own (outside
+    the working directory: a new folder there changes the key's `sys.path` part)."""
+    other = Setup(setup.base)
+    other.out = setup.base.parent / "fresh-out"
+    fresh = other.synth("--no-cache")
+    assert fresh.returncode == 0, fresh.stderr
+    return files_of(other.out)
+
+
+def test_a_handler_edit_writes_the_new_code_without_compiling(setup: Setup) -> None:
+    # GIVEN a synthesized project WHEN only a handler's body changes
+    edit(setup.project / "steps" / "hello_step.py", '{"greeting": greeting()}', '{"greeting": greeting(), "v": 2}')
+    fast = setup.synth()
+    # THEN nothing heavy is imported, the code-only line is printed, and the assembly is a fresh synth's
+    assert fast.returncode == 0, fast.stderr
+    assert loaded(fast) == []
+    assert fast.stdout.startswith(CODE_ONLY)
+    assert "Synthesized stack project-dev" in fast.stdout
+    assert files_of(setup.out) == fresh_assembly(setup)
+    again = setup.synth()  # recorded: the next run is the unchanged one
+    assert loaded(again) == [] and again.stdout.startswith("project-dev is unchanged")
+
+
+def test_a_helper_edit_imports_again_only_what_reaches_it(setup: Setup) -> None:
+    edit(setup.project / "lib" / "greet.py", '"hi"', '"hello"')
+    fast = setup.synth()
+    assert fast.returncode == 0, fast.stderr
+    assert loaded(fast) == [] and fast.stdout.startswith(CODE_ONLY)
+    assert files_of(setup.out) == fresh_assembly(setup)
+
+
+@pytest.mark.parametrize("path, old, new, why", [
+    ("steps/hello_step.py", '"/hello"', '"/hi"', "a config change"),
+    ("steps/hello_step.py", "    return {", "    await ctx.state.set('g', 'k', 1)\n    return {", "new data access"),
+    ("lib/greet.py", "def greeting", "import importlib\nimportlib.import_module('json')\n\n\ndef greeting",
+     "an import by value"),
+    ("steps/tick_step.py", "config = {", "print('tick imported')\nconfig = {", "a print at import"),
+])
+def test_what_may_change_the_model_compiles(setup: Setup, path: str, old: str, new: str, why: str) -> None:
+    edit(setup.project / path, old, new)
+    run = setup.synth()
+    assert run.returncode == 0, run.stderr
+    assert compiled(run), why
+    assert files_of(setup.out) == fresh_assembly(setup), why
+
+
+def test_a_new_file_compiles(setup: Setup) -> None:
+    (setup.project / "lib" / "extra.py").write_text("X = 1\n")
+    run = setup.synth()
+    assert run.returncode == 0, run.stderr
+    assert compiled(run)
+
+
+RECORD = SourceRecord(
+    stage="dev", python="3.12",
+    fragments=(("steps/a_step.py", "fa"), ("steps/b_step.py", "fb")),
+    reach=(("steps/a_step.py", ("lib/util.py", "steps/a_step.py")), ("steps/b_step.py", ("steps/b_step.py",))),
+    usage=(("steps/a_step.py", 0, 0), ("steps/b_step.py", 0, 0)),
+    stream_reach=("steps/todo.stream.py", "lib/streams.py"), complete=True,
+    asset_files=("lib/util.py", "steps/a_step.py", "steps/b_step.py"),
+)
+BEFORE = {"options": "o", "project/steps/a_step.py": "1", "project/steps/b_step.py": "2", "project/lib/util.py": "3",
+          "project/lib/streams.py": "4", "project/.env": "5", "project/motia_aws_stack.py": "6"}
+
+
+def changed(**digests: str) -> dict[str, str]:
+    return {**BEFORE, **{label.replace("__", "/").replace("_py", ".py"): d for label, d in digests.items()}}
+
+
+def test_plan_imports_again_the_step_files_that_reach_a_changed_file() -> None:
+    plan = plan_code_only(BEFORE, {**BEFORE, "project/lib/util.py": "x"}, RECORD)
+    assert plan is not None and plan.changed == ("lib/util.py",) and plan.reimport == ("steps/a_step.py",)
+    plan = plan_code_only(BEFORE, {**BEFORE, "project/steps/b_step.py": "x"}, RECORD)
+    assert plan is not None and plan.reimport == ("steps/b_step.py",)
+
+
+@pytest.mark.parametrize("now", [
+    {**BEFORE, "project/.env": "x"},  # not Python
+    {**BEFORE, "options": "x"},  # not a project file
+    {**BEFORE, "project/motia_aws_stack.py": "x"},  # the CDK hook
+    {**BEFORE, "project/lib/streams.py": "x"},  # a stream config reaches it
+    {**BEFORE, "project/lib/new.py": "x"},  # added
+    {k: v for k, v in BEFORE.items() if k != "project/lib/util.py"},  # removed
+    BEFORE,  # nothing changed: the unchanged fast path's case
+])
+def test_plan_refuses_what_is_not_step_code(now: dict[str, str]) -> None:
+    assert plan_code_only(BEFORE, now, RECORD) is None
+
+
+def test_plan_refuses_an_incomplete_record_or_a_step_without_fragment() -> None:
+    now = {**BEFORE, "project/steps/a_step.py": "x"}
+    assert plan_code_only(BEFORE, now, RECORD.__class__(**{**RECORD.__dict__, "complete": False})) is None
+    no_fragment = RECORD.__class__(**{**RECORD.__dict__, "fragments": (("steps/a_step.py", None),)})
+    assert plan_code_only(BEFORE, now, no_fragment) is None
+
+
+def test_reach_is_incomplete_when_a_module_imports_by_value(tmp_path: Path) -> None:
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "steps" / "a_step.py").write_text("import helper\n")
+    (tmp_path / "helper.py").write_text("X = 1\n")
+    reach = reach_of(tmp_path / "steps" / "a_step.py", tmp_path)
+    assert reach.complete and {p.name for p in reach.files} == {"a_step.py", "helper.py"}
+    (tmp_path / "helper.py").write_text("import importlib\nm = importlib.import_module('other')\n")
+    assert not reach_of(tmp_path / "steps" / "a_step.py", tmp_path).complete
