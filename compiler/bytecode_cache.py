@@ -26,7 +26,8 @@ from typing import Sequence
 from compiler.atomic_write import write_atomically
 from compiler.errors import AssetError
 
-__all__ = ["Interpreter", "compile_asset_bytecode", "describe_interpreter", "remembered_interpreter"]
+__all__ = ["Interpreter", "Warming", "compile_asset_bytecode", "describe_interpreter", "remembered_interpreter",
+           "warm_bytecode"]
 
 BYTECODE_DIR = "bytecode"
 PROBES_FILE = "pythons.json"
@@ -114,15 +115,15 @@ def _source_key(relative: str, data: bytes) -> str:
 
 
 # What `compileall -s <asset> -p /var/task --invalidation-mode unchecked-hash` does to each listed
-# file, without importing compileall (half of a 0.04 s process): lines of `source NUL path on Lambda`.
+# file, without importing compileall (half of a 0.04 s process): lines of `source NUL path on
+# Lambda NUL pyc` (py_compile writes the pyc atomically, its folder created).
 _COMPILE_LISTED = """
-import importlib.util, py_compile, sys
+import py_compile, sys
 failed = False
 for line in sys.stdin.read().splitlines():
-    source, dfile = line.split("\\0")
+    source, dfile, cfile = line.split("\\0")
     try:
-        py_compile.compile(source, importlib.util.cache_from_source(source, optimization=""), dfile, True,
-                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+        py_compile.compile(source, cfile, dfile, True, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
     except py_compile.PyCompileError as error:
         print(error.msg)
         failed = True
@@ -130,19 +131,74 @@ sys.exit(1 if failed else 0)
 """
 
 
-def _compileall(dest: Path, python: Sequence[str], files: Sequence[Path] | None) -> None:
+@dataclass(frozen=True)
+class PycJob:
+    """One pyc to compile: from `source`, named `lambda_path` in its code (where Lambda finds
+    it), written to `pyc`."""
+
+    source: Path
+    lambda_path: str
+    pyc: Path
+
+
+def _listed_input(jobs: Sequence[PycJob]) -> str:
+    return "".join(f"{job.source}\0{job.lambda_path}\0{job.pyc}\n" for job in jobs)
+
+
+def _compileall(dest: Path, python: Sequence[str], jobs: Sequence[PycJob] | None) -> None:
     """compileall for Lambda: hash-based pycs (no timestamps), paths as Lambda sees them.
-    `files` None compiles the whole tree (in parallel); else just those files."""
-    if files is None:
+    `jobs` None compiles the whole tree at `dest` (in parallel); else just those."""
+    if jobs is None:
         command = [*python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
                    "-s", str(dest), "-p", LAMBDA_TASK_ROOT, str(dest)]
         listed = ""
     else:
-        command = [*python, "-c", _COMPILE_LISTED]
-        listed = "".join(f"{f}\0{LAMBDA_TASK_ROOT}/{f.relative_to(dest).as_posix()}\n" for f in files)
+        command, listed = [*python, "-c", _COMPILE_LISTED], _listed_input(jobs)
     result = subprocess.run(command, input=listed, capture_output=True, text=True)
     if result.returncode != 0:
         raise AssetError(f"compiling bytecode for Lambda failed:\n{result.stdout}{result.stderr}")
+
+
+def _cached_pyc(store: Path, relative: str, data: bytes) -> Path:
+    key = _source_key(relative, data)
+    return store / key[:2] / f"{key}.pyc"
+
+
+@dataclass
+class Warming:
+    """The background compile `warm_bytecode` started (None: nothing to compile)."""
+
+    process: subprocess.Popen[bytes] | None
+
+    def wait(self) -> None:
+        """Until its pycs are in the cache (or it failed: the asset's build then reports why)."""
+        if self.process is not None:
+            self.process.wait()
+            self.process = None
+
+
+def warm_bytecode(files: Sequence[tuple[Path, str]], python: Sequence[str], cache_root: Path) -> Warming:
+    """Start compiling into the cache, in a process of `python` running beside this one, the
+    pycs it lacks for `files` (each a source and its POSIX path in the code asset): a later
+    `compile_asset_bytecode` of those files then finds them (a code-only re-synth compiles its
+    changed files while it proves the model unchanged). Call `wait` before that."""
+    interpreter = describe_interpreter(python, cache_root) if python else None
+    if interpreter is None:
+        return Warming(None)
+    store = cache_root / BYTECODE_DIR / interpreter.key
+    jobs = []
+    for source, relative in files:
+        cached = _cached_pyc(store, relative, source.read_bytes())
+        if not cached.is_file():
+            jobs.append(PycJob(source, f"{LAMBDA_TASK_ROOT}/{relative}", cached))
+    if not jobs:
+        return Warming(None)
+    process = subprocess.Popen([interpreter.executable, "-c", _COMPILE_LISTED], stdin=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert process.stdin is not None
+    process.stdin.write(_listed_input(jobs).encode())
+    process.stdin.close()
+    return Warming(process)
 
 
 def compile_asset_bytecode(dest: Path, python: Sequence[str], cache_root: Path,
@@ -157,21 +213,20 @@ def compile_asset_bytecode(dest: Path, python: Sequence[str], cache_root: Path,
         return
     run = (interpreter.executable,)  # skips a shim's start-up
     store = cache_root / BYTECODE_DIR / interpreter.key
-    missing: list[tuple[Path, Path, Path]] = []  # (source, its pyc in the asset, its cache file)
+    missing: list[tuple[PycJob, Path]] = []  # (its compile into the asset, its cache file)
     for source in sorted(dest.rglob("*.py")) if sources is None else sorted(sources):
-        data = source.read_bytes()
-        key = _source_key(source.relative_to(dest).as_posix(), data)
-        cached = store / key[:2] / f"{key}.pyc"
+        relative = source.relative_to(dest).as_posix()
+        cached = _cached_pyc(store, relative, source.read_bytes())
         target = source.parent / "__pycache__" / f"{source.stem}.{interpreter.cache_tag}.pyc"
         if cached.is_file():
             target.parent.mkdir(exist_ok=True)
             shutil.copyfile(cached, target)
         else:
-            missing.append((source, target, cached))
+            missing.append((PycJob(source, f"{LAMBDA_TASK_ROOT}/{relative}", target), cached))
     if not missing:
         return
     # Many new files (a first build): the whole tree in parallel; a few: just those, in one process.
-    _compileall(dest, run, None if len(missing) > WHOLE_TREE_ABOVE else [m[0] for m in missing])
-    for _, target, cached in missing:
-        if target.is_file():  # compileall skips what it cannot compile; Lambda compiles it then
-            write_atomically(cached, target.read_bytes())
+    _compileall(dest, run, None if len(missing) > WHOLE_TREE_ABOVE else [job for job, _ in missing])
+    for job, cached in missing:
+        if job.pyc.is_file():  # compileall skips what it cannot compile; Lambda compiles it then
+            write_atomically(cached, job.pyc.read_bytes())

@@ -166,6 +166,7 @@ def replay_code_only(request: SynthRequest, inputs: Inputs, out: TextIO) -> bool
     from compiler import code_only
     from compiler.assembly_cache import bytecode_option, code_assembly_key
     from compiler.assembly_rewrite import code_asset_dir, commit_code_only
+    from compiler.bytecode_cache import warm_bytecode
     from compiler.code_asset import find_lambda_python
     from compiler.errors import AssetError
 
@@ -179,17 +180,24 @@ def replay_code_only(request: SynthRequest, inputs: Inputs, out: TextIO) -> bool
     template = entries.template_key_of(base) if base is not None else None
     if plan is None or base is None or old_code is None or not template:
         return False
-    sources = code_only.unchanged_model_sources(request.app_dir, last.sources, plan, request.cache_root)
-    if sources is None:
-        return False
-    python = find_lambda_python(sources.python, request.cache_root)
-    key = code_assembly_key(template, bytecode_option(None), request.app_dir, sources.asset_files)
+    python = find_lambda_python(last.sources.python, request.cache_root)
+    packaged = set(last.sources.asset_files)
+    # The changed files' bytecode compiles in another process while their imports are checked.
+    warming = warm_bytecode([(request.app_dir / f, f) for f in plan.changed if f in packaged], python,
+                            request.cache_root)
     try:
+        sources = code_only.unchanged_model_sources(request.app_dir, last.sources, plan, request.cache_root)
+        if sources is None:
+            return False
+        key = code_assembly_key(template, bytecode_option(None), request.app_dir, sources.asset_files)
+        warming.wait()
         entry = entries.lookup(root, key) or commit_code_only(root, key, base, template, lambda dest: (
             code_only.derive_code_asset(old_code, dest, request.app_dir, plan.changed, python, request.cache_root)))
         entries.restore(entry, request.out_dir, link=False)  # a copy: the folder is the user's
     except (OSError, AssetError):
         return False  # the compile and synth report it, or succeed where this could not
+    finally:
+        warming.wait()  # its pycs are the compile's too, should this fall back to one
     out.write(last.diagnostics + code_only_line(last.prefix) + "\n" + last.summary)
     remember(request, inputs, dataclasses.replace(last, entry=key, sources=sources))
     return True
@@ -211,7 +219,8 @@ def remember(request: SynthRequest, before: Inputs, record: Record) -> None:
                 *(f for f, _ in record.external)}
     record = dataclasses.replace(record, external=tuple((f, file_digest(Path(f))) for f in sorted(external)),
                                  parts=after.parts)
-    data = {"format": RECORD_FORMAT, **dataclasses.asdict(record)}
+    fields = {field.name: getattr(record, field.name) for field in dataclasses.fields(record)}
+    data = {"format": RECORD_FORMAT, **fields, "sources": record.sources and record.sources.to_json()}
     folder = _records(request.cache_root)
     if write_atomically(folder / f"{after.key}.json", json.dumps(data).encode()):
         write_atomically(folder / LATEST_DIR / f"{request_key(after)}.json", json.dumps({"record": after.key}).encode())

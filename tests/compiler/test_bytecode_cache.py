@@ -53,7 +53,9 @@ def test_cached_bytecode_is_what_a_fresh_compile_writes(tmp_path: Path, lambda_p
 def test_listed_files_compile_as_compileall_compiles_them(tmp_path: Path, lambda_python: tuple[str, ...]) -> None:
     sources = {"steps__a_step.py": "x = 1\n", "lib__util.py": "def f():\n    return 2\n"}
     listed = asset(tmp_path / "listed", **sources)
-    bytecode_cache._compileall(listed, lambda_python, sorted(listed.rglob("*.py")))
+    bytecode_cache._compileall(listed, lambda_python, [
+        bytecode_cache.PycJob(f, f"{bytecode_cache.LAMBDA_TASK_ROOT}/{f.relative_to(listed).as_posix()}",
+                              f.parent / "__pycache__" / f"{f.stem}.cpython-312.pyc") for f in sorted(listed.rglob("*.py"))])
     tree = asset(tmp_path / "tree", **sources)
     subprocess.run([*lambda_python, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash",
                     "-s", str(tree), "-p", bytecode_cache.LAMBDA_TASK_ROOT, str(tree)], check=True)
@@ -64,7 +66,8 @@ def test_listed_files_compile_as_compileall_compiles_them(tmp_path: Path, lambda
 def test_a_listed_file_that_does_not_compile_is_an_asset_error(tmp_path: Path, lambda_python: tuple[str, ...]) -> None:
     broken = asset(tmp_path / "broken", **{"lib__bad.py": "def (:\n"})
     with pytest.raises(AssetError, match="bad.py"):
-        bytecode_cache._compileall(broken, lambda_python, [broken / "lib" / "bad.py"])
+        bytecode_cache._compileall(broken, lambda_python, [
+            bytecode_cache.PycJob(broken / "lib" / "bad.py", "/var/task/lib/bad.py", tmp_path / "bad.pyc")])
 
 
 def test_compiles_only_the_sources_it_has_not_seen(
@@ -74,14 +77,35 @@ def test_compiles_only_the_sources_it_has_not_seen(
     compile_asset_bytecode(asset(tmp_path / "a", **{"one_step.py": "x = 1\n", "two_step.py": "y = 2\n"}), lambda_python, cache)
     compiled: list[list[str]] = []
     real = bytecode_cache._compileall
-    monkeypatch.setattr(bytecode_cache, "_compileall", lambda dest, python, files: (
-        compiled.append(sorted(f.name for f in files or [])), real(dest, python, files)))
+    monkeypatch.setattr(bytecode_cache, "_compileall", lambda dest, python, jobs: (
+        compiled.append(sorted(job.source.name for job in jobs or [])), real(dest, python, jobs)))
     changed = asset(tmp_path / "b", **{"one_step.py": "x = 1\n", "two_step.py": "y = 3\n"})
     compile_asset_bytecode(changed, lambda_python, cache)
     assert compiled == [["two_step.py"]]
     assert set(pycs(changed)) == {"__pycache__/one_step.cpython-312.pyc", "__pycache__/two_step.cpython-312.pyc"}
     compile_asset_bytecode(asset(tmp_path / "c", **{"one_step.py": "x = 1\n", "two_step.py": "y = 3\n"}), lambda_python, cache)
     assert compiled == [["two_step.py"]]  # nothing new: no compileall at all
+
+
+def test_warming_compiles_into_the_cache_what_a_later_build_takes(
+    tmp_path: Path, lambda_python: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN sources compiled in the background from where they are, under their asset paths
+    project = asset(tmp_path / "project", **{"steps__a_step.py": "x = 1\n", "lib__util.py": "y = 2\n"})
+    cache = tmp_path / "cache"
+    warming = bytecode_cache.warm_bytecode(
+        [(project / "steps" / "a_step.py", "steps/a_step.py"), (project / "lib" / "util.py", "lib/util.py")],
+        lambda_python, cache)
+    warming.wait()
+    # WHEN an asset of the same files is built THEN nothing is compiled, and its pycs are a fresh compile's
+    monkeypatch.setattr(bytecode_cache, "_compileall", lambda *args: pytest.fail("compiled again"))
+    built = asset(tmp_path / "built", **{"steps__a_step.py": "x = 1\n", "lib__util.py": "y = 2\n"})
+    compile_asset_bytecode(built, lambda_python, cache)
+    monkeypatch.undo()
+    fresh = asset(tmp_path / "fresh", **{"steps__a_step.py": "x = 1\n", "lib__util.py": "y = 2\n"})
+    compile_asset_bytecode(fresh, lambda_python, tmp_path / "other-cache")
+    assert len(pycs(built)) == 2 and pycs(built) == pycs(fresh)
+    assert bytecode_cache.warm_bytecode([(project / "lib" / "util.py", "lib/util.py")], lambda_python, cache).process is None
 
 
 def test_probe_is_remembered_until_the_executable_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
