@@ -15,7 +15,8 @@ from typing import Callable
 from compiler.assembly_entries import ASSEMBLY_DIR, CachedAssembly, commit, new_staging_dir
 from compiler.code_asset import asset_fingerprint, cdk_asset_hash
 
-__all__ = ["code_asset_dir", "commit_code_only", "nested_template_hash", "rename_code_asset", "rewrite_code_asset"]
+__all__ = ["COMPACT_FILE", "code_asset_dir", "commit_code_only", "nested_template_hash", "rename_code_asset", "rewrite_code_asset",
+           "write_compact"]
 
 
 def commit_code_only(root: Path, key: str, base: CachedAssembly, template_key: str,
@@ -33,31 +34,46 @@ def commit_code_only(root: Path, key: str, base: CachedAssembly, template_key: s
 
 def rewrite_code_asset(base: CachedAssembly, staging: Path, code_dir: Path, code_hash: str) -> None:
     """`staging/cdk.out`: the assembly of `base` with `code_dir` as its code asset, named
-    `code_hash` (`rename_code_asset`)."""
+    `code_hash` (`rename_code_asset`); beside it, the compact forms of its nested templates."""
     assembly = staging / ASSEMBLY_DIR
-    shutil.copytree(base.assembly_dir, assembly, ignore=shutil.ignore_patterns("asset.*"))
-    rename_code_asset(assembly, base.template_file, code_dir, code_hash)
+    # The nested templates are written below from the base's, not copied first.
+    shutil.copytree(base.assembly_dir, assembly, ignore=shutil.ignore_patterns("asset.*", NESTED_TEMPLATES))
+    compact = rename_code_asset(assembly, base.template_file, code_dir, code_hash, source=base.assembly_dir,
+                                known_compact=_read_compact(base.assembly_dir.parent / COMPACT_FILE))
+    write_compact(staging, compact)
 
 
-def rename_code_asset(assembly: Path, template_file: str, code_dir: Path, code_hash: str) -> None:
-    """Make `code_dir` the code asset of `assembly` (in place), named `code_hash`; the asset
-    directory it named before is removed. The templates differ only in the asset's name; each
-    template is itself an asset named by its content hash, so every renamed hash is replaced
-    wherever the assembly names it: the code's in the templates, the nested templates' in the
-    root template, all in the manifests. (A first synth names a placeholder, `compiler.synth`.)"""
-    old_code_hash = _code_asset_hash(assembly)
+def rename_code_asset(assembly: Path, template_file: str, code_dir: Path, code_hash: str, *,
+                      source: Path | None = None, known_compact: dict[str, str] | None = None) -> dict[str, str]:
+    """Make `code_dir` the code asset of `assembly`, named `code_hash`; the asset directory it
+    named before is removed. The templates differ only in the asset's name; each template is
+    itself an asset named by its content hash, so every renamed hash is replaced wherever the
+    assembly names it: the code's in the templates, the nested templates' in the root template,
+    all in the manifests. (A first synth names a placeholder, `compiler.synth`.)
+
+    `source`: the assembly whose templates are read (default `assembly`: in place); its nested
+    templates are written into `assembly`, the other files must be there already.
+    `known_compact`: the nested templates' compact JSON by file name, as this returned it for
+    `source` (each checked against its hash, else computed again). Returns the new ones."""
+    source = source or assembly
+    old_code_hash = _code_asset_hash(source)
     if old_code_hash is None:  # no function: the assembly names no code asset
         shutil.rmtree(code_dir)
-        return
+        return {}
     renamed = {old_code_hash: code_hash}
+    known, hashes = known_compact or {}, _file_asset_hashes(source)
+    compact: dict[str, str] = {}
     # Nested templates first: the root template names them by their hashes.
-    for nested in sorted(assembly.glob(NESTED_TEMPLATES)):
+    for nested in sorted(source.glob(NESTED_TEMPLATES)):
         text = nested.read_text()
         # The renamed hashes are hex text inside JSON strings: replaced in the compact form they
-        # give the compact form of the replaced template (one parse a template, not two).
-        compact = compact_json(text)
-        nested.write_text(_replace_all(text, renamed))
-        renamed[_sha256(compact)] = _sha256(_replace_all(compact, renamed))
+        # give the compact form of the replaced template, so a template is parsed once, if ever.
+        old = known.get(nested.name)
+        if old is None or _sha256(old) != hashes.get(nested.name):
+            old = compact_json(text)
+        (assembly / nested.name).write_text(_replace_all(text, renamed))
+        compact[nested.name] = _replace_all(old, renamed)
+        renamed[_sha256(old)] = _sha256(compact[nested.name])
     template = assembly / template_file
     old_template_hash = hashlib.sha256(template.read_bytes()).hexdigest()
     text = _replace_all(template.read_text(), renamed)
@@ -75,6 +91,33 @@ def rename_code_asset(assembly: Path, template_file: str, code_dir: Path, code_h
     target = assembly / f"asset.{code_hash}"
     shutil.rmtree(target, ignore_errors=True)
     shutil.move(str(code_dir), target)
+    return compact
+
+
+COMPACT_FILE = "compact-templates.json"  # beside an entry's assembly: `rename_code_asset`'s result
+
+
+def write_compact(entry_dir: Path, compact: dict[str, str]) -> None:
+    """Keep `rename_code_asset`'s result beside the entry's assembly (nothing when flat)."""
+    if compact:
+        (entry_dir / COMPACT_FILE).write_text(json.dumps(compact, ensure_ascii=False))
+
+
+def _read_compact(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return {str(k): v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
+
+
+def _file_asset_hashes(assembly: Path) -> dict[str, str]:
+    """Each file asset's hash (its id in the assets manifests), by its file name."""
+    found = {}
+    for manifest in assembly.glob("*.assets.json"):
+        for asset_id, asset in json.loads(manifest.read_text()).get("files", {}).items():
+            found[str(asset.get("source", {}).get("path", ""))] = asset_id
+    return found
 
 
 NESTED_TEMPLATES = "*.nested.template.json"

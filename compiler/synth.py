@@ -72,6 +72,9 @@ class SynthResult:
     reused: bool = False  # taken from the assembly cache: no synth ran
     code_only: bool = False  # a cached assembly with the changed code written in: no synth ran
     entry_key: str = ""  # the assembly cache entry restored at out_dir (`synthesize_cached`); "" for none
+    # The nested templates' compact JSON by file name (`assembly_rewrite.rename_code_asset`),
+    # kept with a cache entry so a code-only rewrite of it parses none.
+    nested_compact: tuple[tuple[str, str], ...] = ()
 
     @property
     def total_resources(self) -> int:
@@ -215,7 +218,7 @@ def synthesize_into(
             cdk_app.synth()
             code_dir = code.result()
         template_path = out_dir / stack.template_file
-        rename_code_asset(out_dir, stack.template_file, code_dir, cdk_asset_hash(asset_fingerprint(code_dir)))
+        compact = rename_code_asset(out_dir, stack.template_file, code_dir, cdk_asset_hash(asset_fingerprint(code_dir)))
     finally:  # the staged copy of the placeholder too: gone already unless something failed
         for leftover in (building, placeholder, out_dir / f"asset.{cdk_asset_hash(CODE_PLACEHOLDER)}"):
             shutil.rmtree(leftover, ignore_errors=True)
@@ -230,7 +233,7 @@ def synthesize_into(
     if newly_decided:
         stack_layout.record_layout(Path(app.root), layout)
     counts = count_all_resources(templates)
-    return SynthResult(out_dir, app.prefix, template_path, counts)
+    return SynthResult(out_dir, app.prefix, template_path, counts, nested_compact=tuple(sorted(compact.items())))
 
 
 def assembly_templates(out_dir: Path, root_template: Path) -> tuple[Path, ...]:
@@ -280,7 +283,7 @@ def synthesize_cached(
     """
     from compiler import assembly_entries as entries
     from compiler.assembly_cache import assembly_key, template_key
-    from compiler.assembly_rewrite import commit_code_only
+    from compiler.assembly_rewrite import commit_code_only, write_compact
     from compiler.ir_json import application_to_json
 
     if app.errors:
@@ -308,6 +311,7 @@ def synthesize_cached(
         fresh = synthesize(app, staging / entries.ASSEMBLY_DIR, validate=validate,
                            cache_root=cache_root, pip_command=pip_command, bytecode_python=bytecode_python,
                            for_emulator=for_emulator)
+        write_compact(staging, dict(fresh.nested_compact))
         entry = entries.commit(root, key, staging, fresh.stack_name,
                                fresh.template_path.relative_to(fresh.out_dir).as_posix(), fresh.resource_counts, model_key)
     finally:
