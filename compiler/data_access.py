@@ -17,7 +17,7 @@ import dataclasses
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from compiler import ir
 
@@ -58,8 +58,8 @@ def method_level(method: str) -> Level:
     return WRITE  # a write, or a method we do not know: assume the worst
 
 
-def parents_of(tree: ast.AST) -> dict[ast.AST, ast.AST]:
-    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+def parents_of(nodes: Sequence[ast.AST]) -> dict[ast.AST, ast.AST]:
+    return {child: node for node in nodes for child in ast.iter_child_nodes(node)}
 
 
 def use_level(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Level:
@@ -76,17 +76,17 @@ def called_name(call: ast.Call) -> str:
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
 
 
-def imported_aliases(tree: ast.AST, names: frozenset[str]) -> set[str]:
+def imported_aliases(nodes: Sequence[ast.AST], names: frozenset[str]) -> set[str]:
     """Local names that `from ... import X as Y` binds to one of `names` (Y, or X unaliased)."""
-    return {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+    return {alias.asname or alias.name for node in nodes if isinstance(node, ast.ImportFrom)
             for alias in node.names if alias.name in names}
 
 
-def stream_object_names(tree: ast.AST) -> set[str]:
+def stream_object_names(nodes: Sequence[ast.AST]) -> set[str]:
     """Names bound to `Stream(...)` (or another motia data object) anywhere in the module."""
-    constructors = DATA_OBJECT_NAMES | imported_aliases(tree, DATA_OBJECT_NAMES)
+    constructors = DATA_OBJECT_NAMES | imported_aliases(nodes, DATA_OBJECT_NAMES)
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
             if called_name(node.value) in constructors:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -94,14 +94,14 @@ def stream_object_names(tree: ast.AST) -> set[str]:
     return names
 
 
-def module_usage(tree: ast.AST) -> Usage:
+def module_usage(nodes: Sequence[ast.AST]) -> Usage:
     """The access one module's code makes through `ctx.state`, `ctx.streams` and `Stream`s."""
-    parents = parents_of(tree)
-    streams_objects = stream_object_names(tree)
-    state_objects = STATE_OBJECT_NAMES | imported_aliases(tree, STATE_OBJECT_NAMES)
-    stream_constructors = {"Stream"} | imported_aliases(tree, frozenset({"Stream"}))
+    parents = parents_of(nodes)
+    streams_objects = stream_object_names(nodes)
+    state_objects = STATE_OBJECT_NAMES | imported_aliases(nodes, STATE_OBJECT_NAMES)
+    stream_constructors = {"Stream"} | imported_aliases(nodes, frozenset({"Stream"}))
     usage = Usage()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DYNAMIC_CALLS:
             return EVERYTHING
         if isinstance(node, ast.Attribute) and node.attr == "state":
@@ -154,10 +154,10 @@ class ImportRef:
     is_from: bool
 
 
-def import_refs(tree: ast.AST) -> tuple[ImportRef, ...]:
+def import_refs(nodes: Sequence[ast.AST]) -> tuple[ImportRef, ...]:
     """Every import of the module, in the order `ast.walk` meets them (nested ones too)."""
     refs: list[ImportRef] = []
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.ImportFrom) and (node.level > 0 or node.module):
             refs.append(ImportRef(node.level, node.module or "", tuple(a.name for a in node.names), True))
         elif isinstance(node, ast.Import):
@@ -215,15 +215,17 @@ def module_facts(source: bytes) -> ModuleFacts:
         tree = ast.parse(source.decode("utf-8"))
     except (SyntaxError, UnicodeDecodeError, ValueError, RecursionError):
         return ModuleFacts(EVERYTHING, (), parsed=False)
-    return ModuleFacts(module_usage(tree).join(declared_usage(tree)), import_refs(tree), dynamic=imports_dynamically(tree))
+    nodes = list(ast.walk(tree))  # walked once, read by each rule: `ast.walk` is most of the analysis
+    return ModuleFacts(module_usage(nodes).join(declared_usage(tree)), import_refs(nodes),
+                       dynamic=imports_dynamically(nodes))
 
 
-def imports_dynamically(tree: ast.AST) -> bool:
+def imports_dynamically(nodes: Sequence[ast.AST]) -> bool:
     """Does the module name a way to import or run code by value? Then the modules it reaches
     are not all in its import statements."""
     return any((isinstance(node, ast.Name) and node.id in DYNAMIC_IMPORT_NAMES)
                or (isinstance(node, ast.Attribute) and node.attr in DYNAMIC_IMPORT_NAMES)
-               for node in ast.walk(tree))
+               for node in nodes)
 
 
 FactsOf = Callable[[bytes], ModuleFacts]
