@@ -26,8 +26,8 @@ from typing import Sequence
 from compiler.atomic_write import write_atomically
 from compiler.errors import AssetError
 
-__all__ = ["Interpreter", "Warming", "compile_asset_bytecode", "describe_interpreter", "remembered_interpreter",
-           "warm_bytecode"]
+__all__ = ["Interpreter", "Warming", "compile_asset_bytecode", "describe_interpreter", "pyc_name",
+           "remembered_interpreter", "warm_bytecode"]
 
 BYTECODE_DIR = "bytecode"
 PROBES_FILE = "pythons.json"
@@ -159,6 +159,11 @@ def _compileall(dest: Path, python: Sequence[str], jobs: Sequence[PycJob] | None
         raise AssetError(f"compiling bytecode for Lambda failed:\n{result.stdout}{result.stderr}")
 
 
+def pyc_name(source: Path, interpreter: Interpreter) -> str:
+    """The name of `source`'s bytecode in its `__pycache__` folder, for `interpreter`."""
+    return f"{source.stem}.{interpreter.cache_tag}.pyc"
+
+
 def _cached_pyc(store: Path, relative: str, data: bytes) -> Path:
     key = _source_key(relative, data)
     return store / key[:2] / f"{key}.pyc"
@@ -217,7 +222,7 @@ def compile_asset_bytecode(dest: Path, python: Sequence[str], cache_root: Path,
     for source in sorted(dest.rglob("*.py")) if sources is None else sorted(sources):
         relative = source.relative_to(dest).as_posix()
         cached = _cached_pyc(store, relative, source.read_bytes())
-        target = source.parent / "__pycache__" / f"{source.stem}.{interpreter.cache_tag}.pyc"
+        target = source.parent / "__pycache__" / pyc_name(source, interpreter)
         if cached.is_file():
             target.parent.mkdir(exist_ok=True)
             shutil.copyfile(cached, target)

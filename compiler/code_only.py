@@ -166,14 +166,18 @@ def derive_code_asset(old_asset: Path, dest: Path, root: Path, changed: Sequence
     `python` (empty: sources only, as `code_asset.build_code_asset` does). Every other file is
     a hard link to the old one: both live in the assembly cache, whose files are never
     written in place. The same bytes `build_code_asset` writes for the project as it is now."""
-    from compiler.bytecode_cache import compile_asset_bytecode
+    from compiler.bytecode_cache import compile_asset_bytecode, describe_interpreter, pyc_name
 
-    shutil.copytree(old_asset, dest, copy_function=_link)
-    replaced = [dest / relative for relative in changed if (dest / relative).is_file()]
+    replaced = [dest / relative for relative in changed if (old_asset / relative).is_file()]
+    interpreter = describe_interpreter(python, cache_root) if python else None
+    # Neither a replaced source nor its bytecode (as `compile_asset_bytecode` names it) is linked.
+    skipped = {old_asset / relative for relative in changed}
+    if interpreter is not None:
+        skipped |= {(old_asset / relative).parent / "__pycache__" / pyc_name(Path(relative), interpreter)
+                    for relative in changed}
+    shutil.copytree(old_asset, dest, copy_function=_link,
+                    ignore=lambda folder, names: [n for n in names if Path(folder, n) in skipped])
     for target in replaced:
-        for pyc in (target.parent / "__pycache__").glob(f"{target.stem}.*.pyc"):
-            pyc.unlink()
-        target.unlink()
         shutil.copyfile(root / target.relative_to(dest), target)
     if python and replaced:
         compile_asset_bytecode(dest, python, cache_root, sources=replaced)

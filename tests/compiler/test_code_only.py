@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from compiler.code_only import SourceRecord, plan_code_only
+from compiler.code_only import SourceRecord, derive_code_asset, plan_code_only
 from compiler.data_access import reach_of
 from compiler.assembly_entries import RESTORED_FILE
+from compiler.bytecode_cache import compile_asset_bytecode
+from compiler.code_asset import find_lambda_python
 from tests.compiler.test_resynth import Setup, loaded
 
 HELLO = '''from motia import http
@@ -190,3 +192,43 @@ def test_reach_is_incomplete_when_a_module_imports_by_value(tmp_path: Path) -> N
     assert reach.complete and {p.name for p in reach.files} == {"a_step.py", "helper.py"}
     (tmp_path / "helper.py").write_text("import importlib\nm = importlib.import_module('other')\n")
     assert not reach_of(tmp_path / "steps" / "a_step.py", tmp_path).complete
+
+
+def test_derive_replaces_changed_files_and_never_writes_through_a_link(tmp_path: Path) -> None:
+    # GIVEN an old asset with a step file and its (stand-in) bytecode, and the project's new source
+    old = tmp_path / "old"
+    (old / "steps" / "__pycache__").mkdir(parents=True)
+    (old / "steps" / "a_step.py").write_text("x = 1\n")
+    (old / "steps" / "b_step.py").write_text("y = 1\n")
+    (old / "lib.py").write_text("z = 1\n")
+    project = tmp_path / "project"
+    (project / "steps").mkdir(parents=True)
+    (project / "steps" / "a_step.py").write_text("x = 2\n")
+    before = files_of(old)
+    # WHEN the asset is derived without bytecode
+    new = derive_code_asset(old, tmp_path / "new", project, ["steps/a_step.py", "tests/not_packaged.py"], (), tmp_path)
+    # THEN the changed file is the project's, the others are links, and the old asset is as it was
+    assert files_of(new) == {**before, "steps/a_step.py": b"x = 2\n"}
+    assert (new / "lib.py").stat().st_ino == (old / "lib.py").stat().st_ino
+    assert (new / "steps" / "a_step.py").stat().st_ino != (old / "steps" / "a_step.py").stat().st_ino
+    assert files_of(old) == before
+
+
+def test_derive_compiles_the_changed_bytecode_and_leaves_the_old_one(tmp_path: Path) -> None:
+    python = find_lambda_python()
+    if not python:
+        pytest.skip("no Python 3.12 on this machine: optional, the asset then ships sources only (README, What you get on AWS)")
+    old = tmp_path / "old"
+    (old / "steps").mkdir(parents=True)
+    (old / "steps" / "a_step.py").write_text("x = 1\n")
+    compile_asset_bytecode(old, python, tmp_path / "cache")
+    before = files_of(old)
+    project = tmp_path / "project"
+    (project / "steps").mkdir(parents=True)
+    (project / "steps" / "a_step.py").write_text("x = 2\n")
+    new = derive_code_asset(old, tmp_path / "new", project, ["steps/a_step.py"], python, tmp_path / "cache")
+    fresh = tmp_path / "fresh"
+    shutil.copytree(project, fresh)
+    compile_asset_bytecode(fresh, python, tmp_path / "other-cache")
+    assert files_of(new) == files_of(fresh) != before
+    assert files_of(old) == before
