@@ -15,7 +15,7 @@ from typing import Callable
 from compiler.assembly_entries import ASSEMBLY_DIR, CachedAssembly, commit, new_staging_dir
 from compiler.code_asset import asset_fingerprint, cdk_asset_hash
 
-__all__ = ["COMPACT_FILE", "code_asset_dir", "commit_code_only", "nested_template_hash", "rename_code_asset", "rewrite_code_asset",
+__all__ = ["COMPACT_FILE", "code_asset_dir", "commit_code_only", "commit_prepared", "prepare_code_only", "nested_template_hash", "rename_code_asset", "rewrite_code_asset",
            "write_compact"]
 
 
@@ -23,10 +23,25 @@ def commit_code_only(root: Path, key: str, base: CachedAssembly, template_key: s
                      build_code: Callable[[Path], Path]) -> CachedAssembly:
     """The entry `key` of the assemblies under `root`: `base`'s assembly with the code asset
     `build_code(dest)` fills (no Node: the templates differ only in the asset's name)."""
+    return commit_prepared(root, key, prepare_code_only(root, base, build_code), base, template_key)
+
+
+def prepare_code_only(root: Path, base: CachedAssembly, build_code: Callable[[Path], Path]) -> Path:
+    """A staging folder under `root` holding what `commit_code_only` commits; the caller
+    commits it (`commit_prepared`) or removes it."""
     staging = new_staging_dir(root)
     try:
         code_dir = build_code(staging / "code")
         rewrite_code_asset(base, staging, code_dir, cdk_asset_hash(asset_fingerprint(code_dir)))  # moves code_dir in
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def commit_prepared(root: Path, key: str, staging: Path, base: CachedAssembly, template_key: str) -> CachedAssembly:
+    """Commit a `prepare_code_only` staging folder as the entry `key`."""
+    try:
         return commit(root, key, staging, base.stack_name, base.template_file, base.resource_counts, template_key)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already when the commit renamed it

@@ -31,7 +31,10 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+if TYPE_CHECKING:
+    from compiler.bytecode_cache import Warming
 
 __all__ = ["CodeOnlyPlan", "SourceRecord", "derive_code_asset", "plan_code_only", "source_record",
            "unchanged_model_sources"]
@@ -160,12 +163,14 @@ def unchanged_model_sources(root: Path, record: SourceRecord, plan: CodeOnlyPlan
 
 
 def derive_code_asset(old_asset: Path, dest: Path, root: Path, changed: Sequence[str],
-                      python: Sequence[str], cache_root: Path) -> Path:
+                      python: Sequence[str], cache_root: Path, warming: Warming | None = None) -> Path:
     """`dest` (must not exist): the code asset `old_asset` with the `changed` project files
     (POSIX, relative) it holds replaced by the project's, and their bytecode compiled with
     `python` (empty: sources only, as `code_asset.build_code_asset` does). Every other file is
     a hard link to the old one: both live in the assembly cache, whose files are never
-    written in place. The same bytes `build_code_asset` writes for the project as it is now."""
+    written in place. The same bytes `build_code_asset` writes for the project as it is now.
+    `warming`: the compile of the changed files' bytecode into the cache, waited for before
+    their bytecode is taken from it (`bytecode_cache.warm_bytecode`)."""
     from compiler.bytecode_cache import compile_asset_bytecode, describe_interpreter, pyc_name
 
     replaced = [dest / relative for relative in changed if (old_asset / relative).is_file()]
@@ -179,6 +184,8 @@ def derive_code_asset(old_asset: Path, dest: Path, root: Path, changed: Sequence
                     ignore=lambda folder, names: [n for n in names if Path(folder, n) in skipped])
     for target in replaced:
         shutil.copyfile(root / target.relative_to(dest), target)
+    if warming is not None:
+        warming.wait()
     if python and replaced:
         compile_asset_bytecode(dest, python, cache_root, sources=replaced)
     return dest

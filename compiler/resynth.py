@@ -26,7 +26,9 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, TextIO
@@ -165,8 +167,8 @@ def replay_code_only(request: SynthRequest, inputs: Inputs, out: TextIO) -> bool
     from compiler import assembly_entries as entries
     from compiler import code_only
     from compiler.assembly_cache import bytecode_option, code_assembly_key
-    from compiler.assembly_rewrite import code_asset_dir, commit_code_only
-    from compiler.bytecode_cache import warm_bytecode
+    from compiler.assembly_rewrite import code_asset_dir, commit_prepared, prepare_code_only
+    from compiler.bytecode_cache import Warming, warm_bytecode
     from compiler.code_asset import find_lambda_python
     from compiler.errors import AssetError
 
@@ -180,27 +182,52 @@ def replay_code_only(request: SynthRequest, inputs: Inputs, out: TextIO) -> bool
     template = entries.template_key_of(base) if base is not None else None
     if plan is None or base is None or old_code is None or not template:
         return False
+    # The key a compile would compute, if it proves the model unchanged (the files are the record's).
+    key = code_assembly_key(template, bytecode_option(None), request.app_dir, last.sources.asset_files)
+    entry = entries.lookup(root, key)
     python = find_lambda_python(last.sources.python, request.cache_root)
     packaged = set(last.sources.asset_files)
-    # The changed files' bytecode compiles in another process while their imports are checked.
+    # Beside the proof, which imports step files: the changed files' bytecode compiles in another
+    # process, and a thread makes the new assembly (links, copies, hashes: system calls).
     warming = warm_bytecode([(request.app_dir / f, f) for f in plan.changed if f in packaged], python,
-                            request.cache_root)
+                            request.cache_root) if entry is None else Warming(None)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="motia-code-only") as pool:
+        prepared = None if entry is not None else pool.submit(prepare_code_only, root, base, lambda dest: (
+            code_only.derive_code_asset(old_code, dest, request.app_dir, plan.changed, python, request.cache_root,
+                                        warming)))
+        try:
+            sources = code_only.unchanged_model_sources(request.app_dir, last.sources, plan, request.cache_root)
+        finally:
+            staging = _finished(prepared)
+    warming.wait()  # its pycs are the compile's too, should this fall back to one
+    if sources is None:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        return False
     try:
-        sources = code_only.unchanged_model_sources(request.app_dir, last.sources, plan, request.cache_root)
-        if sources is None:
-            return False
-        key = code_assembly_key(template, bytecode_option(None), request.app_dir, sources.asset_files)
-        warming.wait()
-        entry = entries.lookup(root, key) or commit_code_only(root, key, base, template, lambda dest: (
-            code_only.derive_code_asset(old_code, dest, request.app_dir, plan.changed, python, request.cache_root)))
+        if entry is None:
+            if staging is None:
+                return False
+            entry = commit_prepared(root, key, staging, base, template)
         entries.restore(entry, request.out_dir, link=False)  # a copy: the folder is the user's
     except (OSError, AssetError):
         return False  # the compile and synth report it, or succeed where this could not
-    finally:
-        warming.wait()  # its pycs are the compile's too, should this fall back to one
     out.write(last.diagnostics + code_only_line(last.prefix) + "\n" + last.summary)
     remember(request, inputs, dataclasses.replace(last, entry=key, sources=sources))
     return True
+
+
+def _finished(prepared: Future[Path] | None) -> Path | None:
+    """The staging folder the thread prepared; None when there is none or it failed (the compile
+    and synth then report why, or succeed where the rewrite could not)."""
+    from compiler.errors import AssetError
+
+    if prepared is None:
+        return None
+    try:
+        return prepared.result()
+    except (OSError, AssetError):
+        return None
 
 
 def remember(request: SynthRequest, before: Inputs, record: Record) -> None:
