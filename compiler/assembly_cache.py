@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import json
 import os
 from pathlib import Path
@@ -46,6 +45,8 @@ def compiler_fingerprint() -> str:
     All of `compiler/`, not only what emits: a file that turns out to matter cannot be forgotten.
     Computed once a process: the compiler running is the one loaded at start, edits or not.
     """
+    import importlib.metadata  # 12 ms: not for the code-only fast path, which never asks
+
     digest = hashlib.sha256(sources_fingerprint(Path(__file__).resolve().parent).encode())
     for name in CDK_DISTRIBUTIONS:
         try:
