@@ -37,8 +37,9 @@ changed:
   the emulator reads (the whole folder, when it starts): it may share inodes with the user's
   folder, and sees what the entry holds when it starts.
 
-What cannot be told: a write that leaves a file's bytes as they were (a `cdk synth` of the same
-project) is no change, and is not one.
+A write that leaves a file's bytes as they were (a `cdk synth` of the same project) is not told
+apart from none: the entry stays whole, rightly, since it holds the same bytes. The reasoning
+at length, and what it costs: docs/scale.md, "The assembly cache and `--out` share files".
 """
 
 from __future__ import annotations
