@@ -174,3 +174,18 @@ def test_a_file_record_moved_by_a_link_is_rewritten_whole(tmp_path: Path) -> Non
     assert lookup(root, "k1") == entry
     after = (root / "k1" / FILES_FILE).read_text()
     assert after != before and lookup(root, "k1") == entry
+
+
+def test_restore_is_not_fooled_by_a_write_that_put_the_modification_time_back(tmp_path: Path) -> None:
+    # GIVEN an entry copied into the user's folder (its files are linked into another already)
+    entry = store(tmp_path / "assemblies", "k1")
+    restore(entry, tmp_path / "linked", link=False)
+    out = restore(entry, tmp_path / "cdk.out", link=False)
+    before = (out / TEMPLATE).stat()
+    # WHEN a tool wrote a file there in place, same size, and put its mtime back
+    with (out / TEMPLATE).open("r+b") as tool:
+        tool.write(b"[")
+    os.utime(out / TEMPLATE, ns=(before.st_atime_ns, before.st_mtime_ns))
+    # THEN the restore does not take the folder for already restored: the file is put back
+    restore(entry, out, link=False)
+    assert files_of(out) == files_of(entry.assembly_dir)
