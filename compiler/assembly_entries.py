@@ -2,12 +2,44 @@
 `compiler.assembly_cache` computes those). Layout, under the user cache (`default_cache_root()`):
 
   assemblies/<key>/cdk.out/        the assembly, as `synthesize` wrote it
-  assemblies/<key>/entry.json      what synth reported, and every file's size (written last)
+  assemblies/<key>/files.json      every file's record (size, mtime_ns, ctime_ns, sha256:
+                                   `compiler.file_records`)
+  assemblies/<key>/entry.json      what synth reported, its template key, a commit id (written last)
 
 An entry is built in a hidden staging dir and renamed into place, so readers never see a
-partial one; an entry whose files do not match its `entry.json` is removed and rebuilt.
+partial one; an entry whose files do not hold their recorded bytes is removed and rebuilt.
 Standard library only: `motia synth`'s unchanged fast path (`compiler.resynth`) restores an
 entry before anything heavy is imported, and a hit must not start Node.
+
+Restoring into the user's folder (`restore`, link=False) hard-links every file of the entry
+that has no other link, and copies the rest: a first synth's 776 files (5.7 MB at 300 steps)
+are linked from the entry it just committed instead of copied again. So one inode may be both
+an entry's file and a file of one user folder, never of two: a file some folder links already
+is copied (`compiler.folder_sync`). Who may write such a file, and why it is never served
+changed:
+
+- our restores never write a file in place: `sync_folder` unlinks a target file before putting
+  another there, removes folders with `rmtree` (unlinking names only), and the restore record
+  is written beside and renamed in; pruning or removing an entry unlinks its names, so the
+  user's folder keeps its files, bytes and all (only their ctime moves);
+- the code-only rewrite (`compiler.assembly_rewrite`) copies the base entry before rewriting
+  templates, and writes the new code asset as new files; a fresh synth writes only into its
+  own staging dir (or into the user's folder with `--no-cache`, after removing it);
+- everything else writing into the user's folder may write in place through a shared inode:
+  `cdk synth` through `cdk_app/` into the same cdk.out (Node's `writeFileSync` truncates the
+  existing file; our own template rewrite after it too), a user editing a template by hand, any
+  tool. Each such write moves the file's ctime, so the entry's record no longer matches: its
+  bytes are hashed, and an entry whose bytes changed is removed and synthesized again, never
+  served (a `cdk synth` that wrote the same bytes leaves it whole). A copy out of an entry is
+  checked after the copy: a write through the user's folder while another restore copied
+  the same file fails that restore (OSError: callers synthesize afresh);
+- `motia dev` (link=True) links every file of an entry into a folder of its own, which only
+  the emulator reads (the whole folder, when it starts): it may share inodes with the user's
+  folder, and sees what the entry holds when it starts.
+
+A write that leaves a file's bytes as they were (a `cdk synth` of the same project) is not told
+apart from none: the entry stays whole, rightly, since it holds the same bytes. The reasoning
+at length, and what it costs: docs/scale.md, "The assembly cache and `--out` share files".
 """
 
 from __future__ import annotations
@@ -17,10 +49,13 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
+from compiler.atomic_write import write_atomically
 from compiler.code_asset import default_cache_root
+from compiler.file_records import FileRecord, intact_record, record_of
 from compiler.folder_sync import sync_folder
 
 __all__ = [
@@ -41,10 +76,11 @@ __all__ = [
     "template_key_of",
 ]
 
-CACHE_FORMAT = "2"  # bump when the entry layout or the key's ingredients change
+CACHE_FORMAT = "4"  # bump when the entry layout or the key's ingredients change
 MAX_ENTRIES = 20  # a few projects x stages; each entry holds a full code asset
 ASSEMBLY_DIR = "cdk.out"
 ENTRY_FILE = "entry.json"
+FILES_FILE = "files.json"  # apart from entry.json: `lookup_template` reads every entry's entry.json
 STAGING_PREFIX = ".staging-"
 STALE_STAGING_SECONDS = 3600  # a staging dir this old belongs to a synth that died
 
@@ -57,32 +93,51 @@ class CachedAssembly:
     stack_name: str
     template_file: str  # relative to assembly_dir
     resource_counts: tuple[tuple[str, int], ...]
+    commit_id: str = ""  # new at each commit: an entry removed and committed again is another one
+    # Every file's record, as checked when the entry was read (POSIX path relative to assembly_dir).
+    files: Mapping[str, FileRecord] = field(default_factory=dict, compare=False, repr=False)
 
 
 def assemblies_root(cache_root: Path | None = None) -> Path:
     return (cache_root or default_cache_root()) / "assemblies"
 
 
-def _file_sizes(assembly_dir: Path) -> dict[str, int]:
-    return {p.relative_to(assembly_dir).as_posix(): p.stat().st_size
+def _file_records(assembly_dir: Path) -> dict[str, FileRecord]:
+    return {p.relative_to(assembly_dir).as_posix(): record_of(p)
             for p in sorted(assembly_dir.rglob("*")) if p.is_file()}
 
 
 def _read_entry(entry_dir: Path) -> CachedAssembly | None:
-    """The entry if it is whole: its record readable and every recorded file there, same size."""
+    """The entry if it is whole: its record readable and every recorded file there with its
+    recorded bytes (`file_records.intact_record`); records whose stamps moved are rewritten."""
     assembly_dir = entry_dir / ASSEMBLY_DIR
     try:
         record = json.loads((entry_dir / ENTRY_FILE).read_text())
         if record["format"] != CACHE_FORMAT:
             return None
-        for relative, size in record["files"].items():
-            if (assembly_dir / relative).stat().st_size != size:
+        files, moved = {}, False
+        for relative, value in json.loads((entry_dir / FILES_FILE).read_text()).items():
+            recorded = FileRecord.from_json(value)
+            intact = intact_record(assembly_dir / relative, recorded)
+            if intact is None:
                 return None
+            files[str(relative)] = intact
+            moved = moved or intact != recorded
         counts = tuple((str(kind), int(n)) for kind, n in record["resource_counts"])
-        entry = CachedAssembly(assembly_dir, str(record["stack_name"]), str(record["template_file"]), counts)
+        entry = CachedAssembly(assembly_dir, str(record["stack_name"]), str(record["template_file"]), counts,
+                               str(record["commit_id"]), files)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return entry if entry.template_file in record["files"] else None
+    if entry.template_file not in files:
+        return None
+    if moved:  # only links or times moved: check the bytes once, not at every read
+        write_atomically(entry_dir / FILES_FILE, _files_json(files))
+    return entry
+
+
+def _files_json(files: Mapping[str, FileRecord]) -> bytes:
+    return json.dumps({relative: list(file) for relative, file in sorted(files.items())},
+                      separators=(",", ":")).encode()
 
 
 def _template_key_of(entry_dir: Path) -> str | None:
@@ -99,7 +154,8 @@ def template_key_of(entry: CachedAssembly) -> str | None:
 
 
 def lookup_template(root: Path, key: str) -> CachedAssembly | None:
-    """The most recently used whole entry whose template has `key` (a `template_key`)."""
+    """The most recently used whole entry whose template has `key` (a `template_key`); broken
+    ones met on the way are removed, as `lookup` removes them."""
     try:
         children = [c for c in root.iterdir() if c.is_dir() and not c.name.startswith(STAGING_PREFIX)]
     except OSError:
@@ -111,6 +167,7 @@ def lookup_template(root: Path, key: str) -> CachedAssembly | None:
         entry = _read_entry(entry_dir)
         if entry is not None:
             return entry
+        shutil.rmtree(entry_dir, ignore_errors=True)
     return None
 
 
@@ -150,9 +207,10 @@ def commit(root: Path, key: str, staging: Path, stack_name: str, template_file: 
         "stack_name": stack_name,
         "template_file": template_file,
         "resource_counts": [list(pair) for pair in resource_counts],
-        "files": _file_sizes(staging / ASSEMBLY_DIR),
         "template_key": template_key,
+        "commit_id": os.urandom(16).hex(),
     }
+    (staging / FILES_FILE).write_bytes(_files_json(_file_records(staging / ASSEMBLY_DIR)))
     (staging / ENTRY_FILE).write_text(json.dumps(record, indent=1, sort_keys=True))
     try:
         staging.rename(root / key)
@@ -191,7 +249,9 @@ RESTORED_FILE = ".motia-restored"  # in a restored assembly: which entry, and it
 
 
 def _stats(out_dir: Path) -> dict[str, list[int]]:
-    """Every file of `out_dir` but the restore record: [size, mtime in ns], by relative path."""
+    """Every file of `out_dir` but the restore record: [size, mtime_ns, ctime_ns], by relative
+    path. The ctime too: a file linked to an entry shares its mtime with the entry, and a write
+    that puts an mtime back (`cp -p`) still moves the ctime."""
     found = {}
     for dirpath, _, filenames in os.walk(out_dir):
         for name in filenames:
@@ -199,36 +259,64 @@ def _stats(out_dir: Path) -> dict[str, list[int]]:
             relative = path.relative_to(out_dir).as_posix()
             if relative != RESTORED_FILE:
                 status = path.stat()
-                found[relative] = [status.st_size, status.st_mtime_ns]
+                found[relative] = [status.st_size, status.st_mtime_ns, status.st_ctime_ns]
     return found
+
+
+def _restored_from(entry: CachedAssembly) -> str:
+    # The commit id too: an entry pruned and committed again under the same key is another one.
+    return f"{entry.assembly_dir}#{entry.commit_id}"
 
 
 def _already_restored(entry: CachedAssembly, out_dir: Path) -> bool:
     """`out_dir` holds the entry as the last restore left it: no file added, removed or touched."""
     try:
         record = json.loads((out_dir / RESTORED_FILE).read_text())
-        return bool(record["entry"] == str(entry.assembly_dir) and record["files"] == _stats(out_dir))
+        return bool(record["entry"] == _restored_from(entry) and record["files"] == _stats(out_dir))
     except (OSError, ValueError, KeyError, TypeError):
         return False
 
 
+def _check_copies(entry: CachedAssembly, copied: Mapping[str, os.stat_result]) -> None:
+    """The files copied out of the entry held its recorded bytes while copied; else the entry
+    is removed and OSError raised. Only a copy can take a write made meanwhile through the
+    user folder that links the same file; a link we made is the file's only other name."""
+    for relative, before in copied.items():
+        path = entry.assembly_dir / relative
+        try:
+            changed = _stamp(path.stat()) != _stamp(before) or intact_record(path, entry.files[relative]) is None
+        except (OSError, KeyError):
+            changed = True
+        if changed:
+            shutil.rmtree(entry.assembly_dir.parent, ignore_errors=True)
+            raise OSError(f"{path} changed while it was copied out of the assembly cache")
+
+
+def _stamp(status: os.stat_result) -> tuple[int, int, int]:
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns
+
+
 def restore(entry: CachedAssembly, out_dir: Path, *, link: bool) -> Path:
-    """Put the entry's assembly at `out_dir` (replaced). `link` hard-links the files: instant,
-    and safe for readers such as the emulator; a copy for a directory the user owns. An
-    `out_dir` that already holds the entry untouched (an unchanged re-synth) is left as it is;
-    one that holds another assembly (the last code-only re-synth's) gets only what differs."""
-    if not link and _already_restored(entry, out_dir):
-        return out_dir
-    if not link and out_dir.is_dir() and not out_dir.is_symlink():
-        sync_folder(entry.assembly_dir, out_dir)
-    elif out_dir.exists():
-        shutil.rmtree(out_dir)
-    if not out_dir.exists():
+    """Put the entry's assembly at `out_dir`. `link`: a folder only readers use, such as the
+    emulator's: replaced by hard links to every file. Otherwise the folder is the user's: every
+    file of the entry that no other folder links is hard-linked, the rest copied (see the
+    module docstring); an `out_dir` that already holds the entry untouched (an unchanged
+    re-synth) is left as it is, one that holds another assembly (the last code-only re-synth's)
+    gets only what differs. OSError when the entry changed while copied (it is removed)."""
+    if link:
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(entry.assembly_dir, out_dir, copy_function=_link_or_copy if link else shutil.copy2)
-    if not link:  # hard links share their mtime with the entry: `_stats` could not tell them apart
-        record = {"entry": str(entry.assembly_dir), "files": _stats(out_dir)}
-        (out_dir / RESTORED_FILE).write_text(json.dumps(record, sort_keys=True))
+        shutil.copytree(entry.assembly_dir, out_dir, copy_function=_link_or_copy)
+        return out_dir
+    if _already_restored(entry, out_dir):
+        return out_dir
+    if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
+        shutil.rmtree(out_dir)  # as `synthesize` does: fails on a symbolic link
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _check_copies(entry, sync_folder(entry.assembly_dir, out_dir, link_unshared=True))
+    record = {"entry": _restored_from(entry), "files": _stats(out_dir)}
+    write_atomically(out_dir / RESTORED_FILE, json.dumps(record, sort_keys=True).encode())
     return out_dir
 
 

@@ -89,6 +89,46 @@ def test_first_synth_stores_a_whole_entry(cached: tuple[Path, Path, SynthResult]
     assert entry.resource_counts == result.resource_counts
 
 
+def test_first_synth_links_its_out_folder_to_the_entry_it_committed(cached: tuple[Path, Path, SynthResult]) -> None:
+    # Not copied again: every file of the user's folder is the entry's own, same bytes
+    project, cache_root, result = cached
+    entry = lookup(assemblies_root(cache_root), assembly_key(compiled(project)))
+    assert entry is not None
+    entry_files = sorted(p.relative_to(entry.assembly_dir) for p in entry.assembly_dir.rglob("*") if p.is_file())
+    out_files = sorted(p.relative_to(result.out_dir) for p in result.out_dir.rglob("*")
+                       if p.is_file() and p.name != assembly_entries.RESTORED_FILE)
+    assert out_files == entry_files and len(entry_files) > 10
+    assert all((result.out_dir / f).samefile(entry.assembly_dir / f) for f in entry_files)
+
+
+def test_a_cdk_synth_into_a_linked_folder_never_changes_what_the_cache_serves(
+    cached: tuple[Path, Path, SynthResult], tmp_path: Path
+) -> None:
+    # GIVEN a cache entry linked into the user's cdk.out (a cache of this test's own: the
+    # module's entry already links into the first synth's folder)
+    from compiler.synth import new_app, synthesize_into
+
+    project, cache_root, _ = cached
+    key = assembly_key(compiled(project))
+    root = tmp_path / "assemblies"
+    shutil.copytree(assemblies_root(cache_root) / key, root / key)
+    original = {p.relative_to(root / key).as_posix(): p.read_bytes() for p in (root / key).rglob("*") if p.is_file()}
+    entry = lookup(root, key)
+    assert entry is not None
+    out = assembly_entries.restore(entry, tmp_path / "cdk.out", link=False)
+    assert (out / entry.template_file).samefile(entry.assembly_dir / entry.template_file)
+    # WHEN `cdk synth` (cdk_app) writes a changed project into that cdk.out, Node truncating
+    # the existing files in place
+    changed = shutil.copytree(project, tmp_path / "changed")
+    step = changed / "steps" / "hello_step.py"
+    step.write_text(step.read_text().replace('"/hello"', '"/hello-again"'))
+    synthesize_into(new_app(out, validate=False), compiled(changed), cache_root=cache_root)
+    assert "/hello-again" in (out / entry.template_file).read_text()
+    # THEN the entry is never served with those bytes: it is broken, and removed
+    assert lookup(root, key) is None and not (root / key).exists()
+    assert original[f"{ASSEMBLY_DIR}/{entry.template_file}"] != (out / entry.template_file).read_bytes()
+
+
 HIT_SCRIPT = """
 import json, sys
 from pathlib import Path
@@ -155,7 +195,9 @@ def test_copies_the_assembly_for_motia_synth_and_says_so(
     assert "hello-dev is unchanged since its last synth: copied the cached assembly" in capsys.readouterr().out
     template = tmp_path / "cdk.out" / "hello-dev.template.json"
     assert template.read_bytes() == first.template_path.read_bytes()
-    assert template.stat().st_nlink == 1  # a copy: the user's directory shares nothing with the cache
+    # A copy: the entry's files are linked into the first synth's folder already, and no two
+    # user folders ever share a file.
+    assert template.stat().st_nlink == 1
 
 
 def test_motia_dev_prints_one_line_when_it_reuses_the_assembly(

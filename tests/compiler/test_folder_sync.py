@@ -58,3 +58,33 @@ def test_rewrites_a_file_whose_permissions_differ(tmp_path: Path) -> None:
     sync_folder(source, target)
     assert (target / "run.sh").stat().st_mode & 0o777 == 0o755
     assert filecmp.cmp(source / "run.sh", target / "run.sh", shallow=False)
+
+
+def test_links_files_nothing_else_links_and_copies_the_others(tmp_path: Path) -> None:
+    source = write(tmp_path / "source", {"alone.json": "a", "shared.json": "s"})
+    os.link(source / "shared.json", tmp_path / "elsewhere.json")
+    (tmp_path / "target").mkdir()
+    copied = sync_folder(source, tmp_path / "target", link_unshared=True)
+    assert tree(tmp_path / "target") == tree(source)
+    assert (tmp_path / "target" / "alone.json").samefile(source / "alone.json")
+    assert (tmp_path / "target" / "shared.json").stat().st_nlink == 1
+    assert sorted(copied) == ["shared.json"]
+
+
+def test_never_writes_a_target_file_in_place(tmp_path: Path) -> None:
+    # GIVEN a target file that is a hard link to a file elsewhere (an entry of the cache)
+    source = write(tmp_path / "source", {"t.json": "new"})
+    target = write(tmp_path / "target", {"t.json": "old"})
+    os.link(target / "t.json", tmp_path / "entry.json")
+    # WHEN synced THEN the target has the new bytes and the other name kept the old ones
+    sync_folder(source, target)
+    assert (target / "t.json").read_text() == "new" and (tmp_path / "entry.json").read_text() == "old"
+
+
+def test_keeps_a_target_file_that_is_the_source_file(tmp_path: Path) -> None:
+    source = write(tmp_path / "source", {"t.json": "x"})
+    target = tmp_path / "target"
+    target.mkdir()
+    os.link(source / "t.json", target / "t.json")
+    assert sync_folder(source, target, link_unshared=True) == {}
+    assert (target / "t.json").samefile(source / "t.json")

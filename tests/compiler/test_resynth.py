@@ -125,11 +125,29 @@ def test_an_unchanged_resynth_restores_without_compiling_and_prints_what_a_compi
 
 
 def test_restores_an_out_folder_a_tool_changed(setup: Setup) -> None:
+    # GIVEN a tool that replaced a file of the out folder (a new file renamed over it, as
+    # editors and `sync_folder` do) WHEN `motia synth` runs unchanged THEN it restores it
     template = setup.out / "project-dev.template.json"
     expected = template.read_bytes()
-    template.write_text("{}")
+    (setup.out / "new.json").write_text("{}")
+    os.replace(setup.out / "new.json", template)
     fast = setup.synth()
     assert loaded(fast) == [] and template.read_bytes() == expected
+
+
+def test_fails_over_to_synthesizing_when_a_tool_wrote_into_a_file_the_cache_shares(setup: Setup) -> None:
+    # GIVEN the out folder's files are hard links to the cache entry's (it had no other link)
+    # and a tool wrote one in place (truncated, as Node's writeFileSync in `cdk synth`)
+    template = setup.out / "project-dev.template.json"
+    expected = template.read_bytes()
+    assert template.stat().st_nlink == 2
+    with template.open("r+b") as tool:
+        tool.write(b"{}" + b" " * (len(expected) - 2))  # same size
+    # WHEN `motia synth` runs unchanged THEN the changed entry is not served: it synthesizes again
+    again = setup.synth()
+    assert again.returncode == 0, again.stderr
+    assert "Synthesized stack project-dev" in again.stdout and "unchanged" not in again.stdout
+    assert template.read_bytes() == expected
 
 
 def test_fails_over_to_compiling_when_a_step_changes(setup: Setup) -> None:
