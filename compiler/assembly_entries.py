@@ -67,7 +67,9 @@ __all__ = [
     "RESTORED_FILE",
     "STAGING_PREFIX",
     "assemblies_root",
+    "Inode",
     "commit",
+    "digests_by_inode",
     "lookup",
     "lookup_template",
     "new_staging_dir",
@@ -76,7 +78,7 @@ __all__ = [
     "template_key_of",
 ]
 
-CACHE_FORMAT = "4"  # bump when the entry layout or the key's ingredients change
+CACHE_FORMAT = "5"  # bump when the entry layout or the key's ingredients change
 MAX_ENTRIES = 20  # a few projects x stages; each entry holds a full code asset
 ASSEMBLY_DIR = "cdk.out"
 ENTRY_FILE = "entry.json"
@@ -102,9 +104,36 @@ def assemblies_root(cache_root: Path | None = None) -> Path:
     return (cache_root or default_cache_root()) / "assemblies"
 
 
-def _file_records(assembly_dir: Path) -> dict[str, FileRecord]:
-    return {p.relative_to(assembly_dir).as_posix(): record_of(p)
-            for p in sorted(assembly_dir.rglob("*")) if p.is_file()}
+Inode = tuple[int, int]  # (st_dev, st_ino): one file, whatever its names
+
+
+def _file_records(assembly_dir: Path, known: Mapping[Inode, str]) -> dict[str, FileRecord]:
+    """Every file's record; the sha256 of a file `known` names (by inode) is not computed again."""
+    found = {}
+    for folder, _, names in os.walk(assembly_dir):
+        for name in names:
+            path = Path(folder, name)
+            status = path.stat()
+            digest = known.get((status.st_dev, status.st_ino))
+            found[path.relative_to(assembly_dir).as_posix()] = (
+                record_of(path) if digest is None
+                else FileRecord(status.st_size, status.st_mtime_ns, status.st_ctime_ns, digest))
+    return dict(sorted(found.items()))
+
+
+def digests_by_inode(entry: CachedAssembly) -> dict[Inode, str]:
+    """The sha256 of each file of `entry`, by inode, for the files still of their recorded size
+    and mtime: what `commit` need not hash again in an entry made of links to them (a code-only
+    re-synth's). A file's ctime moves when it is linked, so it is not compared."""
+    found = {}
+    for relative, record in entry.files.items():
+        try:
+            status = (entry.assembly_dir / relative).stat()
+        except OSError:
+            continue
+        if (status.st_size, status.st_mtime_ns) == (record.size, record.mtime_ns):
+            found[(status.st_dev, status.st_ino)] = record.sha256
+    return found
 
 
 def _read_entry(entry_dir: Path) -> CachedAssembly | None:
@@ -196,8 +225,10 @@ def new_staging_dir(root: Path) -> Path:
 
 
 def commit(root: Path, key: str, staging: Path, stack_name: str, template_file: str,
-           resource_counts: tuple[tuple[str, int], ...], template_key: str = "") -> CachedAssembly:
+           resource_counts: tuple[tuple[str, int], ...], template_key: str = "",
+           known_digests: Mapping[Inode, str] | None = None) -> CachedAssembly:
     """Record `staging/cdk.out` as the entry for `key` and rename it into place; the entry.
+    `known_digests`: `digests_by_inode` of the entry the files are linked from.
 
     A concurrent writer of the same key may win the rename: its entry is the same, ours is
     dropped. Older entries beyond MAX_ENTRIES are pruned afterwards.
@@ -210,7 +241,7 @@ def commit(root: Path, key: str, staging: Path, stack_name: str, template_file: 
         "template_key": template_key,
         "commit_id": os.urandom(16).hex(),
     }
-    (staging / FILES_FILE).write_bytes(_files_json(_file_records(staging / ASSEMBLY_DIR)))
+    (staging / FILES_FILE).write_bytes(_files_json(_file_records(staging / ASSEMBLY_DIR, known_digests or {})))
     (staging / ENTRY_FILE).write_text(json.dumps(record, indent=1, sort_keys=True))
     try:
         staging.rename(root / key)

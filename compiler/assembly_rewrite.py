@@ -9,42 +9,57 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
-from compiler.assembly_entries import ASSEMBLY_DIR, CachedAssembly, commit, new_staging_dir
+from compiler.assembly_entries import ASSEMBLY_DIR, CachedAssembly, Inode, commit, digests_by_inode, new_staging_dir
 from compiler.code_asset import asset_fingerprint, cdk_asset_hash
 
-__all__ = ["COMPACT_FILE", "code_asset_dir", "commit_code_only", "commit_prepared", "prepare_code_only", "nested_template_hash", "rename_code_asset", "rewrite_code_asset",
+__all__ = ["COMPACT_FILE", "Prepared", "code_asset_dir", "commit_code_only", "commit_prepared", "prepare_code_only", "nested_template_hash", "rename_code_asset", "rewrite_code_asset",
            "write_compact"]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A staging folder holding what `commit_code_only` commits, with `base`'s digests by inode
+    (its files the new one links are not hashed again)."""
+
+    staging: Path
+    base: CachedAssembly
+    known: Mapping[Inode, str]
 
 
 def commit_code_only(root: Path, key: str, base: CachedAssembly, template_key: str,
                      build_code: Callable[[Path], Path]) -> CachedAssembly:
     """The entry `key` of the assemblies under `root`: `base`'s assembly with the code asset
     `build_code(dest)` fills (no Node: the templates differ only in the asset's name)."""
-    return commit_prepared(root, key, prepare_code_only(root, base, build_code), base, template_key)
+    return commit_prepared(root, key, prepare_code_only(root, base, build_code), template_key)
 
 
-def prepare_code_only(root: Path, base: CachedAssembly, build_code: Callable[[Path], Path]) -> Path:
-    """A staging folder under `root` holding what `commit_code_only` commits; the caller
-    commits it (`commit_prepared`) or removes it."""
+def prepare_code_only(root: Path, base: CachedAssembly, build_code: Callable[[Path], Path]) -> Prepared:
+    """What `commit_code_only` commits, in a staging folder under `root`; the caller commits it
+    (`commit_prepared`) or removes it."""
     staging = new_staging_dir(root)
     try:
+        known = digests_by_inode(base)
         code_dir = build_code(staging / "code")
-        rewrite_code_asset(base, staging, code_dir, cdk_asset_hash(asset_fingerprint(code_dir)))  # moves code_dir in
+        code_hash = cdk_asset_hash(asset_fingerprint(code_dir, known))
+        rewrite_code_asset(base, staging, code_dir, code_hash)  # moves code_dir in
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return staging
+    return Prepared(staging, base, known)
 
 
-def commit_prepared(root: Path, key: str, staging: Path, base: CachedAssembly, template_key: str) -> CachedAssembly:
+def commit_prepared(root: Path, key: str, prepared: Prepared, template_key: str) -> CachedAssembly:
     """Commit a `prepare_code_only` staging folder as the entry `key`."""
+    base = prepared.base
     try:
-        return commit(root, key, staging, base.stack_name, base.template_file, base.resource_counts, template_key)
+        return commit(root, key, prepared.staging, base.stack_name, base.template_file, base.resource_counts,
+                      template_key, prepared.known)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)  # gone already when the commit renamed it
+        shutil.rmtree(prepared.staging, ignore_errors=True)  # gone already when the commit renamed it
 
 
 def rewrite_code_asset(base: CachedAssembly, staging: Path, code_dir: Path, code_hash: str) -> None:

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from compiler.errors import AssetError
 from compiler.file_digest import IGNORED_IN_ASSET
@@ -202,21 +202,26 @@ def find_lambda_python(wanted: str = "%d.%d" % LAMBDA_PYTHON_VERSION, cache_root
     return ()
 
 
-def asset_fingerprint(code_dir: Path) -> str:
-    """The code asset's content hash: every file's path, size and bytes, in path order.
+def asset_fingerprint(code_dir: Path, known: Mapping[tuple[int, int], str] | None = None) -> str:
+    """The code asset's content hash: every file's path, size and sha256, in path order.
 
     Given to CDK as the asset's hash (CDK stores sha256 of it), so the asset's name in the
     template is ours to compute: a code-only change can be written into a cached assembly
-    without a synth (`compiler.synth`), and gives the same name a synth would.
+    without a synth (`compiler.synth`), and gives the same name a synth would. `known`: the
+    sha256 of files already hashed, by inode (st_dev, st_ino): a code-only re-synth's asset
+    is mostly links to the last one, whose cache entry records them
+    (`assembly_entries.digests_by_inode`).
     """
+    found = []
+    for folder, _, names in os.walk(code_dir):
+        for name in names:
+            path = Path(folder, name)
+            found.append((path.relative_to(code_dir).as_posix(), path))
     digest = hashlib.sha256()
-    files = sorted(
-        (path.relative_to(code_dir).as_posix(), path) for path in code_dir.rglob("*") if path.is_file()
-    )
-    for relative, path in files:
-        data = path.read_bytes()
-        digest.update(f"{relative}\0{len(data)}\0".encode())
-        digest.update(data)
+    for relative, path in sorted(found):
+        status = path.stat()
+        sha256 = (known or {}).get((status.st_dev, status.st_ino)) or hashlib.sha256(path.read_bytes()).hexdigest()
+        digest.update(f"{relative}\0{status.st_size}\0{sha256}\n".encode())
     return digest.hexdigest()
 
 

@@ -59,9 +59,11 @@ def _remove(path: Path, status: os.stat_result) -> None:
         path.unlink()
 
 
-def _pair_code_assets(source: dict[str, os.stat_result], target: Path, existing: dict[str, os.stat_result]) -> bool:
+def _pair_code_assets(source: dict[str, os.stat_result], target: Path,
+                      existing: dict[str, os.stat_result]) -> dict[str, os.stat_result]:
     """When the code asset alone was renamed (a new hash), rename the target's to match, so its
-    unchanged files are compared with the new asset's, not copied again. True if renamed."""
+    unchanged files are compared with the new asset's, not copied again; `existing` as it is then
+    (a rename moves no file: their status is the same under the new names)."""
     def single_asset(entries: dict[str, os.stat_result], other: dict[str, os.stat_result]) -> str | None:
         names = [r for r, s in entries.items() if "/" not in r and r.startswith(CODE_ASSET_PREFIX)
                  and stat.S_ISDIR(s.st_mode) and r not in other]
@@ -69,9 +71,11 @@ def _pair_code_assets(source: dict[str, os.stat_result], target: Path, existing:
 
     new, old = single_asset(source, existing), single_asset(existing, source)
     if new is None or old is None:
-        return False
+        return existing
     os.rename(target / old, target / new)
-    return True
+    moved = old + "/"
+    return {(new + relative[len(old):] if relative == old or relative.startswith(moved) else relative): status
+            for relative, status in existing.items()}
 
 
 def _place(source: Path, source_status: os.stat_result, target: Path, link_unshared: bool) -> bool:
@@ -97,9 +101,7 @@ def sync_folder(source: Path, target: Path, *, link_unshared: bool = False) -> d
     `source`, with their status before the copy, by POSIX relative path."""
     filecmp.clear_cache()  # its answers are keyed by (size, mtime): a same-size write in the same tick
     wanted = _entries(source)
-    existing = _entries(target)
-    if _pair_code_assets(wanted, target, existing):
-        existing = _entries(target)
+    existing = _pair_code_assets(wanted, target, _entries(target))
     for relative in sorted(existing, reverse=True):  # deepest first
         status = existing[relative]
         if relative not in wanted or stat.S_ISDIR(wanted[relative].st_mode) != stat.S_ISDIR(status.st_mode) \
@@ -111,7 +113,8 @@ def sync_folder(source: Path, target: Path, *, link_unshared: bool = False) -> d
         status = wanted[relative]
         path = target / relative
         if stat.S_ISDIR(status.st_mode):
-            path.mkdir(exist_ok=True)
+            if relative not in existing:
+                path.mkdir()
             continue
         if relative in existing and _same_file(source / relative, status, path, existing[relative]):
             continue

@@ -46,6 +46,7 @@ from compiler.input_key import (
 )
 
 if TYPE_CHECKING:
+    from compiler.assembly_rewrite import Prepared
     from compiler.code_only import SourceRecord
 
 __all__ = ["Record", "TeeStream", "code_only_line", "remember", "replay_code_only", "replay_unchanged", "request_of",
@@ -191,23 +192,23 @@ def replay_code_only(request: SynthRequest, inputs: Inputs, out: TextIO) -> bool
     # process, and a thread makes the new assembly (links, copies, hashes: system calls).
     warming = warm_bytecode([(request.app_dir / f, f) for f in plan.changed if f in packaged], python,
                             request.cache_root) if entry is None else Warming(None)
-    prepared = None if entry is not None else Background(lambda: prepare_code_only(root, base, lambda dest: (
+    thread = None if entry is not None else Background(lambda: prepare_code_only(root, base, lambda dest: (
         code_only.derive_code_asset(old_code, dest, request.app_dir, plan.changed, python, request.cache_root,
                                     warming))))
     try:
         sources = code_only.unchanged_model_sources(request.app_dir, last.sources, plan, request.cache_root)
     finally:
-        staging = _finished(prepared)
+        prepared = _finished(thread)
     warming.wait()  # its pycs are the compile's too, should this fall back to one
     if sources is None:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+        if prepared is not None:
+            shutil.rmtree(prepared.staging, ignore_errors=True)
         return False
     try:
         if entry is None:
-            if staging is None:
+            if prepared is None:
                 return False
-            entry = commit_prepared(root, key, staging, base, template)
+            entry = commit_prepared(root, key, prepared, template)
         entries.restore(entry, request.out_dir, link=False)  # a copy: the folder is the user's
     except (OSError, AssetError):
         return False  # the compile and synth report it, or succeed where this could not
@@ -220,10 +221,10 @@ class Background(threading.Thread):
     """`work()` on a thread of its own; `result()` waits and returns or raises what it did.
     (concurrent.futures costs 8 ms to import, a tenth of the code-only fast path's budget.)"""
 
-    def __init__(self, work: Callable[[], Path]) -> None:
+    def __init__(self, work: Callable[[], Prepared]) -> None:
         super().__init__(name="motia-code-only", daemon=True)
         self.work = work
-        self.value: Path | None = None
+        self.value: Prepared | None = None
         self.error: BaseException | None = None
         self.start()
 
@@ -233,22 +234,22 @@ class Background(threading.Thread):
         except BaseException as error:  # handed to the caller of `result`
             self.error = error
 
-    def result(self) -> Path | None:
+    def result(self) -> Prepared | None:
         self.join()
         if self.error is not None:
             raise self.error
         return self.value
 
 
-def _finished(prepared: Background | None) -> Path | None:
-    """The staging folder the thread prepared; None when there is none or it failed (the compile
-    and synth then report why, or succeed where the rewrite could not)."""
+def _finished(thread: Background | None) -> Prepared | None:
+    """What the thread prepared; None when there is none or it failed (the compile and synth
+    then report why, or succeed where the rewrite could not)."""
     from compiler.errors import AssetError
 
-    if prepared is None:
+    if thread is None:
         return None
     try:
-        return prepared.result()
+        return thread.result()
     except (OSError, AssetError):
         return None
 

@@ -189,3 +189,30 @@ def test_restore_is_not_fooled_by_a_write_that_put_the_modification_time_back(tm
     # THEN the restore does not take the folder for already restored: the file is put back
     restore(entry, out, link=False)
     assert files_of(out) == files_of(entry.assembly_dir)
+
+
+def test_an_entry_of_links_takes_the_digests_of_the_files_it_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN an entry, and a new one whose code is linked from it and whose template is new
+    root = tmp_path / "assemblies"
+    base = store(root, "k1")
+    staging = new_staging_dir(root)
+    (staging / ASSEMBLY_DIR / "asset.abc" / "steps").mkdir(parents=True)
+    os.link(base.assembly_dir / ASSET_FILE, staging / ASSEMBLY_DIR / ASSET_FILE)
+    (staging / ASSEMBLY_DIR / TEMPLATE).write_text('{"Resources": {"T": {}}}')
+    hashed: list[str] = []
+    real = assembly_entries.record_of
+    monkeypatch.setattr(assembly_entries, "record_of", lambda path: (hashed.append(path.name), real(path))[1])
+    # WHEN it is committed with the base's digests
+    entry = commit(root, "k2", staging, "app-dev", TEMPLATE, (), known_digests=assembly_entries.digests_by_inode(base))
+    # THEN only the new file was hashed, and every record holds its file's sha256
+    assert hashed == [TEMPLATE]
+    for relative, record in entry.files.items():
+        assert record.sha256 == file_records.file_digest(entry.assembly_dir / relative), relative
+
+
+def test_a_linked_file_whose_mtime_moved_is_hashed_again(tmp_path: Path) -> None:
+    root = tmp_path / "assemblies"
+    base = store(root, "k1")
+    os.utime(base.assembly_dir / ASSET_FILE, ns=(1, 1))  # as a write that kept the size would leave it
+    assert assembly_entries.digests_by_inode(base).keys() == {
+        (s.st_dev, s.st_ino) for s in [(base.assembly_dir / TEMPLATE).stat()]}
