@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from compiler.assembly_entries import (
     ENTRY_FILE,
     MAX_ENTRIES,
     STAGING_PREFIX,
+    TRASH_PREFIX,
     CachedAssembly,
     assemblies_root,
     commit,
@@ -325,9 +327,22 @@ def test_keeps_only_the_most_recently_used_entries(tmp_path: Path) -> None:
     assert lookup(tmp_path, "k00") is None  # pruned at the last commits
     lookup(tmp_path, "k05")  # used now: the newest
     store(tmp_path, "new")
-    kept = sorted(p.name for p in tmp_path.iterdir())
+    kept = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(TRASH_PREFIX))
     assert len(kept) == MAX_ENTRIES
     assert "k05" in kept and "new" in kept and "k06" not in kept
+
+
+def test_pruned_entries_are_gone_at_once_and_their_files_deleted_on_a_thread(tmp_path: Path) -> None:
+    # GIVEN trash a process left when it exited mid-deletion, and an entry to prune
+    leftover = tmp_path / f"{TRASH_PREFIX}k0-0000"
+    (leftover / "cdk.out").mkdir(parents=True)
+    store(tmp_path, "k1")
+    # WHEN pruned THEN the entry is no longer a name of the cache, and the thread deletes both
+    prune(tmp_path, keep=0)
+    assert lookup(tmp_path, "k1") is None
+    for thread in [t for t in threading.enumerate() if t.name == "motia-cache-prune"]:
+        thread.join(timeout=10)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_prune_removes_staging_dirs_of_dead_synths_only(tmp_path: Path) -> None:
