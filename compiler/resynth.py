@@ -78,7 +78,7 @@ class Record:
 
 def reused_line(prefix: str) -> str:
     """The line `motia synth` prints when it copies the cached assembly of an unchanged project."""
-    return (f"{prefix} is unchanged since its last synth: copied the cached assembly "
+    return (f"{prefix} is unchanged since its last synth: reused the cached assembly "
             "(no synth; --no-cache synthesizes afresh)")
 
 
@@ -153,7 +153,7 @@ def replay_unchanged(request: SynthRequest, inputs: Inputs, out: TextIO, err: Te
     if entry is None:
         return False
     try:
-        assembly_entries.restore(entry, request.out_dir, link=False)  # a copy: the folder is the user's
+        assembly_entries.restore(entry, request.out_dir, link=False)  # the folder is the user's (assembly_entries)
     except OSError:
         return False  # pruned by another process while we copied: compile and synthesize instead
     err.write(record.stderr)
@@ -209,7 +209,7 @@ def replay_code_only(request: SynthRequest, inputs: Inputs, out: TextIO) -> bool
             if prepared is None:
                 return False
             entry = commit_prepared(root, key, prepared, template)
-        entries.restore(entry, request.out_dir, link=False)  # a copy: the folder is the user's
+        entries.restore(entry, request.out_dir, link=False)  # the folder is the user's (assembly_entries)
     except (OSError, AssetError):
         return False  # the compile and synth report it, or succeed where this could not
     out.write(last.diagnostics + code_only_line(last.prefix) + "\n" + last.summary)

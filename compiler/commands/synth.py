@@ -33,8 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "template of the stack <app>-<stage> and the Lambda code asset (step files, "
             "include_files, the runtime, and requirements.txt installed as manylinux wheels). "
             "Prints the resources by type, the HTTP routes and every warning. An unchanged "
-            "project's assembly is copied from the user cache instead of synthesized again "
-            "(--no-cache synthesizes afresh). Exit status: "
+            "project's assembly is taken from the user cache instead of synthesized again, and "
+            "after a change to step code only the new code asset is written into it, without "
+            "compiling the project or starting Node (--no-cache synthesizes afresh). Exit status: "
             "0 written, 1 the project has errors (nothing written), 2 usage error."
         ),
     )
@@ -49,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--no-cache", action="store_true",
-        help="synthesize afresh instead of copying the cached assembly of an unchanged project",
+        help="compile and synthesize afresh instead of reusing the cached assembly (unchanged project) or "
+             "writing only the new code asset into it (step code changed)",
     )
     parser.set_defaults(run=run, uses_jsii=True)  # see common.finish
 
@@ -97,7 +99,7 @@ def write_synth(app: ir.Application, out: Path, *, validate: bool, use_cache: bo
     if not use_cache:
         result = synthesize(app, out, validate=validate)
     else:
-        # A copy, not links: the directory is the user's, tools may write into it.
+        # link=False: the directory is the user's; what it shares with the cache is checked (assembly_entries).
         result = synthesize_cached(app, out, validate=validate, link=False)
         if result.reused:
             print(reused_line(app.prefix))

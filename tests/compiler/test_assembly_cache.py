@@ -194,7 +194,7 @@ def test_copies_the_assembly_for_motia_synth_and_says_so(
     project, cache_root, first = cached
     monkeypatch.setenv("MOTIA_CACHE_DIR", str(cache_root))
     assert write_assembly(compiled(project), tmp_path / "cdk.out", validate=False, use_cache=True) == 0
-    assert "hello-dev is unchanged since its last synth: copied the cached assembly" in capsys.readouterr().out
+    assert "hello-dev is unchanged since its last synth: reused the cached assembly" in capsys.readouterr().out
     template = tmp_path / "cdk.out" / "hello-dev.template.json"
     assert template.read_bytes() == first.template_path.read_bytes()
     # A copy: the entry's files are linked into the first synth's folder already, and no two

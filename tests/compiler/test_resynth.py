@@ -114,7 +114,7 @@ def test_an_unchanged_resynth_restores_without_compiling_and_prints_what_a_compi
     # THEN nothing heavy was imported, the assembly is there, and the output is a compiling run's
     assert fast.returncode == 0, fast.stderr
     assert loaded(fast) == []
-    assert fast.stdout.startswith("project-dev is unchanged since its last synth: copied the cached assembly")
+    assert fast.stdout.startswith("project-dev is unchanged since its last synth: reused the cached assembly")
     assert (setup.out / "project-dev.template.json").is_file()
     for record in setup.records():
         record.unlink()
