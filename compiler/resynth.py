@@ -212,7 +212,9 @@ def replay_code_only(request: SynthRequest, inputs: Inputs, out: TextIO) -> bool
         entries.restore(entry, request.out_dir, link=False)  # the folder is the user's (assembly_entries)
     except (OSError, AssetError):
         return False  # the compile and synth report it, or succeed where this could not
-    out.write(last.diagnostics + code_only_line(last.prefix) + "\n" + last.summary)
+    # The changed files may all lie outside the code asset (tests/): then it is the last assembly.
+    line = reused_line(last.prefix) if key == last.entry else code_only_line(last.prefix)
+    out.write(last.diagnostics + line + "\n" + last.summary)
     remember(request, inputs, dataclasses.replace(last, entry=key, sources=sources))
     return True
 

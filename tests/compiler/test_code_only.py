@@ -134,6 +134,25 @@ def test_what_may_change_the_model_compiles(setup: Setup, path: str, old: str, n
     assert files_of(setup.out) == fresh_assembly(setup), why
 
 
+def test_a_step_file_that_no_longer_imports_is_reported_by_the_compile(setup: Setup) -> None:
+    edit(setup.project / "steps" / "hello_step.py", "async def handler", "async def handler(:\nasync def old")
+    run = setup.synth()
+    assert run.returncode == 1 and compiled(run)
+    assert "hello_step.py" in run.stderr and "syntax error" in run.stderr
+
+
+def test_a_change_outside_the_code_asset_reuses_the_assembly(setup: Setup) -> None:
+    # GIVEN a module under tests/ (never packaged, imported by no step) WHEN it changes
+    (setup.project / "tests").mkdir()
+    (setup.project / "tests" / "check.py").write_text("X = 1\n")
+    assert setup.synth().returncode == 0  # a new file: compiled and recorded
+    (setup.project / "tests" / "check.py").write_text("X = 2\n")
+    run = setup.synth()
+    # THEN the last assembly is the answer, said as such, without a compile
+    assert run.returncode == 0, run.stderr
+    assert loaded(run) == [] and run.stdout.startswith("project-dev is unchanged since its last synth")
+
+
 def test_a_new_file_compiles(setup: Setup) -> None:
     (setup.project / "lib" / "extra.py").write_text("X = 1\n")
     run = setup.synth()
