@@ -4,8 +4,8 @@ A compile imports every step file and pydantic (0.25 s for 300 steps), yet after
 edit (a handler's body) the model is the one the last compile built. This module proves it from
 the changed files alone, with the facts the last compile recorded (`SourceRecord`):
 
-- every changed input is a `.py` file of the project (no file added or removed; not the
-  project's `motia_aws_stack.py`; settings, `.env` files, requirements, options, environment
+- every changed input is a `.py` file of the project (no file added or removed; no
+  `motia_aws_stack.py` in the project, which may read any file at synth; settings, `.env` files, requirements, options, environment
   and the tool unchanged: `compiler.resynth` finds the last record of the same request);
 - no stream config file reaches a changed file, and every step file's imports are statements
   (`compiler.data_access.reach_of`: no `import_module`, `exec` and the like anywhere it
@@ -112,8 +112,8 @@ class CodeOnlyPlan:
 def plan_code_only(before: Mapping[str, str], now: Mapping[str, str], record: SourceRecord) -> CodeOnlyPlan | None:
     """The plan when every changed input (`compiler.input_key` parts, by label) is a project
     `.py` file that may only change step code (see the module docstring); None otherwise."""
-    if before.keys() != now.keys() or not record.complete:
-        return None
+    if before.keys() != now.keys() or not record.complete or PROJECT_LABEL + CUSTOMIZE_HOOK_FILE in now:
+        return None  # the CDK hook may read any project file: with it, no change is code-only
     changed = sorted(label for label in now if now[label] != before[label])
     if not changed or not all(label.startswith(PROJECT_LABEL) for label in changed):
         return None

@@ -5,6 +5,7 @@ compiles. One Node synth per module: each test copies the project and the cache 
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,7 +17,7 @@ from compiler.data_access import reach_of
 from compiler.assembly_entries import RESTORED_FILE
 from compiler.bytecode_cache import compile_asset_bytecode
 from compiler.code_asset import find_lambda_python
-from tests.compiler.test_resynth import Setup, loaded
+from tests.compiler.test_resynth import Setup, loaded, recorded_copy
 
 HELLO = '''from motia import http
 
@@ -61,13 +62,7 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def setup(synthesized: Path, tmp_path: Path) -> Setup:
-    copy = tmp_path / "copy"
-    shutil.copytree(synthesized, copy, symlinks=True)
-    moved = Setup(copy)
-    shutil.rmtree(moved.out)
-    first = moved.synth()  # records the copy's paths (a compile, no Node)
-    assert first.returncode == 0, first.stderr
-    return moved
+    return recorded_copy(synthesized, tmp_path)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -153,6 +148,21 @@ def test_a_change_outside_the_code_asset_reuses_the_assembly(setup: Setup) -> No
     assert loaded(run) == [] and run.stdout.startswith("project-dev is unchanged since its last synth")
 
 
+def test_a_project_with_the_cdk_hook_compiles_on_every_change(setup: Setup) -> None:
+    # GIVEN the project's motia_aws_stack.py reads a step file at synth (it may read any file)
+    (setup.project / "motia_aws_stack.py").write_text(
+        "from pathlib import Path\nfrom aws_cdk import CfnOutput\n\n\ndef customize(stack, app):\n"
+        "    text = Path(__file__).with_name('steps').joinpath('hello_step.py').read_text()\n"
+        "    CfnOutput(stack, 'HelloLines', value=str(len(text.splitlines())))\n")
+    assert setup.synth().returncode == 0
+    # WHEN a handler's body changes THEN the project compiles, and the hook sees the new file
+    edit(setup.project / "steps" / "hello_step.py", "    return {", "    x = 1\n    return {")
+    run = setup.synth()
+    assert run.returncode == 0, run.stderr
+    assert compiled(run)
+    assert files_of(setup.out) == fresh_assembly(setup)
+
+
 def test_a_new_file_compiles(setup: Setup) -> None:
     (setup.project / "lib" / "extra.py").write_text("X = 1\n")
     run = setup.synth()
@@ -172,14 +182,11 @@ BEFORE = {"options": "o", "project/steps/a_step.py": "1", "project/steps/b_step.
           "project/lib/streams.py": "4", "project/.env": "5", "project/motia_aws_stack.py": "6"}
 
 
-def changed(**digests: str) -> dict[str, str]:
-    return {**BEFORE, **{label.replace("__", "/").replace("_py", ".py"): d for label, d in digests.items()}}
-
-
 def test_plan_imports_again_the_step_files_that_reach_a_changed_file() -> None:
-    plan = plan_code_only(BEFORE, {**BEFORE, "project/lib/util.py": "x"}, RECORD)
+    without_hook = {k: v for k, v in BEFORE.items() if k != "project/motia_aws_stack.py"}
+    plan = plan_code_only(without_hook, {**without_hook, "project/lib/util.py": "x"}, RECORD)
     assert plan is not None and plan.changed == ("lib/util.py",) and plan.reimport == ("steps/a_step.py",)
-    plan = plan_code_only(BEFORE, {**BEFORE, "project/steps/b_step.py": "x"}, RECORD)
+    plan = plan_code_only(without_hook, {**without_hook, "project/steps/b_step.py": "x"}, RECORD)
     assert plan is not None and plan.reimport == ("steps/b_step.py",)
 
 
@@ -187,6 +194,7 @@ def test_plan_imports_again_the_step_files_that_reach_a_changed_file() -> None:
     {**BEFORE, "project/.env": "x"},  # not Python
     {**BEFORE, "options": "x"},  # not a project file
     {**BEFORE, "project/motia_aws_stack.py": "x"},  # the CDK hook
+    {**BEFORE, "project/steps/a_step.py": "x"},  # a step file, but the project has the CDK hook
     {**BEFORE, "project/lib/streams.py": "x"},  # a stream config reaches it
     {**BEFORE, "project/lib/new.py": "x"},  # added
     {k: v for k, v in BEFORE.items() if k != "project/lib/util.py"},  # removed
@@ -197,10 +205,11 @@ def test_plan_refuses_what_is_not_step_code(now: dict[str, str]) -> None:
 
 
 def test_plan_refuses_an_incomplete_record_or_a_step_without_fragment() -> None:
-    now = {**BEFORE, "project/steps/a_step.py": "x"}
-    assert plan_code_only(BEFORE, now, RECORD.__class__(**{**RECORD.__dict__, "complete": False})) is None
-    no_fragment = RECORD.__class__(**{**RECORD.__dict__, "fragments": (("steps/a_step.py", None),)})
-    assert plan_code_only(BEFORE, now, no_fragment) is None
+    before = {k: v for k, v in BEFORE.items() if k != "project/motia_aws_stack.py"}
+    now = {**before, "project/steps/a_step.py": "x"}
+    assert plan_code_only(before, now, RECORD) is not None
+    assert plan_code_only(before, now, dataclasses.replace(RECORD, complete=False)) is None
+    assert plan_code_only(before, now, dataclasses.replace(RECORD, fragments=(("steps/a_step.py", None),))) is None
 
 
 def test_reach_is_incomplete_when_a_module_imports_by_value(tmp_path: Path) -> None:

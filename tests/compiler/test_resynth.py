@@ -95,17 +95,21 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return setup.base
 
 
-@pytest.fixture
-def setup(synthesized: Path, tmp_path: Path) -> Setup:
-    """A copy of the synthesized folder at the same path layout, free to change."""
+def recorded_copy(synthesized: Path, tmp_path: Path) -> Setup:
+    """A copy of a synthesized folder at the same path layout, free to change, synthesized once
+    more so the record has its paths (a compile, no Node: the entry is in the copied cache)."""
     copy = tmp_path / "copy"
     shutil.copytree(synthesized, copy, symlinks=True)
-    # Same paths as the first synth: the record is keyed by the resolved folders.
     moved = Setup(copy)
     shutil.rmtree(moved.out)
-    first = moved.synth()  # records the copy (a compile, no Node: the entry is in the copied cache)
+    first = moved.synth()
     assert first.returncode == 0, first.stderr
     return moved
+
+
+@pytest.fixture
+def setup(synthesized: Path, tmp_path: Path) -> Setup:
+    return recorded_copy(synthesized, tmp_path)
 
 
 def test_an_unchanged_resynth_restores_without_compiling_and_prints_what_a_compile_prints(setup: Setup) -> None:
