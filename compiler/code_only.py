@@ -5,8 +5,9 @@ edit (a handler's body) the model is the one the last compile built. This module
 the changed files alone, with the facts the last compile recorded (`SourceRecord`):
 
 - every changed input is a `.py` file of the project (no file added or removed; no
-  `motia_aws_stack.py` in the project, which may read any file at synth; settings, `.env` files, requirements, options, environment
-  and the tool unchanged: `compiler.resynth` finds the last record of the same request);
+  `motia_aws_stack.py` in the project, which may read any file at synth; settings, `.env`
+  files, requirements, options, environment and the tool unchanged: `compiler.resynth` finds
+  the last record of the same request);
 - no stream config file reaches a changed file, and every step file's imports are statements
   (`compiler.data_access.reach_of`: no `import_module`, `exec` and the like anywhere it
   reaches), so the step files whose import can read a changed file are known: those that
@@ -34,15 +35,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+from compiler.assembly_cache import CUSTOMIZE_HOOK_FILE
+from compiler.input_key import PROJECT_LABEL
+
 if TYPE_CHECKING:
     from compiler.bytecode_cache import Warming
 
 __all__ = ["CodeOnlyPlan", "SourceRecord", "derive_code_asset", "plan_code_only", "source_record",
            "unchanged_model_sources"]
-
-PROJECT_LABEL = "project/"  # `compiler.input_key`'s label of a project file
-CUSTOMIZE_HOOK_FILE = "motia_aws_stack.py"  # compiler.emit.customize.HOOK_FILE (that module loads aws_cdk)
-
 
 @dataclass(frozen=True)
 class SourceRecord:
@@ -165,8 +165,7 @@ def unchanged_model_sources(root: Path, record: SourceRecord, plan: CodeOnlyPlan
     if any(not r.complete or (r.usage.state, r.usage.streams) != usage[f] for f, r in reaches.items()):
         return None
     reach = tuple((f, _relative(root, reaches[f].files) if f in reaches else files) for f, files in record.reach)
-    return SourceRecord(record.stage, record.python, record.fragments, reach, record.usage, record.stream_reach,
-                        True, record.asset_files)
+    return dataclasses.replace(record, reach=reach)
 
 
 def derive_code_asset(old_asset: Path, dest: Path, root: Path, changed: Sequence[str],

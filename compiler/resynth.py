@@ -197,6 +197,8 @@ def replay_code_only(request: SynthRequest, inputs: Inputs, out: TextIO) -> bool
                                     warming))))
     try:
         sources = code_only.unchanged_model_sources(request.app_dir, last.sources, plan, request.cache_root)
+    except Exception:  # a user's module doing the unforeseen: the compile then says what it is
+        sources = None
     finally:
         prepared = _finished(thread)
     warming.wait()  # its pycs are the compile's too, should this fall back to one
