@@ -18,7 +18,11 @@ def is_streaming_http(handler: Callable[..., Any]) -> bool:
     Every 1.0.4 handler takes MotiaHttpArgs; only one that names the writer streams. Read from
     the names its code uses (nested functions included), not from its annotation.
     """
-    code = getattr(inspect.unwrap(handler), "__code__", None)
+    try:
+        function = inspect.unwrap(handler)
+    except ValueError:  # a `__wrapped__` chain that loops (a decorator's bug): its own code, then
+        function = handler
+    code = getattr(function, "__code__", None)
     return code is not None and "writer" in _names_used(code)
 
 
