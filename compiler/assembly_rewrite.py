@@ -16,8 +16,8 @@ from typing import Callable, Mapping
 from compiler.assembly_entries import ASSEMBLY_DIR, CachedAssembly, Inode, commit, digests_by_inode, new_staging_dir
 from compiler.code_asset import asset_fingerprint, cdk_asset_hash
 
-__all__ = ["COMPACT_FILE", "Prepared", "code_asset_dir", "commit_code_only", "commit_prepared", "prepare_code_only", "nested_template_hash", "rename_code_asset", "rewrite_code_asset",
-           "write_compact"]
+__all__ = ["COMPACT_FILE", "Prepared", "code_asset_dir", "commit_code_only", "commit_prepared", "nested_template_hash",
+           "prepare_code_only", "rename_code_asset", "rewrite_code_asset", "write_compact"]
 
 
 @dataclass(frozen=True)

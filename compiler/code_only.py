@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import io
 import os
 import shutil
@@ -40,6 +39,7 @@ from compiler.input_key import PROJECT_LABEL
 
 if TYPE_CHECKING:
     from compiler.bytecode_cache import Warming
+    from compiler.data_access import Reach
 
 __all__ = ["CodeOnlyPlan", "SourceRecord", "derive_code_asset", "plan_code_only", "source_record",
            "unchanged_model_sources"]
@@ -74,14 +74,13 @@ class SourceRecord:
             tuple(str(f) for f in data["asset_files"]))
 
 
-def _reaches(root: Path, files: Sequence[str], cache_root: Path) -> dict[str, Any]:
-    """`data_access.reach_of` of each file (POSIX, relative to `root`), by file."""
-    from compiler.data_access import reach_of
+def _reaches(root: Path, files: Sequence[str], cache_root: Path) -> dict[str, Reach]:
+    """`data_access.reaches_of` the files, with the analysis cache."""
+    from compiler.data_access import reaches_of
     from compiler.data_access_cache import cached_facts
 
-    is_file = functools.lru_cache(maxsize=None)(Path.is_file)
     with cached_facts(cache_root) as facts_of:  # the analysis is pure over each source
-        return {file: reach_of(root / file, root, facts_of, is_file) for file in files}
+        return reaches_of(root, files, facts_of)
 
 
 def _relative(root: Path, files: frozenset[Path]) -> tuple[str, ...]:
@@ -89,16 +88,16 @@ def _relative(root: Path, files: frozenset[Path]) -> tuple[str, ...]:
 
 
 def source_record(root: Path, stage: str, python: str, fragments: Sequence[tuple[str, str | None]],
-                  stream_files: Sequence[str], asset_files: Sequence[str], cache_root: Path) -> SourceRecord:
-    """The record of a compile of the project at `root` (resolved) that imported these files."""
+                  stream_files: Sequence[str], reaches: Mapping[str, Reach], asset_files: Sequence[str]) -> SourceRecord:
+    """The record of a compile of the project at `root` (resolved) that imported these files;
+    `reaches`: the compile's `data_access.reaches_of` each of them."""
     steps = [file for file, _ in fragments]
-    reaches = _reaches(root, [*steps, *stream_files], cache_root)
     stream_reach = sorted({f for file in stream_files for f in _relative(root, reaches[file].files)})
     return SourceRecord(
         stage, python, tuple(fragments),
         tuple((file, _relative(root, reaches[file].files)) for file in steps),
         tuple((file, reaches[file].usage.state, reaches[file].usage.streams) for file in steps),
-        tuple(stream_reach), all(r.complete for r in reaches.values()), tuple(asset_files))
+        tuple(stream_reach), all(reaches[file].complete for file in [*steps, *stream_files]), tuple(asset_files))
 
 
 @dataclass(frozen=True)
@@ -173,8 +172,9 @@ def derive_code_asset(old_asset: Path, dest: Path, root: Path, changed: Sequence
     """`dest` (must not exist): the code asset `old_asset` with the `changed` project files
     (POSIX, relative) it holds replaced by the project's, and their bytecode compiled with
     `python` (empty: sources only, as `code_asset.build_code_asset` does). Every other file is
-    a hard link to the old one: both live in the assembly cache, whose files are never
-    written in place. The same bytes `build_code_asset` writes for the project as it is now.
+    a hard link to the old one (no file here is written in place, and the cache entries check
+    their files' bytes: `compiler.file_records`). The same bytes `build_code_asset` writes for
+    the project as it is now.
     `warming`: the compile of the changed files' bytecode into the cache, waited for before
     their bytecode is taken from it (`bytecode_cache.warm_bytecode`)."""
     from compiler.bytecode_cache import compile_asset_bytecode, describe_interpreter, pyc_name

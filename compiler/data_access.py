@@ -17,7 +17,7 @@ import dataclasses
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from compiler import ir
 
@@ -284,15 +284,17 @@ def function_access(usage: Usage) -> tuple[tuple[ir.TableKind, str], ...]:
     return tuple((kind, LEVEL_NAMES[level]) for kind, level in pairs if level != NONE)
 
 
-def with_data_access(app: ir.Application, facts_of: FactsOf = module_facts) -> ir.Application:
-    """`app` with each function's `data_access` found in its step file (and project imports);
-    `facts_of` is `module_facts` or a cache of it."""
-    root = Path(app.root).resolve()
+def reaches_of(root: Path, files: Sequence[str], facts_of: FactsOf = module_facts) -> dict[str, Reach]:
+    """`reach_of` each file (POSIX, relative to `root`, resolved), by file."""
     # Step files of one folder try the same candidates (`motia.py`, `motia/__init__.py`, ...):
     # asked once each, not once per step file (3,600 stats for 300 steps).
     is_file = functools.lru_cache(maxsize=None)(Path.is_file)
-    functions = tuple(
-        dataclasses.replace(fn, data_access=function_access(file_usage(root / fn.file, root, facts_of, is_file)))
-        for fn in app.functions
-    )
+    return {file: reach_of(root / file, root, facts_of, is_file) for file in files}
+
+
+def with_data_access(app: ir.Application, reaches: Mapping[str, Reach]) -> ir.Application:
+    """`app` with each function's `data_access` found in its step file (and project imports):
+    `reaches` holds `reaches_of` every function's file."""
+    functions = tuple(dataclasses.replace(fn, data_access=function_access(reaches[fn.file].usage))
+                      for fn in app.functions)
     return dataclasses.replace(app, functions=functions)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from compiler import ir
 from compiler.build import build_application
 from compiler.code_asset import default_cache_root
-from compiler.data_access import with_data_access
+from compiler.data_access import Reach, reaches_of, with_data_access
 from compiler.data_access_cache import cached_facts
 from compiler.config_schema import parse_step_config
 from compiler.discover import discover_step_files, discover_stream_files
@@ -80,6 +81,7 @@ class Compiled:
     app: ir.Application
     fragments: tuple[tuple[str, str | None], ...]  # (step file, its fragment): compiler.step_fragments
     stream_files: tuple[str, ...]  # the stream config files imported (POSIX, relative)
+    reaches: Mapping[str, Reach]  # `data_access.reaches_of` each step file and stream file
 
 
 def compile_project(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str | None = None) -> ir.Application:
@@ -113,11 +115,15 @@ def compile_sources(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
             parsed.append(result)
     project = resolve_project(parsed, app=app_name or settings.app_name or app_dir.name, stage=stage)
     diagnostics.extend(validate(project))
+    stream_relatives = tuple(p.as_posix() for p in stream_paths)
     with cached_facts(default_cache_root()) as facts_of:  # the analysis is pure over each source
-        app = with_data_access(build_application(
-            project.without(failed_steps(diagnostics)), root=str(app_dir),
-            declared_streams=(*loaded.streams, *stream_files.names),
-        ), facts_of)
+        # Every imported step file's and stream file's: the functions' data access, and what
+        # `motia synth` records for its code-only fast path (compiler.code_only).
+        reaches = reaches_of(app_dir, [*(file for file, _ in loaded.fragments), *stream_relatives], facts_of)
+    app = with_data_access(build_application(
+        project.without(failed_steps(diagnostics)), root=str(app_dir),
+        declared_streams=(*loaded.streams, *stream_files.names),
+    ), reaches)
     stage_env = read_stage_environment(app_dir, app.name, stage)
     diagnostics.extend((*stage_env.diagnostics, *shipped_secret_files(app)))
     app = dataclasses.replace(app, environment=stage_env.environment, secrets=stage_env.secrets)
@@ -128,4 +134,4 @@ def compile_sources(app_dir: Path, *, stage: str = DEFAULT_STAGE, app_name: str 
     app = dataclasses.replace(app, settings=settings, realtime=realtime)
     diagnostics.extend(physical_name_problems(app))  # every named resource is known now
     return Compiled(dataclasses.replace(app, diagnostics=_sorted(diagnostics)), loaded.fragments,
-                    tuple(p.as_posix() for p in stream_paths))
+                    stream_relatives, reaches)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import hashlib
 import io
 import json
 import os
@@ -77,7 +76,7 @@ class Record:
 
 
 def reused_line(prefix: str) -> str:
-    """The line `motia synth` prints when it copies the cached assembly of an unchanged project."""
+    """The line `motia synth` prints when it reuses the cached assembly of an unchanged project."""
     return (f"{prefix} is unchanged since its last synth: reused the cached assembly "
             "(no synth; --no-cache synthesizes afresh)")
 
@@ -105,12 +104,8 @@ def _records(cache_root: Path) -> Path:
 
 
 def request_key(inputs: Inputs) -> str:
-    """The hash of every input but the project's files: equal for two synths of one request."""
-    digest = hashlib.sha256()
-    for label, value in inputs.parts:
-        if not label.startswith(PROJECT_LABEL):
-            digest.update(f"{len(label)}:{label}{len(value)}:{value}".encode())
-    return digest.hexdigest()[:32]
+    """The key of every input but the project's files: equal for two synths of one request."""
+    return Inputs(tuple(part for part in inputs.parts if not part[0].startswith(PROJECT_LABEL))).key
 
 
 def read_record(cache_root: Path, key: str) -> Record | None:

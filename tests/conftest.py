@@ -22,6 +22,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files; review the diff")
 
 
+@pytest.fixture(scope="session")
+def lambda_python() -> tuple[str, ...]:
+    """A Python of Lambda's version to compile the asset's bytecode with; its tests are skipped
+    without one: optional, the asset then ships sources only."""
+    from compiler.code_asset import find_lambda_python
+
+    python = find_lambda_python()
+    if not python:
+        pytest.skip("no Python 3.12 on this machine: optional, the asset then ships sources only (README, What you get on AWS)")
+    return python
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

@@ -75,8 +75,7 @@ def synth_command(args: argparse.Namespace, request: SynthRequest | None = None,
         warnings = "".join(line + "\n" for line in format_diagnostics(app.diagnostics))
         summary = render_synth_summary(app, result)
         sources = source_record(request.app_dir, args.stage, app.settings.python, compiled.fragments,
-                                compiled.stream_files, tuple(item.dest for item in project_files(app)),
-                                request.cache_root)
+                                compiled.stream_files, compiled.reaches, tuple(item.dest for item in project_files(app)))
         resynth.remember(request, before, resynth.Record(result.entry_key, app.prefix, warnings, summary,
                                                          stderr.copy.getvalue(), external=(), sources=sources))
     return 0

@@ -8,6 +8,15 @@ from pathlib import Path
 HEADER = "from motia import *\n"
 
 
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """`files` (relative path -> text) written under `root`, as given; `root`."""
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
 def write_project(root: Path, files: dict[str, str]) -> Path:
     """`files` maps project-relative paths to source (dedented; step files get `from motia import *`)."""
     for relative, source in files.items():

@@ -18,14 +18,6 @@ from compiler.errors import AssetError
 pytestmark = pytest.mark.slow  # runs Python 3.12's compileall
 
 
-@pytest.fixture(scope="module")
-def lambda_python() -> tuple[str, ...]:
-    python = find_lambda_python()
-    if not python:
-        pytest.skip("no Python 3.12 on this machine: optional, the asset then ships sources only (README, What you get on AWS)")
-    return python
-
-
 def asset(root: Path, **sources: str) -> Path:
     for name, text in sources.items():
         path = root / name.replace("__", "/")

@@ -92,12 +92,8 @@ def test_packages_the_project_modules_steps_import_but_not_tests_or_venvs(tmp_pa
     assert dests == {"lib/__init__.py", "lib/pricing.py", "steps/a_step.py", "steps/helpers.py"}
 
 
-def test_ships_bytecode_compiled_for_lambdas_python(tmp_path: Path) -> None:
-    from compiler.code_asset import find_lambda_python
-
-    python = find_lambda_python()
-    if not python:
-        pytest.skip("no Python 3.12 on this machine: optional, the asset then ships sources only (README, What you get on AWS)")
+def test_ships_bytecode_compiled_for_lambdas_python(tmp_path: Path, lambda_python: tuple[str, ...]) -> None:
+    python = lambda_python
     app = every_kind(tmp_path / "project")
     write_project(Path(app.root), app)
     first = build_code_asset(app, tmp_path / "a1", pip_command=["false"], bytecode_python=python)

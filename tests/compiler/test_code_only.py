@@ -16,7 +16,6 @@ from compiler.code_only import SourceRecord, derive_code_asset, plan_code_only
 from compiler.data_access import reach_of
 from compiler.assembly_entries import RESTORED_FILE
 from compiler.bytecode_cache import compile_asset_bytecode
-from compiler.code_asset import find_lambda_python
 from tests.compiler.test_resynth import Setup, loaded, recorded_copy
 
 HELLO = '''from motia import http
@@ -242,10 +241,8 @@ def test_derive_replaces_changed_files_and_never_writes_through_a_link(tmp_path:
     assert files_of(old) == before
 
 
-def test_derive_compiles_the_changed_bytecode_and_leaves_the_old_one(tmp_path: Path) -> None:
-    python = find_lambda_python()
-    if not python:
-        pytest.skip("no Python 3.12 on this machine: optional, the asset then ships sources only (README, What you get on AWS)")
+def test_derive_compiles_the_changed_bytecode_and_leaves_the_old_one(tmp_path: Path, lambda_python: tuple[str, ...]) -> None:
+    python = lambda_python
     old = tmp_path / "old"
     (old / "steps").mkdir(parents=True)
     (old / "steps" / "a_step.py").write_text("x = 1\n")

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from compiler.folder_sync import sync_folder
+from tests.compiler.projects import write_files
 
 
 def tree(root: Path) -> dict[str, bytes | None]:
@@ -18,18 +19,10 @@ def tree(root: Path) -> dict[str, bytes | None]:
     return found
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
-
-
 def test_target_ends_equal_to_the_source(tmp_path: Path) -> None:
-    source = write(tmp_path / "source", {"a.json": "new", "asset.2/x.py": "x", "asset.2/y/z.py": "z",
+    source = write_files(tmp_path / "source", {"a.json": "new", "asset.2/x.py": "x", "asset.2/y/z.py": "z",
                                          "same.json": "same", "dir-now/f": "f"})
-    target = write(tmp_path / "target", {"a.json": "old", "asset.1/x.py": "x", "asset.1/gone.py": "g",
+    target = write_files(tmp_path / "target", {"a.json": "old", "asset.1/x.py": "x", "asset.1/gone.py": "g",
                                          "same.json": "same", "extra/e": "e", "dir-now": "was a file"})
     (target / "link").symlink_to(source / "same.json")
     sync_folder(source, target)
@@ -38,9 +31,9 @@ def test_target_ends_equal_to_the_source(tmp_path: Path) -> None:
 
 def test_keeps_files_that_are_already_right_and_renames_the_code_asset(tmp_path: Path) -> None:
     # GIVEN a target holding the previous assembly, whose code asset had another hash
-    source = write(tmp_path / "source", {"t.json": "template v2", "asset.new/steps/a.py": "changed",
+    source = write_files(tmp_path / "source", {"t.json": "template v2", "asset.new/steps/a.py": "changed",
                                          "asset.new/motia/big.py": "unchanged" * 1000})
-    target = write(tmp_path / "target", {"t.json": "template v1", "asset.old/steps/a.py": "before",
+    target = write_files(tmp_path / "target", {"t.json": "template v1", "asset.old/steps/a.py": "before",
                                          "asset.old/motia/big.py": "unchanged" * 1000})
     unchanged = target / "asset.old" / "motia" / "big.py"
     inode = unchanged.stat().st_ino
@@ -51,9 +44,9 @@ def test_keeps_files_that_are_already_right_and_renames_the_code_asset(tmp_path:
 
 
 def test_rewrites_a_file_whose_permissions_differ(tmp_path: Path) -> None:
-    source = write(tmp_path / "source", {"run.sh": "echo"})
+    source = write_files(tmp_path / "source", {"run.sh": "echo"})
     os.chmod(source / "run.sh", 0o755)
-    target = write(tmp_path / "target", {"run.sh": "echo"})
+    target = write_files(tmp_path / "target", {"run.sh": "echo"})
     os.chmod(target / "run.sh", 0o644)
     sync_folder(source, target)
     assert (target / "run.sh").stat().st_mode & 0o777 == 0o755
@@ -61,7 +54,7 @@ def test_rewrites_a_file_whose_permissions_differ(tmp_path: Path) -> None:
 
 
 def test_links_files_nothing_else_links_and_copies_the_others(tmp_path: Path) -> None:
-    source = write(tmp_path / "source", {"alone.json": "a", "shared.json": "s"})
+    source = write_files(tmp_path / "source", {"alone.json": "a", "shared.json": "s"})
     os.link(source / "shared.json", tmp_path / "elsewhere.json")
     (tmp_path / "target").mkdir()
     copied = sync_folder(source, tmp_path / "target", link_unshared=True)
@@ -73,8 +66,8 @@ def test_links_files_nothing_else_links_and_copies_the_others(tmp_path: Path) ->
 
 def test_never_writes_a_target_file_in_place(tmp_path: Path) -> None:
     # GIVEN a target file that is a hard link to a file elsewhere (an entry of the cache)
-    source = write(tmp_path / "source", {"t.json": "new"})
-    target = write(tmp_path / "target", {"t.json": "old"})
+    source = write_files(tmp_path / "source", {"t.json": "new"})
+    target = write_files(tmp_path / "target", {"t.json": "old"})
     os.link(target / "t.json", tmp_path / "entry.json")
     # WHEN synced THEN the target has the new bytes and the other name kept the old ones
     sync_folder(source, target)
@@ -82,7 +75,7 @@ def test_never_writes_a_target_file_in_place(tmp_path: Path) -> None:
 
 
 def test_keeps_a_target_file_that_is_the_source_file(tmp_path: Path) -> None:
-    source = write(tmp_path / "source", {"t.json": "x"})
+    source = write_files(tmp_path / "source", {"t.json": "x"})
     target = tmp_path / "target"
     target.mkdir()
     os.link(source / "t.json", target / "t.json")

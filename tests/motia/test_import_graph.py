@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.compiler.projects import write_files
+
 MOTIA = Path(__file__).resolve().parents[2] / "motia"
 
 
@@ -101,14 +103,6 @@ def documented_layers(package_init: Path) -> list[list[str]]:
     return [[name.strip() for name in layer.split(",")] for layer in text.split("<")]
 
 
-def write_package(root: Path, files: dict[str, str]) -> Path:
-    for relative, source in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(source)
-    return root
-
-
 def test_motia_has_no_import_cycle() -> None:
     cycle = find_cycle(import_graph(MOTIA, "motia"))
     assert cycle is None, (
@@ -138,7 +132,7 @@ def test_motia_modules_import_submodules_not_the_lazy_package() -> None:
 
 
 def test_fails_on_a_cycle_hidden_under_type_checking_and_relative_imports(tmp_path: Path) -> None:
-    package = write_package(tmp_path / "pkg", {
+    package = write_files(tmp_path / "pkg", {
         "__init__.py": "",
         "a.py": "from pkg.b import B\n",
         "b.py": "TYPE_CHECKING = False\nif TYPE_CHECKING:\n    from .sub import c\nB = 1\n",
@@ -151,7 +145,7 @@ def test_fails_on_a_cycle_hidden_under_type_checking_and_relative_imports(tmp_pa
 
 
 def test_finds_no_cycle_in_a_diamond(tmp_path: Path) -> None:
-    package = write_package(tmp_path / "pkg", {
+    package = write_files(tmp_path / "pkg", {
         "__init__.py": "",
         "leaf.py": "import os\n",
         "left.py": "import pkg.leaf\n",
@@ -162,11 +156,11 @@ def test_finds_no_cycle_in_a_diamond(tmp_path: Path) -> None:
 
 
 def test_reads_the_layers_line_of_a_package_docstring(tmp_path: Path) -> None:
-    package = write_package(tmp_path / "pkg", {"__init__.py": '"""Pkg.\n\nLayers (low first): a, b <\n c.\n"""\n'})
+    package = write_files(tmp_path / "pkg", {"__init__.py": '"""Pkg.\n\nLayers (low first): a, b <\n c.\n"""\n'})
     assert documented_layers(package / "__init__.py") == [["a", "b"], ["c"]]
 
 
 def test_fails_when_the_package_docstring_has_no_layers_line(tmp_path: Path) -> None:
-    package = write_package(tmp_path / "pkg", {"__init__.py": '"""No layering written down."""\n'})
+    package = write_files(tmp_path / "pkg", {"__init__.py": '"""No layering written down."""\n'})
     with pytest.raises(AssertionError, match="no 'Layers"):
         documented_layers(package / "__init__.py")
