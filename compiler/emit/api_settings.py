@@ -17,6 +17,7 @@ from compiler.settings_model import Cors, Settings
 
 DOMAIN_ID = "ApiDomain"
 AUTHORIZER_ID = "JwtAuthorizer"
+JWT_IDENTITY_SOURCE = "$request.header.Authorization"  # HttpJwtAuthorizer's default
 
 
 def cors_preflight(cors: Cors) -> apigw.CorsPreflightOptions:
@@ -67,6 +68,31 @@ def guards(settings: Settings, route: Route) -> bool:
     return f"{route.method} {route.source_path}" not in public and f"{route.method} {route.path}" not in public
 
 
+def guard_nested_route(parts: StackParts, route: Route, http_route: apigw.HttpRoute) -> None:
+    """The JWT authorizer on a guarded route of a nested stack, set on its L1 resource: an
+    `HttpJwtAuthorizer` would make the authorizer inside the first guarded route's nested
+    stack, where every other stack's routes would have to reach it."""
+    if not guards(parts.app.settings, route):
+        return
+    cfn_route = http_route.node.default_child
+    assert isinstance(cfn_route, apigw.CfnRoute)
+    cfn_route.authorization_type = "JWT"
+    cfn_route.authorizer_id = root_authorizer_id(parts, http_route.http_api)
+
+
+def root_authorizer_id(parts: StackParts, api: apigw.IHttpApi) -> str:
+    """The shared JWT authorizer of a nested project, in the root stack with the API, where
+    `HttpJwtAuthorizer` puts it in a flat one: same logical id and properties either way."""
+    jwt = parts.app.settings.jwt
+    assert jwt is not None
+    if parts.authorizer_id is None:
+        authorizer = apigw.HttpAuthorizer(
+            api, AUTHORIZER_ID, http_api=api, type=apigw.HttpAuthorizerType.JWT, authorizer_name=AUTHORIZER_ID,
+            identity_source=[JWT_IDENTITY_SOURCE], jwt_issuer=jwt.issuer, jwt_audience=list(jwt.audiences))
+        parts.authorizer_id = authorizer.authorizer_id
+    return parts.authorizer_id
+
+
 def route_props(parts: StackParts, route: Route) -> dict[str, Any]:
     """Extra `add_routes` props: the shared JWT authorizer on guarded routes."""
     settings = parts.app.settings
@@ -74,6 +100,6 @@ def route_props(parts: StackParts, route: Route) -> dict[str, Any]:
         return {}
     assert settings.jwt is not None
     if parts.authorizer is None:
-        parts.authorizer = HttpJwtAuthorizer(AUTHORIZER_ID, settings.jwt.issuer,
+        parts.authorizer = HttpJwtAuthorizer(AUTHORIZER_ID, settings.jwt.issuer, identity_source=[JWT_IDENTITY_SOURCE],
                                              jwt_audience=list(settings.jwt.audiences))
     return {"authorizer": parts.authorizer}

@@ -8,7 +8,7 @@ import json
 from aws_cdk import RemovalPolicy, aws_apigatewayv2 as apigw, aws_logs as logs
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 
-from compiler.emit.api_settings import api_props, apply_api_settings, route_props
+from compiler.emit.api_settings import api_props, apply_api_settings, guard_nested_route, route_props
 from compiler.emit.function_settings import log_retention
 from compiler.emit.parts import StackParts, construct_id
 from compiler.ir import Route
@@ -74,12 +74,13 @@ def emit_route(parts: StackParts, route: Route) -> None:
     if parts.nesting is not None:
         # With the step's nested stack, so the root holds no per-step resource: the route, its
         # integration and the invoke permission all reference the step's function.
-        apigw.HttpRoute(
+        http_route = apigw.HttpRoute(
             parts.step_scope(route.function), construct_id("Route", f"{route.method} {route.path}"),
             http_api=http_api(parts),
             route_key=apigw.HttpRouteKey.with_(route.path, apigw.HttpMethod[route.method]),
             integration=integration(parts, route.function),
         )
+        guard_nested_route(parts, route, http_route)
         return
     # add_routes derives the route's id from method + path: stable while the route is.
     routes = http_api(parts).add_routes(

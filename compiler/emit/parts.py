@@ -48,6 +48,7 @@ class StackParts:
     integrations: dict[str, HttpLambdaIntegration] = field(default_factory=dict)
     routes: dict[str, list[apigw.HttpRoute]] = field(default_factory=dict)  # step name -> its HTTP routes
     authorizer: apigw.IHttpRouteAuthorizer | None = None  # the JWT authorizer of settings, shared by routes
+    authorizer_id: str | None = None  # a nested project's: its id, for routes in nested stacks
     schedule_roles: dict[str, iam.Role] = field(default_factory=dict)
     schedule_dlqs: dict[str, sqs.Queue] = field(default_factory=dict)
     failure_queues: dict[tuple[str, TableKind], sqs.Queue] = field(default_factory=dict)  # (step, table)

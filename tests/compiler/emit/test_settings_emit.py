@@ -11,7 +11,8 @@ import pytest
 
 from compiler.ir import Realtime
 from compiler.settings import parse_settings
-from compiler.synth import synthesize
+from compiler.stack_layout import Layout, record_layout
+from compiler.synth import SynthResult, assembly_templates, synthesize
 from tests.compiler.emit.ir_fixtures import PREFIX, every_kind, write_project
 from tests.compiler.test_settings import ALARM_TOPIC, CERT, FULL, LAYER
 
@@ -27,8 +28,7 @@ SETTINGS_TABLE = {
 }
 
 
-@pytest.fixture(scope="module")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def synthesize_every_setting(tmp_path_factory: pytest.TempPathFactory, layout: Layout) -> SynthResult:
     root = tmp_path_factory.mktemp("project")
     settings, problems = parse_settings(SETTINGS_TABLE, "test")
     assert problems == []
@@ -37,7 +37,21 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Path:
                         fanout_function=f"{PREFIX}-streams-fanout")
     app = dataclasses.replace(every_kind(root), settings=settings, realtime=realtime)
     write_project(root, app)
-    return synthesize(app, tmp_path_factory.mktemp("out") / "cdk.out", bytecode_python=()).template_path
+    record_layout(root, layout)
+    return synthesize(app, tmp_path_factory.mktemp("out") / "cdk.out", bytecode_python=())
+
+
+@pytest.fixture(scope="module")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return synthesize_every_setting(tmp_path_factory, "flat").template_path
+
+
+@pytest.fixture(scope="module")
+def nested_resources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """The project nested (`compiler.stack_layout`): every template's resources by logical id."""
+    result = synthesize_every_setting(tmp_path_factory, "nested")
+    return {logical_id: resource for path in assembly_templates(result.out_dir, result.template_path)
+            for logical_id, resource in json.loads(path.read_text())["Resources"].items()}
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +128,18 @@ def test_jwt_guards_every_route_but_the_public_one(template_json: dict[str, Any]
     routes = {r["Properties"]["RouteKey"]: r["Properties"] for r in template_json["Resources"].values()
               if r["Type"] == "AWS::ApiGatewayV2::Route"}
     assert routes["POST /orders"]["AuthorizationType"] == "JWT"
+    assert routes["GET /orders/{id}"].get("AuthorizationType", "NONE") == "NONE"
+
+
+def test_jwt_guards_the_routes_of_nested_stacks_too(template_json: dict[str, Any],
+                                                    nested_resources: dict[str, dict[str, Any]]) -> None:
+    # They were public once: the nested routes were made without the authorizer.
+    routes = {r["Properties"]["RouteKey"]: r["Properties"] for r in nested_resources.values()
+              if r["Type"] == "AWS::ApiGatewayV2::Route"}
+    authorizer_id = next(k for k, r in template_json["Resources"].items() if r["Type"] == "AWS::ApiGatewayV2::Authorizer")
+    assert nested_resources[authorizer_id] == template_json["Resources"][authorizer_id]  # in the root, as when flat
+    assert routes["POST /orders"]["AuthorizationType"] == "JWT"
+    assert routes["POST /orders"]["AuthorizerId"]["Ref"].startswith("referenceto")  # the root's, as a parameter
     assert routes["GET /orders/{id}"].get("AuthorizationType", "NONE") == "NONE"
 
 
