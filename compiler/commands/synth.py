@@ -60,12 +60,14 @@ def synth_command(args: argparse.Namespace, request: SynthRequest | None = None,
                   before: Inputs | None = None) -> int:
     """Compile, report, synthesize; the exit status. Leaves the jsii process running.
     With `request` and its inputs `before` the compile, the run is recorded for the fast path."""
-    from compiler import resynth
+    from compiler import resynth, synth_split
 
-    with resynth.teeing_stderr() as stderr:  # step files print while imported: replayed on a hit
-        compiled = compile_sources_or_exit(args)
-        app = report_compiled(compiled.app, "nothing written; fix the errors above")
-    result = write_synth(app, args.out, validate=args.validate, use_cache=not args.no_cache)
+    # A large nested project: the synth's helper process starts beside the compile.
+    with synth_split.prestarted(args.app_dir):
+        with resynth.teeing_stderr() as stderr:  # step files print while imported: replayed on a hit
+            compiled = compile_sources_or_exit(args)
+            app = report_compiled(compiled.app, "nothing written; fix the errors above")
+        result = write_synth(app, args.out, validate=args.validate, use_cache=not args.no_cache)
     if request is not None and before is not None and result.entry_key:
         from compiler.code_asset import project_files
         from compiler.code_only import source_record
