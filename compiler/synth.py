@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ __all__ = [
     "ResourceLimitError",
     "SynthResult",
     "configure_jsii_environment",
+    "preload_cdk",
     "check_resource_limit",
     "count_resources",
     "resource_limit_message",
@@ -89,6 +91,35 @@ def configure_jsii_environment(validate: bool = False) -> None:
     os.environ["CDK_VALIDATION"] = "true" if validate else "false"
 
 
+def preload_cdk(validate: bool) -> None:
+    """Start Node and load aws_cdk and the emitters on a thread, beside the compile: Node loads
+    aws-cdk-lib (about 0.3 s) while Python compiles. `new_app` waits for the thread (jsii takes
+    one call at a time, and the emitters' modules make calls as they load); the synth's own
+    imports raise again whatever failed here. Unused (the project has errors, its assembly is
+    cached), it costs CPU on another core only: the process exits without waiting for Node."""
+    configure_jsii_environment(validate)  # read once, when Node starts
+    thread = threading.Thread(target=_load_cdk, name="motia-load-cdk", daemon=True)
+    thread.start()
+    _preloading.append(thread)
+
+
+_preloading: list[threading.Thread] = []  # `preload_cdk`'s thread, until `new_app` waits for it
+
+
+def _load_cdk() -> None:
+    try:
+        import aws_cdk  # noqa: F401  (starts Node, loads aws-cdk-lib)
+
+        import compiler.emit.stack  # noqa: F401  (the emitters' aws_cdk modules)
+    except BaseException:  # noqa: BLE001  raised again by the synth's own import, where it is reported
+        pass
+
+
+def _wait_for_preload() -> None:
+    while _preloading:
+        _preloading.pop().join()
+
+
 def count_resources(template: dict[str, Any]) -> tuple[tuple[str, int], ...]:
     counts = Counter(r["Type"] for r in template.get("Resources", {}).values())
     return tuple(sorted(counts.items()))
@@ -112,6 +143,7 @@ def check_resource_limit(stack_name: str, counts: tuple[tuple[str, int], ...]) -
 
 def new_app(out_dir: Path | None, validate: bool) -> App:
     """A CDK app with our settings; `out_dir` None lets the CDK CLI choose (CDK_OUTDIR)."""
+    _wait_for_preload()
     configure_jsii_environment(validate)
     from aws_cdk import App
 

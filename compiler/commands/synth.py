@@ -62,7 +62,10 @@ def synth_command(args: argparse.Namespace, request: SynthRequest | None = None,
     With `request` and its inputs `before` the compile, the run is recorded for the fast path."""
     from compiler import resynth, synth_split
 
-    # A large nested project: the synth's helper process starts beside the compile.
+    # Beside the compile: Node loads aws-cdk-lib, and a large nested project's helper starts.
+    from compiler.synth import preload_cdk
+
+    preload_cdk(args.validate)
     with synth_split.prestarted(args.app_dir):
         with resynth.teeing_stderr() as stderr:  # step files print while imported: replayed on a hit
             compiled = compile_sources_or_exit(args)

@@ -123,7 +123,9 @@ def test_an_unchanged_resynth_restores_without_compiling_and_prints_what_a_compi
     for record in setup.records():
         record.unlink()
     compiled = setup.synth()
-    assert loaded(compiled) == ["pydantic", "compiler.pipeline", "compiler.synth"]
+    # A compiling run: Node loads aws-cdk-lib beside the compile (compiler.synth.preload_cdk), so
+    # the process leaves through os._exit, before the LOADED report.
+    assert loaded(compiled) is None
     assert (fast.stdout, without_loaded(fast.stderr)) == (compiled.stdout, without_loaded(compiled.stderr))
     assert "importing the hello step" in fast.stderr
 

@@ -235,3 +235,24 @@ def test_synth_help_explains_each_option() -> None:
     done = run_motia("synth", "--help")
     for option in ("--app-dir", "--out", "--stage", "--validate"):
         assert option in done.stdout
+
+
+PRELOAD_THEN_APP = """
+import sys
+from pathlib import Path
+from compiler.synth import new_app, preload_cdk
+preload_cdk(validate=False)
+assert "compiler.emit.stack" not in sys.modules  # still loading on its thread
+app = new_app(Path(sys.argv[1]), validate=False)
+# new_app waited for the thread: the emitters' modules make jsii calls as they load, and two
+# threads talking to jsii at once get each other's answers.
+print("compiler.emit.stack" in sys.modules, app.outdir)
+"""
+
+
+def test_new_app_waits_for_the_preloaded_cdk(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-c", PRELOAD_THEN_APP, str(out)], capture_output=True, text=True,
+                         timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True", str(out)]
