@@ -1,0 +1,106 @@
+"""jsii's kernel without its relay process: one Node process per synth instead of two.
+
+jsii starts `node jsii-runtime.js`, which only starts a second Node running the kernel
+(`program.js`, talking on its fd 3) and copies every message between the two: each of the
+thousands of calls a synth makes crosses two more pipes, about 0.25 s of a 300-step synth on
+this machine. `JSII_RUNTIME`, jsii's own setting for the script it starts, names `BOOTSTRAP`
+instead: it runs `program.js` in its own process with fd 3 read from stdin and written to
+stdout (jsii's Python side is unchanged), and forwards what JavaScript prints to stdout or
+stderr in the relay's envelope, which jsii's Python side unpacks.
+
+It depends on `program.js`'s internals, so it is used only with the jsii runtime version it was
+tested with (`TESTED_RUNTIME`); any other version keeps jsii's relay, as does
+`MOTIA_JSII_DIRECT=0` or a `JSII_RUNTIME` of the user's own. No jsii import here: this runs
+before Node starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+__all__ = ["BOOTSTRAP", "ENV_DIRECT", "TESTED_RUNTIME", "direct_runtime", "jsii_runtime_version"]
+
+TESTED_RUNTIME = "1.142.0"
+ENV_DIRECT = "MOTIA_JSII_DIRECT"
+# jsii's embedded files and where program.js expects them beside itself.
+RUNTIME_FILES = {"lib__program.js": "lib/program.js", "lib__runtime-index-worker.js": "lib/runtime-index-worker.js"}
+BOOTSTRAP_FILE = "bin/motia-jsii-direct.js"
+BOOTSTRAP = r"""'use strict';
+// motia-aws (compiler/jsii_direct.py): jsii's kernel host in this process, without the relay of
+// jsii-runtime.js. program.js talks on fd 3: here that is stdin for reads and stdout for writes.
+const fs = require('fs');
+const { Writable } = require('stream');
+const API_FD = 3;
+const readSync = fs.readSync;
+const writeSync = fs.writeSync;
+fs.readSync = function (fd, ...rest) { return readSync.call(fs, fd === API_FD ? 0 : fd, ...rest); };
+fs.writeSync = function (fd, ...rest) { return writeSync.call(fs, fd === API_FD ? 1 : fd, ...rest); };
+// What JavaScript prints goes to stderr in the relay's envelope, never onto the API channel.
+function envelope(key) {
+  return new Writable({
+    write(chunk, encoding, done) {
+      const data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), encoding);
+      writeSync.call(fs, 2, JSON.stringify({ [key]: data.toString('base64') }) + '\n');
+      done();
+    },
+  });
+}
+for (const key of ['stdout', 'stderr']) {
+  const stream = envelope(key);
+  Object.defineProperty(process, key, { configurable: true, enumerable: true, get: () => stream });
+}
+require('../lib/program.js');
+"""
+
+
+def jsii_runtime_version() -> str | None:
+    """The installed jsii's runtime version, read from its metadata without importing it."""
+    spec = importlib.util.find_spec("jsii")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    try:
+        meta = json.loads((Path(next(iter(spec.submodule_search_locations))) / "_metadata.json").read_text())
+        return str(meta["jsii-runtime"]["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def direct_runtime(cache_root: Path, environ: os._Environ[str] | dict[str, str] | None = None) -> Path | None:
+    """The bootstrap script, written once under `cache_root` beside a copy of jsii's kernel
+    files; None when jsii's relay stays (module docstring)."""
+    environ = os.environ if environ is None else environ
+    if environ.get(ENV_DIRECT, "1") == "0" or environ.get("JSII_RUNTIME"):
+        return None
+    version = jsii_runtime_version()
+    if version != TESTED_RUNTIME:
+        return None
+    # Named by the bootstrap's text too: a changed bootstrap is written afresh.
+    home = cache_root / "jsii-direct" / f"{version}-{hashlib.sha256(BOOTSTRAP.encode()).hexdigest()[:12]}"
+    bootstrap = home / BOOTSTRAP_FILE
+    if bootstrap.is_file():
+        return bootstrap
+    spec = importlib.util.find_spec("jsii._embedded.jsii")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    embedded = Path(next(iter(spec.submodule_search_locations)))
+    try:
+        home.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=home.parent))
+        for name, relative in RUNTIME_FILES.items():
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(embedded / name, staging / relative)
+        (staging / BOOTSTRAP_FILE).parent.mkdir(parents=True, exist_ok=True)
+        (staging / BOOTSTRAP_FILE).write_text(BOOTSTRAP)
+        try:
+            staging.rename(home)  # whole or not at all; another process may have won
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError:
+        return None  # an unwritable cache: jsii's relay works without it
+    return bootstrap if bootstrap.is_file() else None

@@ -1,0 +1,87 @@
+"""compiler/jsii_direct.py: jsii's kernel in one Node process, its API on stdin and stdout, what
+JavaScript prints kept off that channel; used only with the jsii runtime it was tested with."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from compiler import jsii_direct
+from compiler.jsii_direct import BOOTSTRAP, BOOTSTRAP_FILE, TESTED_RUNTIME, direct_runtime, jsii_runtime_version
+
+REPO = Path(__file__).resolve().parents[2]
+NODE = shutil.which("node")
+
+# A stand-in for jsii's program.js: it talks on fd 3 as the real one does, and prints.
+FAKE_PROGRAM = r"""
+const fs = require('fs');
+const buffer = Buffer.alloc(100);
+const read = fs.readSync(3, buffer, 0, buffer.length, null);
+console.log('printed by JavaScript');
+process.stderr.write('warned by JavaScript\n');
+fs.writeSync(3, 'answer to ' + buffer.slice(0, read).toString().trim() + '\n');
+"""
+
+
+def test_bootstrap_puts_the_api_on_stdin_and_stdout_and_what_js_prints_in_envelopes(tmp_path: Path) -> None:
+    assert NODE is not None, "node is required (aws-cdk-lib runs on it)"
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "program.js").write_text(FAKE_PROGRAM)
+    (tmp_path / BOOTSTRAP_FILE).parent.mkdir(parents=True)
+    (tmp_path / BOOTSTRAP_FILE).write_text(BOOTSTRAP)
+    run = subprocess.run([str(NODE), str(tmp_path / BOOTSTRAP_FILE)], input=b"question\n", capture_output=True,
+                         timeout=30)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == b"answer to question\n"  # the API channel carries nothing else
+    # As jsii-runtime.js forwards them, and jsii's Python side unpacks them.
+    envelopes = [json.loads(line) for line in run.stderr.splitlines()]
+    assert [(key, base64.b64decode(value)) for e in envelopes for key, value in e.items()] == [
+        ("stdout", b"printed by JavaScript\n"), ("stderr", b"warned by JavaScript\n")]
+
+
+def test_the_bootstrap_is_written_once_beside_jsii_s_kernel(tmp_path: Path) -> None:
+    if jsii_runtime_version() != TESTED_RUNTIME:
+        pytest.fail(f"jsii's runtime is {jsii_runtime_version()}, not {TESTED_RUNTIME}: test it and update TESTED_RUNTIME")
+    path = direct_runtime(tmp_path, environ={})
+    assert path is not None and path.read_text() == BOOTSTRAP
+    assert (path.parent.parent / "lib" / "program.js").stat().st_size > 100_000
+    assert direct_runtime(tmp_path, environ={}) == path and len(list((tmp_path / "jsii-direct").iterdir())) == 1
+
+
+def test_jsii_s_relay_stays_when_asked_or_untested(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert direct_runtime(tmp_path, environ={"MOTIA_JSII_DIRECT": "0"}) is None
+    assert direct_runtime(tmp_path, environ={"JSII_RUNTIME": "/their/own.js"}) is None
+    monkeypatch.setattr(jsii_direct, "jsii_runtime_version", lambda: "0.0.1")
+    assert direct_runtime(tmp_path, environ={}) is None
+    assert not (tmp_path / "jsii-direct").exists()
+
+
+KERNEL_COMMAND = """
+import os
+from compiler.synth import configure_jsii_environment
+configure_jsii_environment(validate=False)
+from aws_cdk import Duration
+from jsii._runtime import kernel
+assert Duration.minutes(2).to_seconds() == 120
+pid = kernel.provider._process._process.pid
+print(open(f"/proc/{pid}/cmdline", "rb").read().split(b"\\0")[-2].decode())
+os._exit(0)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads the Node command line from /proc")
+@pytest.mark.parametrize("direct", ["1", "0"])
+def test_a_synth_process_talks_to_jsii_s_kernel_directly_unless_told_not_to(tmp_path: Path, direct: str) -> None:
+    env = {**os.environ, "MOTIA_CACHE_DIR": str(tmp_path), "MOTIA_JSII_DIRECT": direct, "PYTHONPATH": str(REPO)}
+    env.pop("JSII_RUNTIME", None)
+    run = subprocess.run([sys.executable, "-c", KERNEL_COMMAND], capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    script = run.stdout.strip()
+    assert script.endswith(BOOTSTRAP_FILE if direct == "1" else "jsii-runtime.js")
