@@ -6,7 +6,8 @@ thousands of calls a synth makes crosses two more pipes, about 0.25 s of a 300-s
 this machine. `JSII_RUNTIME`, jsii's own setting for the script it starts, names `BOOTSTRAP`
 instead: it runs `program.js` in its own process with fd 3 read from stdin and written to
 stdout (jsii's Python side is unchanged), and forwards what JavaScript prints to stdout or
-stderr in the relay's envelope, which jsii's Python side unpacks.
+stderr in the relay's envelope, which jsii's Python side unpacks. `ENVIRONMENT` goes with it:
+the relay starts the kernel with `--preserve-symlinks`, which Node also takes from there.
 
 It depends on `program.js`'s internals, so it is used only with the jsii runtime version it was
 tested with (`TESTED_RUNTIME`); any other version keeps jsii's relay, as does
@@ -24,10 +25,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["BOOTSTRAP", "ENV_DIRECT", "TESTED_RUNTIME", "direct_runtime", "jsii_runtime_version"]
+__all__ = ["BOOTSTRAP", "ENVIRONMENT", "ENV_DIRECT", "TESTED_RUNTIME", "direct_runtime", "jsii_runtime_version"]
 
 TESTED_RUNTIME = "1.142.0"
 ENV_DIRECT = "MOTIA_JSII_DIRECT"
+ENVIRONMENT = {"NODE_PRESERVE_SYMLINKS": "1"}  # beside JSII_RUNTIME (module docstring)
 # jsii's embedded files and where program.js expects them beside itself.
 RUNTIME_FILES = {"lib__program.js": "lib/program.js", "lib__runtime-index-worker.js": "lib/runtime-index-worker.js"}
 BOOTSTRAP_FILE = "bin/motia-jsii-direct.js"
@@ -54,6 +56,13 @@ function envelope(key) {
 for (const key of ['stdout', 'stderr']) {
   const stream = envelope(key);
   Object.defineProperty(process, key, { configurable: true, enumerable: true, get: () => stream });
+}
+// jsii-runtime.js starts the kernel with --preserve-symlinks, and the kernel then links each
+// package from its cache with one symlink instead of a tree of hard links (0.35 s for
+// aws-cdk-lib). Node's module loader has it from NODE_PRESERVE_SYMLINKS (set by the Python side
+// with JSII_RUNTIME); the kernel looks for it in execArgv.
+if (process.env.NODE_PRESERVE_SYMLINKS === '1' && !process.execArgv.includes('--preserve-symlinks')) {
+  process.execArgv.push('--preserve-symlinks');
 }
 require('../lib/program.js');
 """

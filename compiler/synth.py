@@ -87,13 +87,13 @@ def configure_jsii_environment(validate: bool = False) -> None:
     """Environment jsii and CDK read at Node start: quiet Node warnings, CDK's WASM validator,
     jsii's kernel without its relay process (`compiler.jsii_direct`)."""
     from compiler.code_asset import default_cache_root
-    from compiler.jsii_direct import direct_runtime
+    from compiler.jsii_direct import ENVIRONMENT as DIRECT_ENVIRONMENT, direct_runtime
 
     for key, value in JSII_QUIET_ENV.items():
         os.environ.setdefault(key, value)
     runtime = direct_runtime(default_cache_root())
     if runtime is not None:
-        os.environ["JSII_RUNTIME"] = str(runtime)
+        os.environ.update({"JSII_RUNTIME": str(runtime), **DIRECT_ENVIRONMENT})
     # 4-8 s per synth (DESIGN.md 5); we validate with our own rules and cfn-lint instead.
     os.environ["CDK_VALIDATION"] = "true" if validate else "false"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from compiler import jsii_direct
-from compiler.jsii_direct import BOOTSTRAP, BOOTSTRAP_FILE, TESTED_RUNTIME, direct_runtime, jsii_runtime_version
+from compiler.jsii_direct import BOOTSTRAP, BOOTSTRAP_FILE, ENVIRONMENT, TESTED_RUNTIME, direct_runtime, jsii_runtime_version
 
 REPO = Path(__file__).resolve().parents[2]
 NODE = shutil.which("node")
@@ -26,7 +26,8 @@ const buffer = Buffer.alloc(100);
 const read = fs.readSync(3, buffer, 0, buffer.length, null);
 console.log('printed by JavaScript');
 process.stderr.write('warned by JavaScript\n');
-fs.writeSync(3, 'answer to ' + buffer.slice(0, read).toString().trim() + '\n');
+const links = process.execArgv.includes('--preserve-symlinks') ? 'symlinks' : 'hard links';
+fs.writeSync(3, 'answer to ' + buffer.slice(0, read).toString().trim() + ' with ' + links + '\n');
 """
 
 
@@ -36,10 +37,13 @@ def test_bootstrap_puts_the_api_on_stdin_and_stdout_and_what_js_prints_in_envelo
     (tmp_path / "lib" / "program.js").write_text(FAKE_PROGRAM)
     (tmp_path / BOOTSTRAP_FILE).parent.mkdir(parents=True)
     (tmp_path / BOOTSTRAP_FILE).write_text(BOOTSTRAP)
+    # With the environment the Python side sets beside JSII_RUNTIME.
     run = subprocess.run([str(NODE), str(tmp_path / BOOTSTRAP_FILE)], input=b"question\n", capture_output=True,
-                         timeout=30)
+                         timeout=30, env={**os.environ, **ENVIRONMENT})
     assert run.returncode == 0, run.stderr
-    assert run.stdout == b"answer to question\n"  # the API channel carries nothing else
+    # The API channel carries nothing else; the kernel sees --preserve-symlinks, as the relay gives it,
+    # and links each package from jsii's cache with one symlink.
+    assert run.stdout == b"answer to question with symlinks\n"
     # As jsii-runtime.js forwards them, and jsii's Python side unpacks them.
     envelopes = [json.loads(line) for line in run.stderr.splitlines()]
     assert [(key, base64.b64decode(value)) for e in envelopes for key, value in e.items()] == [
@@ -72,6 +76,7 @@ from jsii._runtime import kernel
 assert Duration.minutes(2).to_seconds() == 120
 pid = kernel.provider._process._process.pid
 print(open(f"/proc/{pid}/cmdline", "rb").read().split(b"\\0")[-2].decode())
+print(b"NODE_PRESERVE_SYMLINKS=1" in open(f"/proc/{pid}/environ", "rb").read().split(b"\\0"))
 os._exit(0)
 """
 
@@ -80,8 +85,10 @@ os._exit(0)
 @pytest.mark.parametrize("direct", ["1", "0"])
 def test_a_synth_process_talks_to_jsii_s_kernel_directly_unless_told_not_to(tmp_path: Path, direct: str) -> None:
     env = {**os.environ, "MOTIA_CACHE_DIR": str(tmp_path), "MOTIA_JSII_DIRECT": direct, "PYTHONPATH": str(REPO)}
-    env.pop("JSII_RUNTIME", None)
+    for inherited in ("JSII_RUNTIME", *ENVIRONMENT):  # set by synths earlier in this test process
+        env.pop(inherited, None)
     run = subprocess.run([sys.executable, "-c", KERNEL_COMMAND], capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode == 0, run.stderr
-    script = run.stdout.strip()
+    script, preserves_symlinks = run.stdout.split()
     assert script.endswith(BOOTSTRAP_FILE if direct == "1" else "jsii-runtime.js")
+    assert preserves_symlinks == str(direct == "1")
