@@ -30,7 +30,6 @@ def _app_dir() -> Path:
 
 def synth() -> None:
     """Compile the project and synthesize it into CDK_OUTDIR; a `MotiaError` when it cannot be."""
-    from compiler import synth_split
     from compiler.synth import new_app, synthesize_into
 
     # The CDK CLI always sets CDK_OUTDIR; run by hand, the CDK picks a temporary folder.
@@ -39,16 +38,13 @@ def synth() -> None:
     cdk_app = new_app(Path(out_dir) if out_dir else None,
                       validate=os.environ.get("CDK_VALIDATION", "false") == "true")
     stage = os.environ.get(ENV_STAGE) or cdk_app.node.try_get_context("stage") or DEFAULT_STAGE
-    app_dir = _app_dir()
-    # A large nested project: the synth's helper process starts beside the compile.
-    with synth_split.prestarted(app_dir):
-        app = compile_project(app_dir, stage=str(stage))
-        lines = format_diagnostics(app.diagnostics)
-        if lines:
-            print("\n".join(lines), file=sys.stderr)
-        if app.errors:
-            raise ProjectError("nothing synthesized; fix the errors above")
-        synthesize_into(cdk_app, app)
+    app = compile_project(_app_dir(), stage=str(stage))
+    lines = format_diagnostics(app.diagnostics)
+    if lines:
+        print("\n".join(lines), file=sys.stderr)
+    if app.errors:
+        raise ProjectError("nothing synthesized; fix the errors above")
+    synthesize_into(cdk_app, app)
 
 
 def main() -> int:

@@ -16,9 +16,8 @@ from typing import Callable, Mapping
 from compiler.assembly_entries import ASSEMBLY_DIR, CachedAssembly, Inode, commit, digests_by_inode, new_staging_dir
 from compiler.code_asset import asset_fingerprint, cdk_asset_hash
 
-__all__ = ["COMPACT_FILE", "Prepared", "code_asset_dir", "commit_code_only", "commit_prepared", "file_asset_hashes",
-           "nested_template_hash", "prepare_code_only", "rename_code_asset", "rename_in_manifests", "rewrite_code_asset",
-           "write_compact"]
+__all__ = ["COMPACT_FILE", "Prepared", "code_asset_dir", "commit_code_only", "commit_prepared", "nested_template_hash",
+           "prepare_code_only", "rename_code_asset", "rewrite_code_asset", "write_compact"]
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def rename_code_asset(assembly: Path, template_file: str, code_dir: Path, code_h
         shutil.rmtree(code_dir)
         return {}
     renamed = {old_code_hash: code_hash}
-    known, hashes = known_compact or {}, file_asset_hashes(source)
+    known, hashes = known_compact or {}, _file_asset_hashes(source)
     compact: dict[str, str] = {}
     # Nested templates first: the root template names them by their hashes.
     for nested in sorted(source.glob(NESTED_TEMPLATES)):
@@ -110,7 +109,12 @@ def rename_code_asset(assembly: Path, template_file: str, code_dir: Path, code_h
     text = _replace_all(template.read_text(), renamed)
     template.write_text(text)
     renamed[old_template_hash] = hashlib.sha256(text.encode()).hexdigest()
-    rename_in_manifests(assembly, renamed, skip={template_file})
+    for manifest in assembly.glob("*.json"):
+        if manifest != template and not manifest.name.endswith(NESTED_TEMPLATES[1:]):
+            replaced = _replace_all(manifest.read_text(), renamed)
+            if manifest.name.endswith(".assets.json"):
+                replaced = _renamed_destinations(replaced)
+            manifest.write_text(replaced)
     shutil.rmtree(assembly / f"asset.{old_code_hash}", ignore_errors=True)
     # An earlier synth into the same folder may have left this asset (`cdk synth` keeps its
     # cdk.out): replaced, since a move onto a folder would go inside it.
@@ -137,18 +141,7 @@ def _read_compact(path: Path) -> dict[str, str]:
     return {str(k): v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
 
 
-def rename_in_manifests(assembly: Path, renamed: dict[str, str], *, skip: set[str]) -> None:
-    """Every renamed hash replaced in the assembly's manifests (the JSON files that are not
-    templates; `skip`: the root template's name), assets destinations renamed to match."""
-    for manifest in assembly.glob("*.json"):
-        if manifest.name not in skip and not manifest.name.endswith(NESTED_TEMPLATES[1:]):
-            replaced = _replace_all(manifest.read_text(), renamed)
-            if manifest.name.endswith(".assets.json"):
-                replaced = _renamed_destinations(replaced)
-            manifest.write_text(replaced)
-
-
-def file_asset_hashes(assembly: Path) -> dict[str, str]:
+def _file_asset_hashes(assembly: Path) -> dict[str, str]:
     """Each file asset's hash (its id in the assets manifests), by its file name."""
     found = {}
     for manifest in assembly.glob("*.assets.json"):

@@ -69,11 +69,6 @@ class DeployError(MotiaError, RuntimeError):
     """A deploy (to AWS or into the emulator's moto) cannot go on; the message is one line."""
 
 
-class SplitSynthError(MotiaError, RuntimeError):
-    """The two-process synth of a large nested project failed (`compiler.synth_split`); the
-    message says how to synthesize in one process."""
-
-
 class MotoMissing(MotiaError, RuntimeError):
     """moto (with its server extra) is not installed."""
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from compiler.errors import ProjectError
-from compiler.ir import Application, Function
+from compiler.ir import Application
 
 Layout = Literal["flat", "nested"]
 LAYOUTS: tuple[Layout, ...] = ("flat", "nested")
@@ -31,7 +31,7 @@ BUCKETS = 32
 # CloudFormation allows 500 resources per stack; nest well before, as estimates are rough.
 NEST_ABOVE_RESOURCES = 400
 # Resources per IR row, measured on generated projects (role, policy, log group, function...).
-RESOURCES_PER_ROW = {"functions": 4, "routes": 3, "queues": 6, "schedules": 3,
+_RESOURCES_PER_ROW = {"functions": 4, "routes": 3, "queues": 6, "schedules": 3,
                       "state_triggers": 3, "stream_triggers": 3, "topics": 1, "tables": 1}
 
 
@@ -40,22 +40,13 @@ def bucket_of(step: str) -> int:
     return int.from_bytes(hashlib.sha256(step.encode()).digest()[:4], "big") % BUCKETS
 
 
-def step_of(item: object) -> str | None:
-    """The step an IR row belongs to; None for a shared row (table, topic). Every trigger
-    kind's row names its step in `function` (tests/compiler/test_stack_layout.py checks)."""
-    if isinstance(item, Function):
-        return item.name
-    step = getattr(item, "function", None)
-    return step if isinstance(step, str) else None
-
-
 def nested_stack_id(bucket: int) -> str:
     return f"Steps{bucket:02d}"
 
 
 def estimated_resources(app: Application) -> int:
     """A quick upper estimate of the flat template's resource count, from the IR alone."""
-    return sum(len(getattr(app, name)) * n for name, n in RESOURCES_PER_ROW.items()) + 2
+    return sum(len(getattr(app, name)) * n for name, n in _RESOURCES_PER_ROW.items()) + 2
 
 
 class LayoutFileError(ProjectError):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from compiler import stack_layout, synth_split
+from compiler import stack_layout
 from compiler.code_asset import asset_fingerprint, build_code_asset, cdk_asset_hash
 from compiler.errors import ResourceLimitError
 from compiler.ir import Application
@@ -173,11 +173,10 @@ def new_app(out_dir: Path | None, validate: bool) -> App:
 
 
 def add_application_stack(cdk_app: App, app: Application, code_dir: Path, code_hash: str,
-                          layout: Layout = "flat", owned: frozenset[int] | None = None) -> Stack:
+                          layout: Layout = "flat") -> Stack:
     """The app's stack, named `<app>-<stage>`, deployable without a bootstrap version rule;
     `layout` nested puts each step's resources in a nested stack (`compiler.stack_layout`).
-    `code_hash`: the code asset's `asset_fingerprint`, or `synthesize_into`'s placeholder.
-    `owned`: build only these buckets' steps (`compiler.synth_split`); None: every step."""
+    `code_hash`: the code asset's `asset_fingerprint`, or `synthesize_into`'s placeholder."""
     from aws_cdk import AssetHashType, DefaultStackSynthesizer, aws_lambda as lambda_
 
     from compiler.emit.stack import emit_application
@@ -190,7 +189,7 @@ def add_application_stack(cdk_app: App, app: Application, code_dir: Path, code_h
 
     nested = layout == "nested"
     return emit_application(
-        cdk_app, app.prefix, app, new_code(), new_code=new_code if nested else None, owned=owned,
+        cdk_app, app.prefix, app, new_code(), new_code=new_code if nested else None,
         stack_name=app.prefix,
         description=f"Motia app {app.name}, stage {app.stage} (motia-aws)",
         # The version rule makes moto fail on updates and `motia deploy` needs no bootstrap.
@@ -249,26 +248,17 @@ def synthesize_into(
     for leftover in (placeholder, building):
         shutil.rmtree(leftover, ignore_errors=True)
     placeholder.mkdir(parents=True)
-    layout, newly_decided = stack_layout.synth_layout(app, for_emulator=for_emulator)
-    # A large nested project: a helper process builds part of the buckets meanwhile.
-    split = synth_split.split_of(app, layout, validate=os.environ.get("CDK_VALIDATION") == "true",
-                                 processes=synth_split.processes_setting(os.environ), cpus=synth_split.available_cpus())
-    running = synth_split.begin(app, split, out_dir)
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="motia-code-asset") as pool:
             code = pool.submit(build_code_asset, app, building, cache_root=cache_root, pip_command=pip_command,
                                bytecode_python=bytecode_python)
-            stack = add_application_stack(cdk_app, app, placeholder, CODE_PLACEHOLDER, layout,
-                                          owned=split.main if split is not None else None)
+            layout, newly_decided = stack_layout.synth_layout(app, for_emulator=for_emulator)
+            stack = add_application_stack(cdk_app, app, placeholder, CODE_PLACEHOLDER, layout)
             cdk_app.synth()
-            if running is not None:
-                synth_split.finish_helper(running, out_dir, stack.template_file)
             code_dir = code.result()
         template_path = out_dir / stack.template_file
         compact = rename_code_asset(out_dir, stack.template_file, code_dir, cdk_asset_hash(asset_fingerprint(code_dir)))
     finally:  # the staged copy of the placeholder too: gone already unless something failed
-        if running is not None:
-            synth_split.discard(running)
         for leftover in (building, placeholder, out_dir / f"asset.{cdk_asset_hash(CODE_PLACEHOLDER)}"):
             shutil.rmtree(leftover, ignore_errors=True)
     templates = assembly_templates(out_dir, template_path)

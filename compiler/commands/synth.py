@@ -60,17 +60,16 @@ def synth_command(args: argparse.Namespace, request: SynthRequest | None = None,
                   before: Inputs | None = None) -> int:
     """Compile, report, synthesize; the exit status. Leaves the jsii process running.
     With `request` and its inputs `before` the compile, the run is recorded for the fast path."""
-    from compiler import resynth, synth_split
+    from compiler import resynth
 
-    # Beside the compile: Node loads aws-cdk-lib, and a large nested project's helper starts.
+    # Beside the compile, Node starts and loads aws-cdk-lib.
     from compiler.synth import preload_cdk
 
     preload_cdk(args.validate)
-    with synth_split.prestarted(args.app_dir):
-        with resynth.teeing_stderr() as stderr:  # step files print while imported: replayed on a hit
-            compiled = compile_sources_or_exit(args)
-            app = report_compiled(compiled.app, "nothing written; fix the errors above")
-        result = write_synth(app, args.out, validate=args.validate, use_cache=not args.no_cache)
+    with resynth.teeing_stderr() as stderr:  # step files print while imported: replayed on a hit
+        compiled = compile_sources_or_exit(args)
+        app = report_compiled(compiled.app, "nothing written; fix the errors above")
+    result = write_synth(app, args.out, validate=args.validate, use_cache=not args.no_cache)
     if request is not None and before is not None and result.entry_key:
         from compiler.code_asset import project_files
         from compiler.code_only import source_record

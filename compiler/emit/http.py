@@ -8,8 +8,7 @@ import json
 from aws_cdk import RemovalPolicy, aws_apigatewayv2 as apigw, aws_logs as logs
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 
-from compiler.emit.api_settings import (api_props, apply_api_settings, guard_nested_route, guards,
-                                        root_authorizer_id, route_props)
+from compiler.emit.api_settings import api_props, apply_api_settings, guard_nested_route, route_props
 from compiler.emit.function_settings import log_retention
 from compiler.emit.parts import StackParts, construct_id
 from compiler.ir import Route
@@ -58,16 +57,6 @@ def http_api(parts: StackParts) -> apigw.HttpApi:
         configure_default_stage(parts, parts.api)
         apply_api_settings(parts, parts.api)  # after the defaults: the project's throttling wins
     return parts.api
-
-
-def prepare_http_api(parts: StackParts) -> None:
-    """The API, and a nested project's JWT authorizer, before the first route: where the first
-    route would make them, made whichever routes this process builds."""
-    if not parts.app.routes:
-        return
-    api = http_api(parts)
-    if parts.nesting is not None and any(guards(parts.app.settings, route) for route in parts.app.routes):
-        root_authorizer_id(parts, api)
 
 
 def integration(parts: StackParts, step: str) -> HttpLambdaIntegration:

@@ -61,10 +61,6 @@ class StackParts:
         """The stack holding `step`'s resources: the root, or its nested stack."""
         return self.stack if self.nesting is None else self.nesting.stack_for(step)
 
-    def builds(self, step: str) -> bool:
-        """Whether this process builds `step`'s resources (all, unless split: `compiler.synth_split`)."""
-        return self.nesting is None or self.nesting.builds(step)
-
     def step_scope(self, step: str) -> Construct:
         """The construct holding every resource of one step (created on first use)."""
         if step not in self.step_scopes:

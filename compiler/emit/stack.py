@@ -13,7 +13,6 @@ from compiler.emit.functions import emit_function
 from compiler.emit.hardening import enforce_tls
 from compiler.emit.nag import acknowledge_accepted_findings
 from compiler.emit.messaging import emit_topic
-from compiler.emit.http import prepare_http_api
 from compiler.emit.nesting import NestedSteps
 from compiler.emit.outputs import emit_outputs
 from compiler.emit.parts import StackParts
@@ -21,7 +20,6 @@ from compiler.emit.tables import emit_table
 from compiler.emit.type_checks import argument_checks_off, argument_checks_on
 from compiler.emit.websocket import emit_websocket
 from compiler.ir import Application, Diagnostic, Function, Permission, Realtime, SecretReference, Table, Topic
-from compiler.stack_layout import step_of
 from compiler.trigger_kinds import KINDS, RESOURCE_FIELDS, resolve_reference
 
 Emitter = Callable[[StackParts, Any], None]
@@ -65,44 +63,24 @@ def apply_tags(parts: StackParts) -> None:
     for key, value in parts.app.settings.tags:  # settings' tags: on every resource that takes tags
         Tags.of(parts.stack).add(key, value)
     for fn in parts.app.functions:
-        if fn.flows and parts.builds(fn.name):
+        if fn.flows:
             Tags.of(parts.step_scope(fn.name)).add(TAG_FLOWS, tag_value(fn.flows))
 
 
-def create_nested_stacks(parts: StackParts) -> None:
-    if parts.nesting is not None:
-        parts.nesting.create_stacks(fn.name for fn in parts.app.functions)
-
-
-# Shared constructs made before a field's rows, whichever rows this process builds (a split
-# synth's processes must make the same root stack: `compiler.synth_split`).
-BEFORE_FIELD: dict[str, Callable[[StackParts], None]] = {
-    "functions": create_nested_stacks,
-    "routes": prepare_http_api,
-}
-
-
 def emit_application(scope: Construct, stack_id: str, app: Application, code: lambda_.Code,
-                     *, new_code: Callable[[], lambda_.Code] | None = None, owned: frozenset[int] | None = None,
-                     **stack_props: Any) -> Stack:
+                     *, new_code: Callable[[], lambda_.Code] | None = None, **stack_props: Any) -> Stack:
     """Build the stack for `app` in `scope`: every IR item through its emitter, then outputs.
 
     With `new_code` (a fresh `Code` of the same asset per nested stack), each step's resources
     go to its nested stack (`compiler.emit.nesting`); without, all stay in the one stack.
-    `owned`: only the steps of these buckets are built (the shared resources always are), the
-    other nested stacks are left empty (`compiler.synth_split`); None builds every step.
     """
     with argument_checks_off():  # compiler/emit/type_checks.py
         stack = Stack(scope, stack_id, **stack_props)
-        nesting = NestedSteps(root=stack, new_code=new_code, owned=owned) if new_code is not None else None
+        nesting = NestedSteps(root=stack, new_code=new_code) if new_code is not None else None
         parts = StackParts(app=app, stack=stack, code=code, nesting=nesting)
         for field_name in EMIT_ORDER:
-            if field_name in BEFORE_FIELD:
-                BEFORE_FIELD[field_name](parts)
             for item in getattr(app, field_name):
-                step = step_of(item)
-                if step is None or parts.builds(step):
-                    EMITTERS[type(item)](parts, item)
+                EMITTERS[type(item)](parts, item)
         if app.realtime is not None:
             emit_websocket(parts, app.realtime)
         emit_outputs(parts)
