@@ -10,7 +10,7 @@ stderr in the relay's envelope, which jsii's Python side unpacks. `ENVIRONMENT` 
 the relay starts the kernel with `--preserve-symlinks`, which Node also takes from there.
 
 It depends on `program.js`'s internals, so it is used only with the jsii runtime version it was
-tested with (`TESTED_RUNTIME`); any other version keeps jsii's relay, as does
+tested with (`TESTED_RUNTIME`) and on POSIX systems; anything else keeps jsii's relay, as does
 `MOTIA_JSII_DIRECT=0` or a `JSII_RUNTIME` of the user's own. No jsii import here: this runs
 before Node starts.
 """
@@ -37,11 +37,17 @@ BOOTSTRAP = r"""'use strict';
 // motia-aws (compiler/jsii_direct.py): jsii's kernel host in this process, without the relay of
 // jsii-runtime.js. program.js talks on fd 3: here that is stdin for reads and stdout for writes.
 const fs = require('fs');
-const { Writable } = require('stream');
+const { Readable, Writable } = require('stream');
 const API_FD = 3;
 const readSync = fs.readSync;
 const writeSync = fs.writeSync;
-fs.readSync = function (fd, ...rest) { return readSync.call(fs, fd === API_FD ? 0 : fd, ...rest); };
+const pause = new Int32Array(new SharedArrayBuffer(4));
+fs.readSync = function (fd, ...rest) {
+  if (fd !== API_FD) return readSync.call(fs, fd, ...rest);
+  for (;;) {  // stdin made non-blocking by someone after all: wait for the next message
+    try { return readSync.call(fs, 0, ...rest); } catch (e) { if (e.code !== 'EAGAIN') throw e; Atomics.wait(pause, 0, 0, 1); }
+  }
+};
 fs.writeSync = function (fd, ...rest) { return writeSync.call(fs, fd === API_FD ? 1 : fd, ...rest); };
 // What JavaScript prints goes to stderr in the relay's envelope, never onto the API channel.
 function envelope(key) {
@@ -57,6 +63,10 @@ for (const key of ['stdout', 'stderr']) {
   const stream = envelope(key);
   Object.defineProperty(process, key, { configurable: true, enumerable: true, get: () => stream });
 }
+// Node makes a pipe non-blocking when process.stdin is first used: stdin is the API channel,
+// which program.js reads synchronously, so JavaScript gets an empty stream instead.
+const noInput = new Readable({ read() { this.push(null); } });
+Object.defineProperty(process, 'stdin', { configurable: true, enumerable: true, get: () => noInput });
 // jsii-runtime.js starts the kernel with --preserve-symlinks, and the kernel then links each
 // package from its cache with one symlink instead of a tree of hard links (0.35 s for
 // aws-cdk-lib). Node's module loader has it from NODE_PRESERVE_SYMLINKS (set by the Python side
@@ -84,8 +94,8 @@ def direct_runtime(cache_root: Path, environ: os._Environ[str] | dict[str, str] 
     """The bootstrap script, written once under `cache_root` beside a copy of jsii's kernel
     files; None when jsii's relay stays (module docstring)."""
     environ = os.environ if environ is None else environ
-    if environ.get(ENV_DIRECT, "1") == "0" or environ.get("JSII_RUNTIME"):
-        return None
+    if os.name != "posix" or environ.get(ENV_DIRECT, "1") == "0" or environ.get("JSII_RUNTIME"):
+        return None  # tested on Linux only
     version = jsii_runtime_version()
     if version != TESTED_RUNTIME:
         return None

@@ -22,12 +22,20 @@ NODE = shutil.which("node")
 # A stand-in for jsii's program.js: it talks on fd 3 as the real one does, and prints.
 FAKE_PROGRAM = r"""
 const fs = require('fs');
-const buffer = Buffer.alloc(100);
-const read = fs.readSync(3, buffer, 0, buffer.length, null);
+function readLine() {  // a byte at a time, so that each message is its own read
+  const byte = Buffer.alloc(1);
+  let line = '';
+  while (fs.readSync(3, byte, 0, 1, null) === 1 && byte[0] !== 10) line += String.fromCharCode(byte[0]);
+  return line;
+}
+const question = readLine();
 console.log('printed by JavaScript');
 process.stderr.write('warned by JavaScript\n');
+// Some library looks at stdin; the kernel's host lets the event loop run between messages.
+process.stdin.on('data', () => { throw new Error('stdin is the API channel'); });
 const links = process.execArgv.includes('--preserve-symlinks') ? 'symlinks' : 'hard links';
-fs.writeSync(3, 'answer to ' + buffer.slice(0, read).toString().trim() + ' with ' + links + '\n');
+fs.writeSync(3, 'answer to ' + question + ' with ' + links + '\n');
+setTimeout(() => fs.writeSync(3, 'then ' + readLine() + '\n'), 100);
 """
 
 
@@ -38,12 +46,12 @@ def test_bootstrap_puts_the_api_on_stdin_and_stdout_and_what_js_prints_in_envelo
     (tmp_path / BOOTSTRAP_FILE).parent.mkdir(parents=True)
     (tmp_path / BOOTSTRAP_FILE).write_text(BOOTSTRAP)
     # With the environment the Python side sets beside JSII_RUNTIME.
-    run = subprocess.run([str(NODE), str(tmp_path / BOOTSTRAP_FILE)], input=b"question\n", capture_output=True,
+    run = subprocess.run([str(NODE), str(tmp_path / BOOTSTRAP_FILE)], input=b"question\nanother\n", capture_output=True,
                          timeout=30, env={**os.environ, **ENVIRONMENT})
     assert run.returncode == 0, run.stderr
     # The API channel carries nothing else; the kernel sees --preserve-symlinks, as the relay gives it,
     # and links each package from jsii's cache with one symlink.
-    assert run.stdout == b"answer to question with symlinks\n"
+    assert run.stdout == b"answer to question with symlinks\nthen another\n"
     # As jsii-runtime.js forwards them, and jsii's Python side unpacks them.
     envelopes = [json.loads(line) for line in run.stderr.splitlines()]
     assert [(key, base64.b64decode(value)) for e in envelopes for key, value in e.items()] == [
