@@ -56,11 +56,13 @@ from typing import Mapping
 
 from compiler.atomic_write import write_atomically
 from compiler.code_asset import default_cache_root
+from compiler.errors import UsageError
 from compiler.file_records import FileRecord, intact_record, record_of
 from compiler.folder_sync import sync_folder
 
 __all__ = [
     "ASSEMBLY_DIR",
+    "ASSEMBLY_MARKERS",
     "CACHE_FORMAT",
     "CachedAssembly",
     "ENTRY_FILE",
@@ -69,6 +71,7 @@ __all__ = [
     "STAGING_PREFIX",
     "TRASH_PREFIX",
     "assemblies_root",
+    "check_out_dir",
     "Inode",
     "commit",
     "digests_by_inode",
@@ -311,6 +314,28 @@ def _delete(paths: list[Path]) -> None:
 
 
 RESTORED_FILE = ".motia-restored"  # in a restored assembly: which entry, and its files' stats
+# A folder holding one of these is a cloud assembly a synth may replace (CDK writes the first two).
+ASSEMBLY_MARKERS = ("manifest.json", "cdk.out", RESTORED_FILE)
+
+
+def check_out_dir(out_dir: Path, project: Path) -> None:
+    """Refuse an output folder whose replacement would delete what is not a cloud assembly:
+    the project folder or a folder holding it, a file, or a folder of other files. Every
+    synth replaces the whole folder (stale assets would be published otherwise)."""
+    out, root = out_dir.resolve(), project.resolve()
+    fix = "Fix: pass a folder of its own, new or holding an earlier assembly (the default is cdk.out)"
+    if out == root or out in root.parents:
+        relation = "is" if out == root else "holds"
+        raise UsageError(f"--out {out_dir} {relation} the project folder {project}, and a synth replaces "
+                         f"everything in its output folder. {fix}")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out_dir} is a file, not a folder. {fix}")
+    if out.is_dir() and not any((out / marker).exists() for marker in ASSEMBLY_MARKERS):
+        others = sorted(child.name for child in out.iterdir())
+        if others:
+            shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+            raise UsageError(f"--out {out_dir} holds files that are not a cloud assembly ({shown}), and a synth "
+                             f"replaces everything in its output folder. {fix}, or empty that one first")
 
 
 def _stats(out_dir: Path) -> dict[str, list[int]]:

@@ -147,6 +147,7 @@ def replay_unchanged(request: SynthRequest, inputs: Inputs, out: TextIO, err: Te
     entry = assembly_entries.lookup(assembly_entries.assemblies_root(request.cache_root), record.entry)
     if entry is None:
         return False
+    assembly_entries.check_out_dir(request.out_dir, request.app_dir)
     try:
         assembly_entries.restore(entry, request.out_dir, link=False)  # the folder is the user's (assembly_entries)
     except OSError:
@@ -206,6 +207,7 @@ def replay_code_only(request: SynthRequest, inputs: Inputs, out: TextIO) -> bool
             if prepared is None:
                 return False
             entry = commit_prepared(root, key, prepared, template)
+        entries.check_out_dir(request.out_dir, request.app_dir)
         entries.restore(entry, request.out_dir, link=False)  # the folder is the user's (assembly_entries)
     except (OSError, AssetError):
         return False  # the compile and synth report it, or succeed where this could not

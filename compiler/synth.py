@@ -212,6 +212,9 @@ def synthesize(
     `for_emulator`: one flat stack, whatever its size (`stack_layout.synth_layout`)."""
     if app.errors:
         raise ValueError(f"{len(app.errors)} compile errors: synthesize only a compiled app")
+    from compiler.assembly_entries import check_out_dir
+
+    check_out_dir(out_dir, Path(app.root))
     if out_dir.exists():
         # Stale assets of an earlier synth would be published by `motia deploy` otherwise.
         shutil.rmtree(out_dir)
@@ -327,6 +330,7 @@ def synthesize_cached(
 
     if app.errors:
         raise ValueError(f"{len(app.errors)} compile errors: synthesize only a compiled app")
+    entries.check_out_dir(out_dir, Path(app.root))
     root = entries.assemblies_root(cache_root)
     model = application_to_json(app)  # both keys hash it
     key = assembly_key(app, validate=validate, bytecode_python=bytecode_python, model=model, for_emulator=for_emulator)

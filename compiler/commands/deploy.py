@@ -57,7 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--out", type=Path, default=None, metavar="DIR",
-        help=f"where the cloud assembly is written (default: <app-dir>/{ASSEMBLY_DIR})",
+        help=f"where the cloud assembly is written, replaced on each run (default: <app-dir>/{ASSEMBLY_DIR}); "
+             "a folder holding the project or other files is refused, never emptied",
     )
     parser.add_argument(
         "--assembly", type=Path, default=None, metavar="DIR",

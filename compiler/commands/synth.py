@@ -42,7 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_project_options(parser)
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
-        help=f"cloud assembly directory, replaced on each run (default: {DEFAULT_OUT})",
+        help=f"cloud assembly directory, replaced on each run (default: {DEFAULT_OUT}); a folder holding the "
+             "project or other files is refused, never emptied",
     )
     parser.add_argument(
         "--validate", action="store_true",

@@ -6,12 +6,14 @@ their own (no synth): `test_assembly_cache.py` runs the real one."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from compiler import assembly_entries, file_records, folder_sync
+from compiler.errors import UsageError
 from compiler.assembly_entries import (
     ASSEMBLY_DIR,
     FILES_FILE,
@@ -216,3 +218,36 @@ def test_a_linked_file_whose_mtime_moved_is_hashed_again(tmp_path: Path) -> None
     os.utime(base.assembly_dir / ASSET_FILE, ns=(1, 1))  # as a write that kept the size would leave it
     assert assembly_entries.digests_by_inode(base).keys() == {
         (s.st_dev, s.st_ino) for s in [(base.assembly_dir / TEMPLATE).stat()]}
+
+
+# -- the output folder: never a folder whose replacement deletes what is not an assembly ----------
+
+@pytest.mark.parametrize("where", ["project", "its parent"])
+def test_out_folder_may_not_be_or_hold_the_project(tmp_path: Path, where: str) -> None:
+    project = tmp_path / "proj"
+    (project / "steps").mkdir(parents=True)
+    out = project if where == "project" else tmp_path
+    with pytest.raises(UsageError, match=rf"--out {re.escape(str(out))} (is|holds) the project folder .*Fix: pass a folder"):
+        assembly_entries.check_out_dir(out, project)
+
+
+def test_out_folder_of_other_files_is_refused_with_their_names(tmp_path: Path) -> None:
+    out = tmp_path / "notes"
+    out.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
+        (out / name).write_text("mine")
+    with pytest.raises(UsageError, match=r"holds files that are not a cloud assembly \(a.txt, b.txt, c.txt and 1 more\)"):
+        assembly_entries.check_out_dir(out, tmp_path / "proj")
+    (tmp_path / "file").write_text("mine")
+    with pytest.raises(UsageError, match="is a file, not a folder"):
+        assembly_entries.check_out_dir(tmp_path / "file", tmp_path / "proj")
+
+
+@pytest.mark.parametrize("holding", [None, "manifest.json", "cdk.out", assembly_entries.RESTORED_FILE])
+def test_out_folder_new_empty_or_an_assembly_is_taken(tmp_path: Path, holding: str | None) -> None:
+    out = tmp_path / "out"
+    if holding is not None:
+        out.mkdir()
+        (out / holding).write_text("{}")
+        (out / "other-assembly-file.json").write_text("{}")
+    assembly_entries.check_out_dir(out, tmp_path / "proj")  # no error

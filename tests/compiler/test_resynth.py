@@ -240,3 +240,23 @@ def test_remember_skips_a_layout_file_the_user_changed_during_the_synth(tmp_path
     (tmp_path / "motia-stacks.json").write_text('{"layout": "nested"}')
     resynth.remember(request, before, RECORD)
     assert not (tmp_path / ".cache" / resynth.RECORDS_DIR).exists()
+
+
+def test_an_out_folder_of_other_files_is_refused_not_replaced_even_by_the_fast_path(setup: Setup) -> None:
+    # The recorded synth restored into setup.out; the folder then became someone's notes.
+    shutil.rmtree(setup.out)
+    setup.out.mkdir()
+    (setup.out / "notes.txt").write_text("mine\n")
+    run = setup.synth()
+    assert run.returncode == 2
+    assert "--out" in run.stderr and "holds files that are not a cloud assembly (notes.txt)" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert [p.name for p in setup.out.iterdir()] == ["notes.txt"]
+
+
+def test_the_project_folder_is_never_an_out_folder(setup: Setup) -> None:
+    before = sorted(p.relative_to(setup.project) for p in setup.project.rglob("*"))
+    run = setup.synth("--out", str(setup.project))
+    assert run.returncode == 2
+    assert f"--out {setup.project} is the project folder" in run.stderr and "Traceback" not in run.stderr
+    assert sorted(p.relative_to(setup.project) for p in setup.project.rglob("*")) == before
