@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,24 @@ DIFF_LINES_SHOWN = 80  # a template diff can run to thousands of lines; `git dif
 
 # Node 20 makes jsii print an end-of-life box on every run.
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' own user cache (assemblies, bytecode, requirements, records), empty at the
+    start of each run and removed at its end, as on a fresh CI machine: never the developer's
+    `~/.cache/motia-aws`, whose entries could make a test pass or fail."""
+    cache = Path(tempfile.mkdtemp(prefix="motia-test-cache-"))
+    config.stash[_CACHE_KEY] = cache
+    os.environ["MOTIA_CACHE_DIR"] = str(cache)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    cache = config.stash.get(_CACHE_KEY, None)
+    if cache is not None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+_CACHE_KEY = pytest.StashKey[Path]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
