@@ -24,6 +24,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Mapping
 
 __all__ = ["BOOTSTRAP", "ENVIRONMENT", "ENV_DIRECT", "TESTED_RUNTIME", "direct_runtime", "jsii_runtime_version"]
 
@@ -90,7 +91,7 @@ def jsii_runtime_version() -> str | None:
         return None
 
 
-def direct_runtime(cache_root: Path, environ: os._Environ[str] | dict[str, str] | None = None) -> Path | None:
+def direct_runtime(cache_root: Path, environ: Mapping[str, str] | None = None) -> Path | None:
     """The bootstrap script, written once under `cache_root` beside a copy of jsii's kernel
     files; None when jsii's relay stays (module docstring)."""
     environ = os.environ if environ is None else environ

@@ -20,6 +20,9 @@ DIFF_LINES_SHOWN = 80  # a template diff can run to thousands of lines; `git dif
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
 
+_CACHE_KEY = pytest.StashKey[Path]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """The tests' own user cache (assemblies, bytecode, requirements, records), empty at the
     start of each run and removed at its end, as on a fresh CI machine: never the developer's
@@ -33,9 +36,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     cache = config.stash.get(_CACHE_KEY, None)
     if cache is not None:
         shutil.rmtree(cache, ignore_errors=True)
-
-
-_CACHE_KEY = pytest.StashKey[Path]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
