@@ -21,7 +21,12 @@ from typing import NamedTuple
 
 from compiler.file_digest import file_digest
 
-__all__ = ["FileRecord", "intact_record", "record_of"]
+__all__ = ["FileRecord", "intact_record", "record_of", "stamp"]
+
+
+def stamp(status: os.stat_result) -> tuple[int, int, int]:
+    """A file's stamp: (size, mtime_ns, ctime_ns), what a write always moves (module docstring)."""
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns
 
 
 class FileRecord(NamedTuple):
@@ -33,7 +38,7 @@ class FileRecord(NamedTuple):
     sha256: str
 
     def same_stamp(self, status: os.stat_result) -> bool:
-        return (status.st_size, status.st_mtime_ns, status.st_ctime_ns) == (self.size, self.mtime_ns, self.ctime_ns)
+        return stamp(status) == (self.size, self.mtime_ns, self.ctime_ns)
 
     @staticmethod
     def from_json(value: object) -> FileRecord:
@@ -49,10 +54,10 @@ def record_of(path: Path) -> FileRecord:
     """The file's record now; OSError when it cannot be read, or changed while it was read (its
     stamp is then not the one of the bytes hashed)."""
     status = path.stat()
-    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    if not FileRecord(status.st_size, status.st_mtime_ns, status.st_ctime_ns, sha256).same_stamp(path.stat()):
+    record = FileRecord(*stamp(status), hashlib.sha256(path.read_bytes()).hexdigest())
+    if not record.same_stamp(path.stat()):
         raise OSError(f"{path} changed while it was recorded")
-    return FileRecord(status.st_size, status.st_mtime_ns, status.st_ctime_ns, sha256)
+    return record
 
 
 def intact_record(path: Path, recorded: FileRecord) -> FileRecord | None:
@@ -67,4 +72,4 @@ def intact_record(path: Path, recorded: FileRecord) -> FileRecord | None:
         return recorded
     if status.st_size != recorded.size or file_digest(path) != recorded.sha256:
         return None
-    return FileRecord(status.st_size, status.st_mtime_ns, status.st_ctime_ns, recorded.sha256)
+    return FileRecord(*stamp(status), recorded.sha256)

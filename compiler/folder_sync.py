@@ -1,6 +1,6 @@
 """Make a folder hold exactly the files of another, writing only what differs: restoring a
 code-only re-synth's assembly over the previous one rewrites the changed files and the
-templates, not all 786 files (7 MB) of a 300-step assembly (`assembly_entries.restore`).
+templates, not all 786 files (7 MB) of a 300-step assembly (`assembly_restore.restore`).
 
 A file is kept when it has the source's bytes and permission bits, whatever its times; any
 other file or folder is removed, symbolic links included (never followed). A file of the target

@@ -140,6 +140,7 @@ def _externals_unchanged(record: Record) -> bool:
 def replay_unchanged(request: SynthRequest, inputs: Inputs, out: TextIO, err: TextIO) -> bool:
     """Restore and print what the synth recorded for `inputs`; False (nothing written) on a miss."""
     from compiler import assembly_entries
+    from compiler.assembly_restore import restore
 
     record = read_record(request.cache_root, inputs.key)
     if record is None or not _externals_unchanged(record):
@@ -147,9 +148,8 @@ def replay_unchanged(request: SynthRequest, inputs: Inputs, out: TextIO, err: Te
     entry = assembly_entries.lookup(assembly_entries.assemblies_root(request.cache_root), record.entry)
     if entry is None:
         return False
-    assembly_entries.check_out_dir(request.out_dir, request.app_dir)
     try:
-        assembly_entries.restore(entry, request.out_dir, link=False)  # the folder is the user's (assembly_entries)
+        restore(entry, request.out_dir, link=False)  # the folder is the user's (assembly_restore)
     except OSError:
         return False  # pruned by another process while we copied: compile and synthesize instead
     err.write(record.stderr)
@@ -164,6 +164,7 @@ def replay_code_only(request: SynthRequest, inputs: Inputs, out: TextIO) -> bool
     from compiler import assembly_entries as entries
     from compiler import code_only
     from compiler.assembly_cache import bytecode_option, code_assembly_key
+    from compiler.assembly_restore import restore
     from compiler.assembly_rewrite import code_asset_dir, commit_prepared, prepare_code_only
     from compiler.bytecode_cache import Warming, warm_bytecode
     from compiler.code_asset import find_lambda_python
@@ -207,8 +208,7 @@ def replay_code_only(request: SynthRequest, inputs: Inputs, out: TextIO) -> bool
             if prepared is None:
                 return False
             entry = commit_prepared(root, key, prepared, template)
-        entries.check_out_dir(request.out_dir, request.app_dir)
-        entries.restore(entry, request.out_dir, link=False)  # the folder is the user's (assembly_entries)
+        restore(entry, request.out_dir, link=False)  # the folder is the user's (assembly_restore)
     except (OSError, AssetError):
         return False  # the compile and synth report it, or succeed where this could not
     # The changed files may all lie outside the code asset (tests/): then it is the last assembly.

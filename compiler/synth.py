@@ -32,10 +32,10 @@ __all__ = [
     "MAX_RESOURCES_PER_STACK",
     "ResourceLimitError",
     "SynthResult",
-    "configure_jsii_environment",
-    "preload_cdk",
     "check_resource_limit",
+    "configure_jsii_environment",
     "count_resources",
+    "preload_cdk",
     "resource_limit_message",
     "synthesize",
     "synthesize_cached",
@@ -212,9 +212,6 @@ def synthesize(
     `for_emulator`: one flat stack, whatever its size (`stack_layout.synth_layout`)."""
     if app.errors:
         raise ValueError(f"{len(app.errors)} compile errors: synthesize only a compiled app")
-    from compiler.assembly_entries import check_out_dir
-
-    check_out_dir(out_dir, Path(app.root))
     if out_dir.exists():
         # Stale assets of an earlier synth would be published by `motia deploy` otherwise.
         shutil.rmtree(out_dir)
@@ -325,19 +322,19 @@ def synthesize_cached(
     """
     from compiler import assembly_entries as entries
     from compiler.assembly_cache import assembly_key, template_key
+    from compiler.assembly_restore import restore
     from compiler.assembly_rewrite import commit_code_only, write_compact
     from compiler.ir_json import application_to_json
 
     if app.errors:
         raise ValueError(f"{len(app.errors)} compile errors: synthesize only a compiled app")
-    entries.check_out_dir(out_dir, Path(app.root))
     root = entries.assemblies_root(cache_root)
     model = application_to_json(app)  # both keys hash it
     key = assembly_key(app, validate=validate, bytecode_python=bytecode_python, model=model, for_emulator=for_emulator)
     entry = entries.lookup(root, key)
     if entry is not None:
         try:
-            return _result_at(entry, entries.restore(entry, out_dir, link=link), reused=True)
+            return _result_at(entry, restore(entry, out_dir, link=link), reused=True)
         except OSError:
             pass  # pruned by another process while we copied: synthesize afresh below
     model_key = template_key(app, validate=validate, model=model, for_emulator=for_emulator)
@@ -346,7 +343,7 @@ def synthesize_cached(
         # Only the code changed: write it into the cached assembly (nested stacks too).
         entry = commit_code_only(root, key, base, model_key, lambda dest: build_code_asset(
             app, dest, cache_root=cache_root, pip_command=pip_command, bytecode_python=bytecode_python))
-        return _result_at(entry, entries.restore(entry, out_dir, link=link), reused=False, code_only=True)
+        return _result_at(entry, restore(entry, out_dir, link=link), reused=False, code_only=True)
     staging = entries.new_staging_dir(root)
     try:
         if on_synth is not None:
@@ -359,7 +356,7 @@ def synthesize_cached(
                                fresh.template_path.relative_to(fresh.out_dir).as_posix(), fresh.resource_counts, model_key)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already when the commit renamed it
-    return _result_at(entry, entries.restore(entry, out_dir, link=link), reused=False)
+    return _result_at(entry, restore(entry, out_dir, link=link), reused=False)
 
 
 def _result_at(entry: CachedAssembly, out_dir: Path, *, reused: bool, code_only: bool = False) -> SynthResult:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from compiler.assembly_restore import check_out_dir
 from compiler.commands.aws_options import (
     add_aws_options,
     confirm_from_terminal,
@@ -71,6 +72,7 @@ def synthesized_artifact(args: argparse.Namespace, emit: Callable[[str], None]) 
     """The project's assembly: reused when its inputs did not change, else synthesized now."""
     app = compile_and_report(args, "the project has errors; nothing was deployed")
     out = args.out or Path(app.root) / ASSEMBLY_DIR
+    check_out_dir(out, Path(app.root))
     expected = fingerprint(app)
     if assembly_is_current(out, expected):
         emit(f"reusing the cloud assembly in {out} (inputs unchanged)")

@@ -114,6 +114,9 @@ def write_synth(app: ir.Application, out: Path, *, validate: bool, use_cache: bo
 
 
 def run(args: argparse.Namespace) -> int:
+    from compiler.assembly_restore import check_out_dir
+
+    check_out_dir(args.out, args.app_dir)  # before anything is written there, the fast paths too
     if args.no_cache:
         return finish(synth_command(args))
     from compiler import resynth

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler import assembly_cache, assembly_entries
+from compiler import assembly_cache, assembly_restore
 from compiler.assembly_cache import assembly_key
 from compiler.assembly_entries import (
     ASSEMBLY_DIR,
@@ -98,7 +98,7 @@ def test_first_synth_links_its_out_folder_to_the_entry_it_committed(cached: tupl
     assert entry is not None
     entry_files = sorted(p.relative_to(entry.assembly_dir) for p in entry.assembly_dir.rglob("*") if p.is_file())
     out_files = sorted(p.relative_to(result.out_dir) for p in result.out_dir.rglob("*")
-                       if p.is_file() and p.name != assembly_entries.RESTORED_FILE)
+                       if p.is_file() and p.name != assembly_restore.RESTORED_FILE)
     assert out_files == entry_files and len(entry_files) > 10
     assert all((result.out_dir / f).samefile(entry.assembly_dir / f) for f in entry_files)
 
@@ -117,7 +117,7 @@ def test_a_cdk_synth_into_a_linked_folder_never_changes_what_the_cache_serves(
     original = {p.relative_to(root / key).as_posix(): p.read_bytes() for p in (root / key).rglob("*") if p.is_file()}
     entry = lookup(root, key)
     assert entry is not None
-    out = assembly_entries.restore(entry, tmp_path / "cdk.out", link=False)
+    out = assembly_restore.restore(entry, tmp_path / "cdk.out", link=False)
     assert (out / entry.template_file).samefile(entry.assembly_dir / entry.template_file)
     # WHEN `cdk synth` (cdk_app) writes a changed project into that cdk.out, Node truncating
     # the existing files in place
@@ -356,15 +356,15 @@ def test_prune_removes_staging_dirs_of_dead_synths_only(tmp_path: Path) -> None:
 def test_restore_leaves_an_untouched_earlier_restore_in_place(tmp_path: Path) -> None:
     # GIVEN an entry restored (copied) into the user's directory
     entry = store(tmp_path / "assemblies", "k1")
-    out = assembly_entries.restore(entry, tmp_path / "cdk.out", link=False)
+    out = assembly_restore.restore(entry, tmp_path / "cdk.out", link=False)
     template = out / entry.template_file
     stamp = template.stat().st_mtime_ns
     # WHEN the same entry is restored again THEN nothing is copied
-    assembly_entries.restore(entry, out, link=False)
+    assembly_restore.restore(entry, out, link=False)
     assert template.stat().st_mtime_ns == stamp
     # WHEN a file of it was changed or added meanwhile THEN it is copied afresh
     template.write_text('{"edited": true}')
     (out / "extra.txt").write_text("x")
-    assembly_entries.restore(entry, out, link=False)
+    assembly_restore.restore(entry, out, link=False)
     assert template.read_text() == (entry.assembly_dir / entry.template_file).read_text()
     assert not (out / "extra.txt").exists()

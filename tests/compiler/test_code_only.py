@@ -14,7 +14,7 @@ import pytest
 
 from compiler.code_only import SourceRecord, derive_code_asset, plan_code_only
 from compiler.data_access import reach_of
-from compiler.assembly_entries import RESTORED_FILE
+from compiler.assembly_restore import RESTORED_FILE
 from compiler.bytecode_cache import compile_asset_bytecode
 from tests.compiler.test_resynth import Setup, loaded, recorded_copy
 

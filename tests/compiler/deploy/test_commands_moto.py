@@ -352,6 +352,18 @@ def test_no_execute_shows_the_change_set_and_leaves_the_stack_alone(endpoint: st
     assert "stack preview-dev: CREATE_COMPLETE" in "\n".join(output)
 
 
+def test_refuses_an_out_folder_that_is_the_project_and_touches_nothing(endpoint: str, tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    app_dir = Path(shutil.copytree(EXAMPLE, tmp_path / "orders", ignore=shutil.ignore_patterns("__pycache__", "cdk.out")))
+    before = sorted(p.relative_to(app_dir) for p in app_dir.rglob("*"))
+    status, output = run("deploy", ["--app-dir", str(app_dir), "--out", str(app_dir), "--endpoint-url", endpoint,
+                                    "--region", REGION, "--yes"])
+    assert status == 2
+    assert f"--out {app_dir} is the project folder" in capsys.readouterr().err
+    assert not any(line.startswith("synthesizing") for line in output)
+    assert sorted(p.relative_to(app_dir) for p in app_dir.rglob("*")) == before
+
+
 def test_rejects_deploying_without_a_terminal_unless_yes(endpoint: str, tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     assembly = write_assembly(tmp_path / "cdk.out", "quiet-dev", {"Topic": {"Type": "AWS::SNS::Topic"}})
