@@ -15,9 +15,8 @@ PYTHONDONTWRITEBYTECODE (set on some machines) is not passed on.
 
 Like with like: the plain app declares the same resource types in the same numbers (the
 bench checks it on both assemblies and says so), and nests exactly where `motia synth` does:
-it is given our placement (`compiler.stack_layout`: 10 steps stay flat; from 50 steps the
-project is over the nesting threshold, so both put each step in the nested stack of its
-bucket, shared resources in the root). Not a test (tests/bench/test_synth_bench.py runs it
+it is given our placement (`compiler.stack_layout`: every project is nested, so both put each
+step in the nested stack of its bucket, shared resources in the root). Not a test (tests/bench/test_synth_bench.py runs it
 small, untimed):
 
     .venv/bin/python bench/synth_bench.py [--repeat N] [SIZE ...]
@@ -174,7 +173,7 @@ def write_project(root: Path, steps: int, *, edition: int = 0, only_first: bool 
 
 def plain_spec(root: Path, steps: int) -> dict[str, object]:
     """The plain app's input: our layout decision (nested or flat) and each step's bucket."""
-    layout = decide_layout(compile_project(root))[0]
+    layout = decide_layout(compile_project(root))
     rows = []
     for i in range(steps):
         kind, name = KINDS[i % 3], f"step{i}"

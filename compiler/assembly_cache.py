@@ -100,7 +100,7 @@ def template_key(app: Application, *, validate: bool = False, model: str | None 
     digest = hashlib.sha256()
     digest.update(f"format {CACHE_FORMAT}\ncompiler {compiler_fingerprint()}\nvalidate {validate}\n".encode())
     digest.update((model if model is not None else application_to_json(app)).encode())
-    digest.update(f"layout {synth_layout(app, for_emulator=for_emulator)[0]}\n".encode())  # compiler.stack_layout
+    digest.update(f"layout {synth_layout(app, for_emulator=for_emulator)}\n".encode())  # compiler.stack_layout
     root = Path(app.root)
     if (root / CUSTOMIZE_HOOK_FILE).is_file():
         # The hook is the user's CDK code run at synth: it may read any project file (a helper

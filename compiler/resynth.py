@@ -55,10 +55,6 @@ RECORDS_DIR = "resynth"
 LATEST_DIR = "latest"
 RECORD_FORMAT = "2"  # bump when a record's fields or the inputs' ingredients change
 MAX_RECORDS = 200  # each a few kB; the oldest go first
-# The synth itself may write these into the project: `motia-stacks.json`, when it first decides
-# a layout (compiler.stack_layout). A record is still valid for the files as the synth left them
-# when the file was not there before (a user's edit of an existing one is an input changed).
-WRITTEN_BY_SYNTH = frozenset({PROJECT_LABEL + "motia-stacks.json"})
 
 
 @dataclass(frozen=True)
@@ -262,9 +258,7 @@ def remember(request: SynthRequest, before: Inputs, record: Record) -> None:
     process imported and those the record had already (a code-only re-synth imports few), as
     they are now."""
     after = inputs_of(request, os.environ, before)
-    # The synth writes the layout file only where there was none (a layout newly decided).
-    written = {label for label in WRITTEN_BY_SYNTH if label not in dict(before.parts)}
-    if changed_labels(before, after) - written:
+    if changed_labels(before, after):
         return
     files = [getattr(m, "__file__", None) for m in list(sys.modules.values())]
     external = {*external_files((f for f in files if isinstance(f, str)), covered_folders(request)),

@@ -1,15 +1,18 @@
-"""Whether a project's steps live in the root stack (flat) or in nested stacks, and which one.
+"""Whether a project's steps live in nested stacks (the default) or in the root stack, and which one.
 
 Placement is a pure function of the step's name: `bucket_of(step)` hashes the name into one of
 `BUCKETS` nested stacks, whatever else the project holds, so adding or removing other steps
 never moves a resource to another stack (a move is a delete plus a create: a queue loses its
-messages, a fixed name collides). Shared resources (tables, topics, the HTTP API and its stage)
-always stay in the root stack. Logical ids inside a nested stack equal the flat ones (both
-derive from the path below the stack), so only the stack changes when a project is nested.
+messages, a fixed name or an HTTP route key collides, so CloudFormation fails midway). Shared
+resources (tables, topics, the HTTP API and its stage) always stay in the root stack. Logical
+ids inside a nested stack equal the flat ones (both derive from the path below the stack).
 
-Whether a project is nested is decided once and recorded in `LAYOUT_FILE` next to the steps:
-a project first nests when its estimate passes `NEST_ABOVE_RESOURCES`, and stays nested after it
-shrinks. docs/scale.md explains the choice. No aws_cdk here: `motia plan` may read it.
+Every project is nested from its first step, whatever its size, so that no project ever
+crosses from one layout to the other as it grows. A project may keep every step in the root
+stack instead (faster deploys, about 55 steps at most) by writing `{"layout": "flat"}` to
+`LAYOUT_FILE`; `motia deploy` refuses to switch a deployed stack between the two
+(compiler.deploy.layout_guard). docs/scale.md explains the choice. No aws_cdk here: `motia plan`
+may read it.
 """
 
 from __future__ import annotations
@@ -28,11 +31,6 @@ LAYOUT_FILE = "motia-stacks.json"
 # Fixed for ever: changing it would move steps between nested stacks. 32 stacks of at most
 # 500 resources hold about 1,500 typical steps (8-9 resources each) with hash imbalance.
 BUCKETS = 32
-# CloudFormation allows 500 resources per stack; nest well before, as estimates are rough.
-NEST_ABOVE_RESOURCES = 400
-# Resources per IR row, measured on generated projects (role, policy, log group, function...).
-_RESOURCES_PER_ROW = {"functions": 4, "routes": 3, "queues": 6, "schedules": 3,
-                      "state_triggers": 3, "stream_triggers": 3, "topics": 1, "tables": 1}
 
 
 def bucket_of(step: str) -> int:
@@ -42,11 +40,6 @@ def bucket_of(step: str) -> int:
 
 def nested_stack_id(bucket: int) -> str:
     return f"Steps{bucket:02d}"
-
-
-def estimated_resources(app: Application) -> int:
-    """A quick upper estimate of the flat template's resource count, from the IR alone."""
-    return sum(len(getattr(app, name)) * n for name, n in _RESOURCES_PER_ROW.items()) + 2
 
 
 class LayoutFileError(ProjectError):
@@ -68,29 +61,24 @@ def recorded_layout(root: Path) -> Layout | None:
     return value
 
 
-def decide_layout(app: Application) -> tuple[Layout, bool]:
-    """(layout, newly decided): the recorded one, else nested when the project is large."""
-    recorded = recorded_layout(Path(app.root))
-    if recorded is not None:
-        return recorded, False
-    if estimated_resources(app) > NEST_ABOVE_RESOURCES:
-        return "nested", True
-    return "flat", False
+def decide_layout(app: Application) -> Layout:
+    """The recorded layout, else nested: one rule from the first step, so growth never moves one."""
+    return recorded_layout(Path(app.root)) or "nested"
 
 
-def synth_layout(app: Application, *, for_emulator: bool = False) -> tuple[Layout, bool]:
+def synth_layout(app: Application, *, for_emulator: bool = False) -> Layout:
     """The layout a synth uses: `decide_layout`'s, except for the emulator, which always gets one
     flat stack (moto has no 500-resource limit, and the emulator deploys and drives one stack
     itself: moto cannot pass an HTTP API's id into a nested stack, docs/scale.md). Same
     functions, queues, topics and tables either way: only their stack differs."""
-    return ("flat", False) if for_emulator else decide_layout(app)
+    return "flat" if for_emulator else decide_layout(app)
 
 
 def record_layout(root: Path, layout: Layout) -> Path:
-    """Write the decision, so that a nested project stays nested when it shrinks."""
+    """Write `layout` as the project's record (`{"layout": "flat"}` keeps every step in the root stack)."""
     path = root / LAYOUT_FILE
     path.write_text(json.dumps({
         "layout": layout,
-        "note": "written by motia-aws; commit it. Changing it moves every step's resources (docs/scale.md).",
+        "note": "commit it. Changing it moves every step's resources between stacks (docs/scale.md).",
     }, indent=2) + "\n")
     return path

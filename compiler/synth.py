@@ -137,8 +137,9 @@ def resource_limit_message(stack_name: str, total: int) -> str:
         f"stack {stack_name} declares {total} resources; CloudFormation allows at most "
         f"{MAX_RESOURCES_PER_STACK} per stack. Fix: split the project into several apps (one per "
         "flow, each with its own --app-dir), reduce per-step resources (fewer queue subscriptions, "
-        "HTTP routes sharing a step), or, for a flat project, nest the steps' stacks: write "
-        f'{{"layout": "nested"}} to {stack_layout.LAYOUT_FILE} (docs/scale.md).'
+        f'HTTP routes sharing a step), or, if {stack_layout.LAYOUT_FILE} says {{"layout": "flat"}}, remove it '
+        "to put each step in a nested stack (docs/scale.md: a deployed stack changes layout only "
+        "after `motia destroy`)."
     )
 
 
@@ -252,7 +253,7 @@ def synthesize_into(
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="motia-code-asset") as pool:
             code = pool.submit(build_code_asset, app, building, cache_root=cache_root, pip_command=pip_command,
                                bytecode_python=bytecode_python)
-            layout, newly_decided = stack_layout.synth_layout(app, for_emulator=for_emulator)
+            layout = stack_layout.synth_layout(app, for_emulator=for_emulator)
             stack = add_application_stack(cdk_app, app, placeholder, CODE_PLACEHOLDER, layout)
             cdk_app.synth()
             code_dir = code.result()
@@ -269,8 +270,6 @@ def synthesize_into(
     except ResourceLimitError:
         template_path.unlink()  # nothing left for `cdk deploy` to send CloudFormation
         raise
-    if newly_decided:
-        stack_layout.record_layout(Path(app.root), layout)
     counts = count_all_resources(templates)
     return SynthResult(out_dir, app.prefix, template_path, counts, nested_compact=tuple(sorted(compact.items())))
 
@@ -296,8 +295,8 @@ def check_template_limits(stack_name: str, path: Path) -> None:
     if size > MAX_TEMPLATE_BYTES:
         raise ResourceLimitError(
             f"stack {name}'s template is {size:,} bytes; CloudFormation reads at most "
-            f"{MAX_TEMPLATE_BYTES:,}. Fix: set {{\"layout\": \"nested\"}} in {stack_layout.LAYOUT_FILE} "
-            "(docs/scale.md), or split the project into several apps.")
+            f"{MAX_TEMPLATE_BYTES:,}. Fix: if {stack_layout.LAYOUT_FILE} says {{\"layout\": \"flat\"}}, remove it "
+            "to put each step in a nested stack (docs/scale.md), or split the project into several apps.")
 
 
 def synthesize_cached(

@@ -15,6 +15,7 @@ from compiler.deploy.aws import Clients, DeployError, account_id
 from compiler.deploy.changes import render_change_plan
 from compiler.deploy.code_only import code_only_changes, planned_updates, update_code
 from compiler.deploy.events import first_failure, is_settled, is_success
+from compiler.deploy.layout_guard import layout_refusal
 from compiler.deploy.publish import publish_assets, retire_legacy_bucket
 from compiler.deploy.replacement import replacement_lines, replacements, table_refusals
 from compiler.deploy.recovery import (
@@ -165,9 +166,13 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
     if creating and existing_tables(clients, tables):
         _clear_tables_of_failed_create(clients, artifact.stack_name, tables, leftover_created, emit, options)
 
+    new_template = json.loads(artifact.template_path.read_text())
+    old_template = deployed_template(clients, str(stack["StackId"])) if mode == "update" and stack is not None else {}
+    refusal = layout_refusal(artifact.stack_name, old_template, new_template)
+    if refusal:
+        raise DeployError(refusal)
     if mode == "update" and stack is not None and not options.full:
-        changed = code_only_changes(deployed_template(clients, str(stack["StackId"])),
-                                    json.loads(artifact.template_path.read_text()))
+        changed = code_only_changes(old_template, new_template)
         if changed:
             return _deploy_code_only(clients, artifact, str(stack["StackId"]), changed, uploads,
                                      template_url(template, env), emit, options)
@@ -179,8 +184,6 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
         emit(f"stack {artifact.stack_name}: no changes (already up to date)")
         retire_legacy_bucket(clients, env.account, emit, deployed_from=template.bucket)
         return 0
-    old_template = {} if creating else deployed_template(clients, change_set.stack_id)
-    new_template = json.loads(artifact.template_path.read_text())
     refusals = table_refusals(change_set.plan, old_template, new_template, artifact.stack_name)
     if refusals:
         delete_change_set(clients, change_set.change_set_id)

@@ -1,8 +1,9 @@
 """Is the cloud assembly on disk what synthesizing now would write? A fingerprint of the inputs.
 
-Inputs: the application model (names, settings, stage), the bytes of every project file the
-code asset ships, the project's requirements, and this repository's own packages (emitter and
-Lambda runtime changes change the template or the asset). Synthesis costs seconds of Node, so
+Inputs: the application model (names, settings, stage), the stack layout (compiler.stack_layout),
+the project's `motia_aws_stack.py`, the bytes of every project file the code asset ships, the
+project's requirements, and this repository's own packages (emitter and Lambda runtime changes
+change the template or the asset). Synthesis costs seconds of Node, so
 `motia deploy` reuses an assembly whose fingerprint matches.
 """
 
@@ -11,9 +12,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from compiler.assembly_cache import CUSTOMIZE_HOOK_FILE
 from compiler.code_asset import REQUIREMENTS_FILE, project_files
 from compiler.ir import Application
 from compiler.ir_json import application_to_json
+from compiler.stack_layout import decide_layout
 
 __all__ = ["FINGERPRINT_FILE", "assembly_is_current", "fingerprint", "record_fingerprint"]
 
@@ -39,7 +42,10 @@ def fingerprint(app: Application, tool_root: Path | None = None) -> str:
         digest.update(data)
 
     add("ir", application_to_json(app).encode())
+    add("layout", decide_layout(app).encode())
     root = Path(app.root)
+    if (root / CUSTOMIZE_HOOK_FILE).is_file():
+        add("customize", (root / CUSTOMIZE_HOOK_FILE).read_bytes())
     for item in project_files(app):
         add(f"project:{item.dest}", item.source.read_bytes() if item.source.is_file() else b"<missing>")
     requirements = root / REQUIREMENTS_FILE

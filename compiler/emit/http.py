@@ -81,6 +81,7 @@ def emit_route(parts: StackParts, route: Route) -> None:
             integration=integration(parts, route.function),
         )
         guard_nested_route(parts, route, http_route)
+        parts.routes.setdefault(route.function, []).append(http_route)  # motia_aws_stack.py's step.routes
         return
     # add_routes derives the route's id from method + path: stable while the route is.
     routes = http_api(parts).add_routes(

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.slow
 def test_bench_compares_like_with_like_at_a_small_size(tmp_path: Path) -> None:
     rows = bench_size(tmp_path, 3, resynth=True)
     assert len(rows) == 4, rows
-    assert "flat" in rows[0] and "exit" not in " ".join(rows), rows
-    assert rows[0].endswith("same 36 resources"), rows[0]
+    assert "nested" in rows[0] and "exit" not in " ".join(rows), rows
+    assert rows[0].endswith("same 39 resources"), rows[0]  # 36 and the 3 nested stacks
     assert "unchanged" in rows[1] and "code-only, 1 step file" in rows[2] and "code-only, 1 step file" in rows[3]
 
 

@@ -13,7 +13,6 @@ import pytest
 from bench.synth_bench import write_project
 from compiler.assembly_rewrite import COMPACT_FILE, nested_template_hash
 from compiler.pipeline import compile_project
-from compiler.stack_layout import record_layout
 from compiler.synth import synthesize, synthesize_cached
 
 pytestmark = pytest.mark.slow
@@ -24,7 +23,6 @@ STEPS = 6  # HTTP, queue and cron steps, spread over several nested stacks
 def test_a_code_only_change_of_a_nested_project_is_written_as_a_synth_would_write_it(tmp_path: Path) -> None:
     # GIVEN a nested project whose assembly is cached
     root = write_project(tmp_path / "proj", STEPS)
-    record_layout(root, "nested")
     cache = tmp_path / "cache"
     first = synthesize_cached(compile_project(root), tmp_path / "first.out", cache_root=cache)
     assert not first.code_only and len(list(first.out_dir.glob("*.nested.template.json"))) > 1
@@ -46,7 +44,6 @@ def test_a_code_only_change_of_a_nested_project_is_written_as_a_synth_would_writ
 def test_compact_templates_kept_with_an_entry_are_checked_before_use(tmp_path: Path) -> None:
     # GIVEN a cached nested assembly whose kept compact templates are wrong (not its templates')
     root = write_project(tmp_path / "proj", STEPS)
-    record_layout(root, "nested")
     cache = tmp_path / "cache"
     first = synthesize_cached(compile_project(root), tmp_path / "first.out", cache_root=cache)
     kept = cache / "assemblies" / first.entry_key / COMPACT_FILE

@@ -1,4 +1,4 @@
-"""compiler/stack_layout.py: stable bucket placement and the layout decided once, recorded."""
+"""compiler/stack_layout.py: stable bucket placement; nested from the first step unless recorded flat."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ from compiler.ir import Application, Function
 from compiler.stack_layout import (
     BUCKETS,
     LAYOUT_FILE,
-    NEST_ABOVE_RESOURCES,
     LayoutFileError,
     bucket_of,
     decide_layout,
-    estimated_resources,
     record_layout,
     recorded_layout,
+    synth_layout,
 )
 
 
@@ -37,26 +36,27 @@ def test_bucket_is_a_fixed_function_of_the_step_name() -> None:
     assert {bucket_of(f"Step{i}") for i in range(300)} == set(range(BUCKETS))
 
 
-def test_small_project_without_a_record_is_flat(tmp_path: Path) -> None:
-    app = app_with(tmp_path, 3)
-    assert estimated_resources(app) <= NEST_ABOVE_RESOURCES
-    assert decide_layout(app) == ("flat", False)
-
-
-def test_large_project_without_a_record_is_newly_nested(tmp_path: Path) -> None:
-    assert decide_layout(app_with(tmp_path, 120)) == ("nested", True)
-
-
-def test_recorded_nesting_survives_shrinking(tmp_path: Path) -> None:
-    # GIVEN a project that was nested once WHEN it shrinks to one step THEN it stays nested.
-    record_layout(tmp_path, "nested")
-    assert recorded_layout(tmp_path) == "nested"
-    assert decide_layout(app_with(tmp_path, 1)) == ("nested", False)
+@pytest.mark.parametrize("steps", [0, 1, 3, 120, 2000])
+def test_every_project_without_a_record_is_nested_whatever_its_size(tmp_path: Path, steps: int) -> None:
+    # GIVEN no record WHEN a project grows from nothing THEN it is nested at every size: it never
+    # crosses from one layout to the other, which would move every step's resources.
+    assert decide_layout(app_with(tmp_path, steps)) == "nested"
 
 
 def test_recorded_flat_is_respected_even_when_large(tmp_path: Path) -> None:
     (tmp_path / LAYOUT_FILE).write_text(json.dumps({"layout": "flat"}))
-    assert decide_layout(app_with(tmp_path, 120)) == ("flat", False)
+    assert decide_layout(app_with(tmp_path, 120)) == "flat"
+
+
+def test_a_written_record_reads_back(tmp_path: Path) -> None:
+    for layout in ("flat", "nested"):
+        record_layout(tmp_path, layout)
+        assert recorded_layout(tmp_path) == decide_layout(app_with(tmp_path, 1)) == layout
+
+
+def test_the_emulator_always_gets_one_flat_stack(tmp_path: Path) -> None:
+    assert synth_layout(app_with(tmp_path, 3), for_emulator=True) == "flat"
+    assert synth_layout(app_with(tmp_path, 3)) == "nested"
 
 
 @pytest.mark.parametrize("text", ['{"layout": "sideways"}', "not json", "[1]"])

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from compiler.pipeline import compile_project
-from compiler.synth import SynthResult, synthesize
+from compiler.stack_layout import LAYOUT_FILE
+from compiler.synth import SynthResult, assembly_templates, synthesize
 from tests.conftest import EXAMPLES, FIXTURE_PROJECTS, GOLDEN, REPO, check_golden
 
 EMULATOR_PROJECTS = FIXTURE_PROJECTS.parent / "emulator"
@@ -58,13 +59,15 @@ def asset_hashes(result: SynthResult) -> list[str]:
 
 
 def normalised_template(result: SynthResult, project_dir: Path) -> str:
-    """The stack's template as golden text: placeholders for hashes and paths, sorted keys."""
+    """The stack's templates as golden text: placeholders for hashes and paths, sorted keys."""
     # Longest first: the assembly may sit inside the project or the repository.
     paths = sorted({str(result.out_dir): CDK_OUT, str(project_dir): PROJECT_DIR, str(REPO): REPO_DIR}.items(),
                    key=lambda item: len(item[0]), reverse=True)
     replacements = {**{h: ASSET_HASH for h in asset_hashes(result)}, **dict(paths)}
-    template = json.loads(result.template_path.read_text())
-    return json.dumps(replace_all(template, replacements), sort_keys=True, indent=2) + "\n"
+    # The root template and each nested one (every project is nested: compiler.stack_layout), by file.
+    templates = {path.name: json.loads(path.read_text())
+                 for path in assembly_templates(result.out_dir, result.template_path)}
+    return json.dumps(replace_all(templates, replacements), sort_keys=True, indent=2) + "\n"
 
 
 @pytest.fixture(scope="module", params=sorted(PROJECTS))
@@ -89,6 +92,8 @@ def test_normalised_template_holds_no_asset_hash_or_machine_path(synthesized: tu
     template = normalised_template(result, PROJECTS[name])
     hashes = asset_hashes(result)
     assert any(h in result.template_path.read_text() for h in hashes)
+    assert len(json.loads(template)) > 1  # the root and its nested stacks
+    assert not (PROJECTS[name] / LAYOUT_FILE).exists()  # nested without a record: the synth writes none
     assert not any(h in template for h in hashes)
     assert f'"{ASSET_HASH}.zip"' in template
     assert str(result.out_dir) not in template and str(REPO) not in template

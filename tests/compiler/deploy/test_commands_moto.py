@@ -26,6 +26,7 @@ from compiler.commands.destroy import destroy_command
 from compiler.commands.rollback import rollback_command
 from compiler.errors import MotiaError, report
 from compiler.pipeline import compile_project
+from compiler.stack_layout import LAYOUT_FILE, record_layout
 from tests.compiler.deploy.assembly_fixtures import write_assembly
 from tests.compiler.moto_server import REGION, aws_client, endpoint, fake_aws_environment
 
@@ -119,6 +120,9 @@ def run(command: str, args: list[str]) -> tuple[int, list[str]]:
 def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Phase]:
     work = tmp_path_factory.mktemp("lifecycle")
     app_dir = Path(shutil.copytree(EXAMPLE, work / "orders", ignore=shutil.ignore_patterns("__pycache__", "cdk.out")))
+    # Flat: moto cannot pass the HTTP API's id into a nested stack (docs/scale.md), and the
+    # project has HTTP steps; tests/compiler/deploy/test_nested_moto.py deploys a nested one.
+    record_layout(app_dir, "flat")
     common = ["--app-dir", str(app_dir), "--endpoint-url", endpoint, "--region", REGION, "--yes"]
     deploy_args = [*common, "--out", str(work / "cdk.out")]
     phases: dict[str, Phase] = {}
@@ -137,6 +141,9 @@ def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         '"triggers": [queue("order.created")], "infrastructure": {"queue": {"visibility_timeout": 123}}}'))
     phase("update", "deploy", deploy_args)
     phase("noop", "deploy", deploy_args)
+    (app_dir / LAYOUT_FILE).unlink()  # the project's default: every step in a nested stack
+    phase("layout_switch", "deploy", deploy_args)
+    record_layout(app_dir, "flat")
     lambdas = aws_client(endpoint, "lambda")
     code_sha = {"before": lambdas.get_function(FunctionName="orders-dev-NotifyWarehouse")["Configuration"]["CodeSha256"]}
     warehouse = app_dir / "steps" / "notifications" / "notify_warehouse_step.py"
@@ -224,6 +231,17 @@ def test_update_adds_the_new_step_and_changes_the_queue(lifecycle: dict[str, Pha
 
 def test_update_calls_out_no_data_loss_when_nothing_is_replaced(lifecycle: dict[str, Phase]) -> None:
     assert "WARNING" not in lifecycle["update"].text
+
+
+def test_a_deployed_flat_stack_refuses_to_move_its_steps_into_nested_stacks(lifecycle: dict[str, Phase]) -> None:
+    # GIVEN the stage deployed flat WHEN its layout record is removed (nested, the default)
+    switch = lifecycle["layout_switch"]
+    # THEN the deploy stops before any change set, says why and how to keep the stage flat
+    assert switch.status != 0
+    assert "stack orders-dev keeps its steps in its root stack, and this assembly puts them in nested stacks" in switch.errors
+    assert 'Fix: write {"layout": "flat"} to motia-stacks.json' in switch.errors
+    assert not any("change set" in line for line in switch.output), switch.text
+    assert switch.resources == lifecycle["noop"].resources
 
 
 def test_a_second_deploy_reuses_the_assembly_and_has_no_changes(lifecycle: dict[str, Phase]) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from bench.plan_bench import write_project
 from compiler.pipeline import compile_project
-from compiler.stack_layout import bucket_of, record_layout
+from compiler.stack_layout import bucket_of
 from tests.compiler.deploy.test_commands_moto import REGION, Resources, run, snapshot
 from tests.compiler.moto_server import endpoint
 
@@ -42,7 +42,6 @@ def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Lifecy
             # moto skips AWS::ApiGatewayV2::Api, so the API id a nested stack receives as a
             # parameter is missing there (docs/scale.md); HTTP nesting is checked on the assembly.
             http_step.unlink()
-    record_layout(root, "nested")
     common = ["--app-dir", str(root), "--endpoint-url", endpoint, "--region", REGION, "--yes"]
     status, output = run("deploy", [*common, "--out", str(root.parent / "cdk.out")])
     deployed = snapshot(endpoint, "big-dev")

@@ -14,6 +14,7 @@ import pytest
 from compiler.deploy.assembly import read_stack_artifact
 from compiler.deploy.aws import AwsTarget, connect
 from compiler.deploy.flow import DeployOptions, deploy_artifact
+from compiler.stack_layout import record_layout
 from tests.compiler.deploy.assembly_fixtures import write_assembly
 from tests.compiler.deploy.test_commands_moto import REGION, run, snapshot
 from tests.compiler.moto_server import aws_client as client, endpoint
@@ -62,6 +63,9 @@ def to_fifo(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     steps.mkdir(parents=True)
     (steps / "publish_step.py").write_text(PUBLISHER)
     (steps / "work_step.py").write_text(WORKER % "")
+    # Flat: moto cannot pass the HTTP API's id into a nested stack (docs/scale.md), and the
+    # project has HTTP steps; tests/compiler/deploy/test_nested_moto.py deploys a nested one.
+    record_layout(work / APP, "flat")
     args = ["--app-dir", str(work / APP), "--endpoint-url", endpoint, "--region", REGION, "--yes",
             "--out", str(work / "cdk.out")]
     first, _ = run("deploy", args)

@@ -12,6 +12,7 @@ import pytest
 from compiler.assembly_cache import CUSTOMIZE_HOOK_FILE, assembly_key, template_key
 from compiler.emit.customize import HOOK_FILE, CustomizeError
 from compiler.synth import synthesize
+from tests.compiler.assembly_view import all_resources
 from tests.compiler.emit.ir_fixtures import every_kind, write_project
 
 
@@ -38,7 +39,7 @@ def synth_with(tmp_path: Path, hook: str) -> dict[str, Any]:
     write_project(root, app)
     (root / "motia_aws_stack.py").write_text(textwrap.dedent(hook))
     result = synthesize(app, tmp_path / "cdk.out", bytecode_python=())
-    return json.loads(result.template_path.read_text())
+    return {"Resources": all_resources(result)}
 
 
 def test_customize_adds_resources_and_grants_to_step_constructs(tmp_path: Path) -> None:
@@ -89,11 +90,13 @@ def customize(stack, app):
 '''
 
 
-def tls_statements(template: dict[str, Any], queue_id: str) -> int:
-    """How many TLS-only statements the queue policies hold for the queue `queue_id`."""
+def tls_statements(template: dict[str, Any], queue_key: str) -> int:
+    """How many TLS-only statements the queue policies of its template hold for the queue `queue_key`."""
+    stack, _, queue_id = queue_key.rpartition("/")
     count = 0
-    for resource in template["Resources"].values():
-        if resource["Type"] != "AWS::SQS::QueuePolicy" or resource["Properties"]["Queues"] != [{"Ref": queue_id}]:
+    for key, resource in template["Resources"].items():
+        if (key.rpartition("/")[0] != stack or resource["Type"] != "AWS::SQS::QueuePolicy"
+                or resource["Properties"]["Queues"] != [{"Ref": queue_id}]):
             continue
         count += sum(s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
                      for s in resource["Properties"]["PolicyDocument"]["Statement"])

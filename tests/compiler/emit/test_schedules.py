@@ -12,6 +12,7 @@ import pytest
 from compiler.pipeline import compile_project
 from compiler.synth import synthesize
 from tests.conftest import FIXTURE_PROJECTS
+from tests.compiler.assembly_view import all_resources
 
 pytestmark = pytest.mark.slow
 
@@ -20,11 +21,12 @@ pytestmark = pytest.mark.slow
 def resources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     app = compile_project(FIXTURE_PROJECTS / "sub_minute_crons", stage="ci")
     result = synthesize(app, tmp_path_factory.mktemp("ticks") / "cdk.out")
-    return dict(json.loads(Path(result.template_path).read_text())["Resources"])
+    return all_resources(result)  # the default, nested layout: each step's resources in its stack
 
 
 def _of_type(resources: dict[str, Any], kind: str) -> dict[str, Any]:
-    return {k: v["Properties"] for k, v in resources.items() if v["Type"] == kind}
+    """By logical id within its template (what `Ref` and `Fn::GetAtt` there name)."""
+    return {k.rpartition("/")[2]: v["Properties"] for k, v in resources.items() if v["Type"] == kind}
 
 
 def _tick_queues(resources: dict[str, Any]) -> dict[str, Any]:

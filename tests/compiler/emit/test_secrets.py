@@ -15,6 +15,7 @@ from compiler.synth import SynthResult, synthesize
 from lambda_runtime import contract
 from lambda_runtime.contract import ENV_SECRETS
 from tests.compiler.projects import step_source, write_project
+from tests.compiler.assembly_view import all_resources
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +45,8 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> SynthResult:
 
 @pytest.fixture(scope="module")
 def template(synthesized: SynthResult) -> dict[str, Any]:
-    return json.loads(synthesized.template_path.read_text())
+    """The default, nested layout's templates as one: each step's resources are in its stack."""
+    return {"Resources": all_resources(synthesized)}
 
 
 def test_no_secret_value_is_anywhere_in_the_assembly_or_the_code_asset(synthesized: SynthResult) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,10 @@ import pytest
 
 from compiler import ir
 from compiler.emit.stack import EMIT_ORDER, EMITTERS, NOT_EMITTED
-from compiler.synth import synthesize
+from compiler.stack_layout import Layout, record_layout
+from compiler.synth import SynthResult, synthesize
 from lambda_runtime.function_config import FunctionConfig
+from tests.compiler.assembly_view import all_resources
 from tests.compiler.emit.ir_fixtures import PREFIX, every_kind, write_project
 
 from aws_cdk.assertions import Match, Template
@@ -20,13 +23,19 @@ from aws_cdk.assertions import Match, Template
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def template_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def synthesized(tmp_path_factory: pytest.TempPathFactory, layout: Layout) -> SynthResult:
     root = tmp_path_factory.mktemp("project")
     app = every_kind(root)
     write_project(root, app)
-    result = synthesize(app, tmp_path_factory.mktemp("out") / "cdk.out")
-    return json.loads(result.template_path.read_text())
+    record_layout(root, layout)
+    return synthesize(app, tmp_path_factory.mktemp("out") / "cdk.out")
+
+
+@pytest.fixture(scope="module")
+def template_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Flat: the tests below follow references between resources within one template. The
+    nested layout, every project's default, declares the same resources (the last test)."""
+    return json.loads(synthesized(tmp_path_factory, "flat").template_path.read_text())
 
 
 @pytest.fixture(scope="module")
@@ -441,3 +450,22 @@ def test_a_schedule_description_fits_schedulers_512_characters() -> None:
     assert len(schedule_description(long)) == DESCRIPTION_LIMIT
     short = ir.Schedule("Report", "0 9 * * *", "cron(0 9 * * ? *)", "x")
     assert schedule_description(short) == "Motia cron '0 9 * * *' of step Report"
+
+
+def test_the_nested_layout_declares_the_same_resources_under_the_same_logical_ids(
+    template_json: dict[str, Any], tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # GIVEN the same project nested, as every project is by default
+    nested = all_resources(synthesized(tmp_path_factory, "nested"))
+    # THEN apart from the nested stacks themselves, the same resources by type; and by logical id
+    # too, but for the HTTP routes, made under their step's scope there (compiler.emit.http)
+    flat = {logical_id: r["Type"] for logical_id, r in template_json["Resources"].items()}
+    moved = {key.rpartition("/")[2]: r["Type"] for key, r in nested.items()
+             if r["Type"] != "AWS::CloudFormation::Stack"}
+    assert Counter(moved.values()) == Counter(flat.values())
+
+    def by_id(resources: dict[str, str]) -> dict[str, str]:
+        return {i: t for i, t in resources.items() if t not in ("AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::Integration")
+                and not (t == "AWS::Lambda::Permission" and "Integration" in i)}
+    assert by_id(moved) == by_id(flat) and len(by_id(flat)) == len(flat) - 6  # 2 routes, 3 rows each
+    assert any("/" in key for key in nested)  # the steps' resources did go to nested stacks
