@@ -31,6 +31,9 @@ if TYPE_CHECKING:  # only for hints: `motia synth`'s fast path imports this modu
 __all__ = [
     "AssetError",
     "LAMBDA_PIP_PLATFORM_ARGS",
+    "AssetBuild",
+    "asset_build",
+    "build_asset",
     "build_code_asset",
     "find_lambda_python",
     "pip_platform_args",
@@ -230,6 +233,30 @@ def cdk_asset_hash(fingerprint: str) -> str:
     return hashlib.sha256(fingerprint.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class AssetBuild:
+    """What the code asset of an app is built from, as plain data: another process may build it
+    (compiler.code_asset_worker). `bytecode_python` None: find a Python of `python`."""
+
+    root: str
+    files: tuple[tuple[str, str], ...]  # (dest, source) of each project file, `project_files`
+    architecture: str
+    python: str
+    cache_root: str
+    pip_command: tuple[str, ...]
+    bytecode_python: tuple[str, ...] | None
+
+
+def asset_build(app: Application, *, cache_root: Path | None = None, pip_command: Sequence[str] | None = None,
+                bytecode_python: Sequence[str] | None = None) -> AssetBuild:
+    return AssetBuild(
+        root=app.root, files=tuple((item.dest, str(item.source)) for item in project_files(app)),
+        architecture=app.settings.architecture, python=app.settings.python,
+        cache_root=str(cache_root or default_cache_root()), pip_command=tuple(pip_command or default_pip_command()),
+        bytecode_python=None if bytecode_python is None else tuple(bytecode_python),
+    )
+
+
 def build_code_asset(
     app: Application,
     dest: Path,
@@ -243,31 +270,35 @@ def build_code_asset(
     `bytecode_python`: the interpreter that compiles bytecode for Lambda (None: find a
     Python 3.12; empty: ship sources only, Lambda then compiles at each cold start).
     """
+    return build_asset(asset_build(app, cache_root=cache_root, pip_command=pip_command,
+                                   bytecode_python=bytecode_python), dest)
+
+
+def build_asset(build: AssetBuild, dest: Path) -> Path:
+    """`build_code_asset` from its description."""
     from compiler.bytecode_cache import compile_asset_bytecode
 
-    root = Path(app.root)
+    root = Path(build.root)
     requirements = root / REQUIREMENTS_FILE
+    cache = Path(build.cache_root)
     dest.mkdir(parents=True)
     if requirements.is_file():
-        vendored = vendor_requirements(
-            requirements, cache_root or default_cache_root(), pip_command or default_pip_command(),
-            pip_platform_args(app.settings.architecture, app.settings.python),
-        )
+        vendored = vendor_requirements(requirements, cache, build.pip_command,
+                                       pip_platform_args(build.architecture, build.python))
         if vendored is not None:
             shutil.copytree(vendored, dest, dirs_exist_ok=True)
     # Our packages last: a project pinning the upstream `motia` package must still run ours.
     for name in RUNTIME_PACKAGES:
         shutil.rmtree(dest / name, ignore_errors=True)
         shutil.copytree(package_dir(name), dest / name, ignore=IGNORED_IN_ASSET)
-    for item in project_files(app):
-        if not item.source.is_file():
-            raise AssetError(f"{item.dest}: file not found under {root}; "
+    for relative, source in build.files:
+        if not Path(source).is_file():
+            raise AssetError(f"{relative}: file not found under {root}; "
                              "fix the step's include_files or re-run from the project directory")
-        target = dest / item.dest
+        target = dest / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(item.source, target)
-    cache = cache_root or default_cache_root()
-    python = find_lambda_python(app.settings.python, cache) if bytecode_python is None else tuple(bytecode_python)
+        shutil.copyfile(source, target)
+    python = find_lambda_python(build.python, cache) if build.bytecode_python is None else build.bytecode_python
     if python:
         compile_asset_bytecode(dest, python, cache)  # only files not compiled before
     return dest

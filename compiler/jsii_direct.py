@@ -26,7 +26,8 @@ import tempfile
 from pathlib import Path
 from typing import Mapping
 
-__all__ = ["BOOTSTRAP", "ENVIRONMENT", "ENV_DIRECT", "TESTED_RUNTIME", "direct_runtime", "jsii_runtime_version"]
+__all__ = ["BOOTSTRAP", "ENVIRONMENT", "ENV_DIRECT", "TESTED_RUNTIME", "direct_runtime", "jsii_runtime_version",
+           "kernel_pid"]
 
 TESTED_RUNTIME = "1.142.0"
 ENV_DIRECT = "MOTIA_JSII_DIRECT"
@@ -124,3 +125,15 @@ def direct_runtime(cache_root: Path, environ: Mapping[str, str] | None = None) -
     except OSError:
         return None  # an unwritable cache: jsii's relay works without it
     return bootstrap if bootstrap.is_file() else None
+
+
+def kernel_pid() -> int | None:
+    """The pid of jsii's Node process, started by then (jsii's internals: its process provider's
+    `subprocess.Popen`); None when jsii is not the version tested or keeps it elsewhere."""
+    import jsii
+
+    if jsii_runtime_version() != TESTED_RUNTIME:
+        return None
+    node = getattr(getattr(getattr(jsii.kernel, "provider", None), "_process", None), "_process", None)
+    pid = getattr(node, "pid", None)
+    return pid if isinstance(pid, int) else None

@@ -12,13 +12,12 @@ import os
 import shutil
 import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from compiler import stack_layout
-from compiler.code_asset import asset_fingerprint, build_code_asset, cdk_asset_hash
+from compiler.code_asset import asset_build, asset_fingerprint, build_code_asset, cdk_asset_hash
 from compiler.errors import ResourceLimitError
 from compiler.ir import Application
 
@@ -239,23 +238,26 @@ def synthesize_into(
     `for_emulator`: one flat stack and no CloudFormation limits (moto has none)."""
     if app.errors:
         raise ValueError(f"{len(app.errors)} compile errors: synthesize only a compiled app")
+    from compiler import code_asset_worker
     from compiler.assembly_rewrite import rename_code_asset
+    from compiler.cpu_affinity import sharing_one_cpu
+    from compiler.jsii_direct import kernel_pid
 
-    # The code asset is built on another thread while Node builds the templates around an
-    # empty placeholder (CDK copies nothing then), then moved in under its real hash: the
-    # assembly is the one a synth of the built asset gives (tests/compiler/test_synth.py).
+    # The code asset is built in another process (compiler.code_asset_worker) while Node builds
+    # the templates around an empty placeholder (CDK copies nothing then), then moved in under
+    # its real hash: the assembly is the one a synth of the built asset gives (tests/compiler/test_synth.py).
     out_dir = Path(cdk_app.outdir)
     placeholder, building = out_dir / CODE_PLACEHOLDER_DIR, out_dir / CODE_BUILD_DIR
     for leftover in (placeholder, building):
         shutil.rmtree(leftover, ignore_errors=True)
     placeholder.mkdir(parents=True)
     try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="motia-code-asset") as pool:
-            code = pool.submit(build_code_asset, app, building, cache_root=cache_root, pip_command=pip_command,
-                               bytecode_python=bytecode_python)
+        build = asset_build(app, cache_root=cache_root, pip_command=pip_command, bytecode_python=bytecode_python)
+        with code_asset_worker.start(build, building) as code:
             layout = stack_layout.synth_layout(app, for_emulator=for_emulator)
-            stack = add_application_stack(cdk_app, app, placeholder, CODE_PLACEHOLDER, layout)
-            cdk_app.synth()
+            with sharing_one_cpu(kernel_pid()):  # thousands of calls to Node (compiler.cpu_affinity)
+                stack = add_application_stack(cdk_app, app, placeholder, CODE_PLACEHOLDER, layout)
+                cdk_app.synth()
             code_dir = code.result()
         template_path = out_dir / stack.template_file
         compact = rename_code_asset(out_dir, stack.template_file, code_dir, cdk_asset_hash(asset_fingerprint(code_dir)))

@@ -8,6 +8,7 @@ import json
 from aws_cdk import RemovalPolicy, aws_apigatewayv2 as apigw, aws_logs as logs
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 
+from compiler.emit import values
 from compiler.emit.api_settings import api_props, apply_api_settings, guard_nested_route, route_props
 from compiler.emit.function_settings import log_retention
 from compiler.emit.parts import StackParts, construct_id
@@ -65,7 +66,7 @@ def integration(parts: StackParts, step: str) -> HttpLambdaIntegration:
         parts.integrations[step] = HttpLambdaIntegration(
             construct_id("Integration", step),
             parts.function(step),
-            payload_format_version=apigw.PayloadFormatVersion.VERSION_2_0,
+            payload_format_version=values.payload_format_2(),
         )
     return parts.integrations[step]
 

@@ -109,9 +109,7 @@ def emit_schedule(parts: StackParts, schedule: Schedule) -> None:
     scheduler.Schedule(
         parts.step_scope(schedule.function),
         schedule_construct_id(parts, schedule),
-        schedule=scheduler.ScheduleExpression.expression(
-            schedule.expression, values.time_zone(schedule.timezone)
-        ),
+        schedule=values.schedule_expression(schedule.expression, schedule.timezone),
         target=target,
         schedule_name=schedule.schedule_name,
         description=schedule_description(schedule),

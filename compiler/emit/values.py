@@ -1,4 +1,4 @@
-"""CDK value objects made once per process: durations, service principals, time zones.
+"""CDK value objects made once per process: durations, principals, time zones, schedules.
 
 Each `Duration.seconds(n)` or `iam.ServicePrincipal(...)` is a round trip to the jsii Node
 process (about 0.3 ms), and a 300-step project asks for the same few values thousands of
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 
-from aws_cdk import Duration, TimeZone, aws_iam as iam
+from aws_cdk import Duration, TimeZone, aws_apigatewayv2 as apigw, aws_iam as iam, aws_scheduler as scheduler
 
 
 @functools.cache
@@ -26,3 +26,15 @@ def service_principal(service: str) -> iam.ServicePrincipal:
 @functools.cache
 def time_zone(name: str) -> TimeZone:
     return TimeZone.of(name)
+
+
+@functools.cache
+def payload_format_2() -> apigw.PayloadFormatVersion:
+    """HTTP API integrations' payload format 2.0 (reading the constant is a round trip too)."""
+    return apigw.PayloadFormatVersion.VERSION_2_0
+
+
+@functools.cache
+def schedule_expression(expression: str, zone: str) -> scheduler.ScheduleExpression:
+    """`cron(...)` or `rate(...)` in `zone`: many steps share one (hourly, nightly)."""
+    return scheduler.ScheduleExpression.expression(expression, time_zone(zone))

@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 
 from compiler import jsii_direct
-from compiler.jsii_direct import BOOTSTRAP, BOOTSTRAP_FILE, ENVIRONMENT, TESTED_RUNTIME, direct_runtime, jsii_runtime_version
+from compiler.jsii_direct import (
+    BOOTSTRAP,
+    BOOTSTRAP_FILE,
+    ENVIRONMENT,
+    TESTED_RUNTIME,
+    direct_runtime,
+    jsii_runtime_version,
+    kernel_pid,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 NODE = shutil.which("node")
@@ -100,3 +108,13 @@ def test_a_synth_process_talks_to_jsii_s_kernel_directly_unless_told_not_to(tmp_
     script, preserves_symlinks = run.stdout.split()
     assert script.endswith(BOOTSTRAP_FILE if direct == "1" else "jsii-runtime.js")
     assert preserves_symlinks == str(direct == "1")
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads the Node command line from /proc")
+def test_kernel_pid_is_jsii_s_node_process() -> None:
+    from compiler.synth import new_app
+
+    new_app(None, validate=False)  # Node runs from here on
+    pid = kernel_pid()
+    assert pid is not None
+    assert Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].endswith(b"node")
