@@ -77,14 +77,24 @@ def acknowledge_realtime_findings(api_id: str, stage: Construct, stage_name: str
 
 
 def acknowledge_accepted_findings(parts: StackParts) -> None:
-    """Acknowledge every accepted finding on the narrowest construct that holds it."""
+    """Acknowledge every accepted finding on the narrowest construct it holds for. A finding
+    whose id names its resource (`IAM5[Resource::<StepXFunction.Arn>:*]`) matches that resource
+    only, wherever it is acknowledged: those go to the resource's stack, all in one call (two
+    round trips to Node per construct, not per finding)."""
+    by_scope: dict[int, tuple[Construct, list[Acknowledgment]]] = {}  # by the Python object: a path costs calls
+
+    def add(scope: Construct, rule: str, reason: str) -> None:
+        by_scope.setdefault(id(scope), (scope, []))[1].append(Acknowledgment(id=rule, reason=reason))
+
     for rule, reason in STACK_WIDE.items():
-        acknowledge(parts.stack, rule, reason)
+        add(parts.stack, rule, reason)
     for kind in parts.tables:
         table_id = logical_id([construct_id("Table", kind), "Resource"])  # compiler/emit/tables.py
-        acknowledge(parts.stack, iam5(f"<{table_id}.Arn>/stream/*"), STREAM_ARN_WILDCARD)
+        add(parts.stack, iam5(f"<{table_id}.Arn>/stream/*"), STREAM_ARN_WILDCARD)
     for queue in [*parts.failure_queues.values(), *parts.schedule_dlqs.values()]:
-        acknowledge(queue, "AwsSolutions-SQS3", FAILURE_DESTINATION)
-    for step, role in parts.schedule_roles.items():
+        add(queue, "AwsSolutions-SQS3", FAILURE_DESTINATION)  # not resource-specific: on the queue itself
+    for step in parts.schedule_roles:
         function_id = logical_id([construct_id("Step", step), FUNCTION_ID, "Resource"])  # compiler/emit/functions.py
-        acknowledge(role, iam5(f"<{function_id}.Arn>:*"), FUNCTION_VERSIONS)
+        add(parts.step_stack(step), iam5(f"<{function_id}.Arn>:*"), FUNCTION_VERSIONS)
+    for scope, acknowledgments in by_scope.values():
+        Validations.of(scope).acknowledge(*acknowledgments)

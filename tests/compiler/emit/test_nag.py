@@ -13,6 +13,7 @@ import pytest
 from compiler.emit import nag
 from compiler.pipeline import compile_project
 from compiler.code_asset import asset_fingerprint
+from compiler.stack_layout import Layout
 from compiler.synth import add_application_stack, new_app
 from tests.compiler.test_template_golden import PROJECTS, STAGE
 
@@ -25,9 +26,8 @@ def findings(report: Any) -> list[str]:
                   for v in report.violations for r in v.violating_resources)
 
 
-@pytest.fixture(scope="module")
-def stacks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Project name -> its stack, all in one CDK app (built once for this module)."""
+def build_stacks(tmp_path_factory: pytest.TempPathFactory, layout: Layout) -> dict[str, Any]:
+    """Project name -> its stack, all in one CDK app."""
     code = tmp_path_factory.mktemp("code")
     (code / "placeholder.py").write_text("")
     cdk_app = new_app(tmp_path_factory.mktemp("cdk.out"), validate=False)
@@ -35,15 +35,29 @@ def stacks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     for name, path in sorted(PROJECTS.items()):
         app = compile_project(path, stage=STAGE)
         assert app.errors == ()
-        built[name] = add_application_stack(cdk_app, app, code, asset_fingerprint(code))
+        built[name] = add_application_stack(cdk_app, app, code, asset_fingerprint(code), layout)
     return built
 
 
+@pytest.fixture(scope="module")
+def stacks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Flat (built once for this module)."""
+    return build_stacks(tmp_path_factory, "flat")
+
+
+@pytest.fixture(scope="module")
+def nested_stacks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Nested, every project's default (built once for this module)."""
+    return build_stacks(tmp_path_factory, "nested")
+
+
+@pytest.mark.parametrize("layout", ["flat", "nested"])
 @pytest.mark.parametrize("name", sorted(PROJECTS))
-def test_aws_solutions_finds_nothing_unacknowledged(stacks: dict[str, Any], name: str) -> None:
+def test_aws_solutions_finds_nothing_unacknowledged(request: pytest.FixtureRequest, layout: str, name: str) -> None:
     from cdk_nag import AwsSolutionsChecks
 
-    report = AwsSolutionsChecks().validate_scope(stacks[name])
+    stack = request.getfixturevalue("stacks" if layout == "flat" else "nested_stacks")[name]
+    report = AwsSolutionsChecks().validate_scope(stack)
     assert findings(report) == []
     assert report.success
 
@@ -72,3 +86,21 @@ def test_finding_ids_name_the_resource_as_cdk_nag_does() -> None:
     assert nag.iam5("<TableX.Arn>/stream/*") == "AwsSolutions-IAM5[Resource::<TableX.Arn>/stream/*]"
 
 
+
+
+def test_the_nested_layout_is_checked_inside_its_nested_stacks(tmp_path: Any) -> None:
+    """The packs walk into nested stacks: a queue made there without our hardening is reported."""
+    from aws_cdk import NestedStack, aws_sqs as sqs
+    from cdk_nag import AwsSolutionsChecks
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "placeholder.py").write_text("")
+    app = compile_project(PROJECTS["orders"], stage=STAGE)
+    stack = add_application_stack(new_app(tmp_path / "cdk.out", validate=False), app, code,
+                                  asset_fingerprint(code), "nested")
+    steps = next(c for c in stack.node.children if isinstance(c, NestedStack))
+    sqs.Queue(steps, "Unhardened", encryption=sqs.QueueEncryption.SQS_MANAGED)
+    report = AwsSolutionsChecks().validate_scope(stack)
+    paths = {(v.rule_name, r.construct_path) for v in report.violations for r in v.violating_resources}
+    assert ("AwsSolutions-SQS3", f"{steps.node.path}/Unhardened/Resource") in paths, paths
