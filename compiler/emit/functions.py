@@ -12,6 +12,7 @@ from aws_cdk import aws_logs as logs
 from compiler.emit import values
 from compiler.emit.function_settings import apply_vpc, function_props, log_retention, runtime
 from compiler.emit.parts import StackParts
+from compiler.emit.schedules import async_invoke_props
 from compiler.emit.secrets import permission_statements, secret_statements
 from compiler.function_configs import DeployNames, function_config, trigger_tables
 from compiler.ir import Function
@@ -87,6 +88,7 @@ def emit_function(parts: StackParts, fn: Function) -> None:
         log_group=log_group,
         environment=function_environment(parts, fn),
         **function_props(scope, parts.app.settings, fn),
+        **async_invoke_props(parts.app, fn.name),
     )
     apply_vpc(parts.app.settings, function, role)
     for name in fn.enqueues:

@@ -8,6 +8,8 @@ event (both set explicitly). An invocation that never reached the function goes 
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import Duration, aws_iam as iam, aws_lambda_event_sources as sources, aws_sqs as sqs
 from aws_cdk import aws_scheduler as scheduler, aws_scheduler_targets as targets
 
@@ -18,7 +20,7 @@ from compiler.emit.alarms import dead_letter_alarm
 from compiler.emit.hardening import secure_queue
 from compiler.emit.messaging import DLQ_RETENTION
 from compiler.emit.parts import StackParts, construct_id
-from compiler.ir import Schedule
+from compiler.ir import Application, Schedule
 from lambda_runtime import contract
 
 RETRY_ATTEMPTS = 0  # Motia never runs a tick twice; see the module docstring
@@ -27,15 +29,22 @@ LAMBDA_ASYNC_RETRY_ATTEMPTS = 0
 MAX_EVENT_AGE = Duration.hours(1)
 
 
+def async_invoke_props(app: Application, step: str) -> dict[str, Any]:
+    """`lambda_.Function` props of a step with a schedule: its asynchronous invocations (only its
+    schedules invoke it so) never retry and expire after MAX_EVENT_AGE. Given when the function
+    is made (compiler.emit.functions): a `configure_async_invoke` after is a round trip more."""
+    if not any(schedule.function == step for schedule in app.schedules):
+        return {}
+    return {"retry_attempts": LAMBDA_ASYNC_RETRY_ATTEMPTS, "max_event_age": MAX_EVENT_AGE}
+
+
 def schedule_role(parts: StackParts, step: str) -> iam.Role:
-    """The step's schedule role, made with the step's first schedule; the function's
-    asynchronous invocations (only its schedules invoke it so) are set not to retry then too."""
+    """The step's schedule role, made with the step's first schedule."""
     if step not in parts.schedule_roles:
         parts.schedule_roles[step] = iam.Role(
             parts.step_scope(step), "ScheduleRole",
             assumed_by=values.service_principal("scheduler.amazonaws.com"),
         )
-        parts.function(step).configure_async_invoke(retry_attempts=LAMBDA_ASYNC_RETRY_ATTEMPTS, max_event_age=MAX_EVENT_AGE)
     return parts.schedule_roles[step]
 
 
