@@ -17,7 +17,7 @@ from compiler.commands.common import add_project_options, compile_and_report, fi
 from compiler.errors import UsageError
 from compiler.deploy.assembly import StackArtifact, read_stack_artifact
 from compiler.deploy.freshness import assembly_is_current, fingerprint, record_fingerprint
-from compiler.synth import synthesize
+from compiler.synth import synthesize_cached
 
 if TYPE_CHECKING:
     from compiler.deploy.aws import Clients
@@ -69,7 +69,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def synthesized_artifact(args: argparse.Namespace, emit: Callable[[str], None]) -> StackArtifact:
-    """The project's assembly: reused when its inputs did not change, else synthesized now."""
+    """The project's assembly: reused when its inputs did not change, else taken from the
+    assembly cache as `motia synth` does (the same assembly without Node; only the code asset
+    written when only step code changed), else synthesized now."""
     app = compile_and_report(args, "the project has errors; nothing was deployed")
     out = args.out or Path(app.root) / ASSEMBLY_DIR
     check_out_dir(out, Path(app.root))
@@ -77,8 +79,11 @@ def synthesized_artifact(args: argparse.Namespace, emit: Callable[[str], None]) 
     if assembly_is_current(out, expected):
         emit(f"reusing the cloud assembly in {out} (inputs unchanged)")
     else:
-        emit(f"synthesizing {app.prefix} into {out} ...")
-        synthesize(app, out)
+        result = synthesize_cached(app, out, on_synth=lambda: emit(f"synthesizing {app.prefix} into {out} ..."))
+        if result.reused:
+            emit(f"reusing the cached assembly of {app.prefix} (the same inputs were synthesized before; no synth)")
+        elif result.code_only:
+            emit(f"only step code changed in {app.prefix}: wrote the new code asset into the cached assembly (no synth)")
         record_fingerprint(out, expected)
     return read_stack_artifact(out, app.prefix)
 

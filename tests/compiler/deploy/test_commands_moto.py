@@ -261,6 +261,9 @@ def test_a_code_only_change_updates_the_functions_without_a_change_set(lifecycle
     assert fast.app.realtime is not None
     count = len(fast.app.functions) + 2
     assert f"only step code changed: updating {count} function(s) directly, no change set" in fast.text
+    # ...and the assembly came from the cache without Node, as `motia synth` does it.
+    assert "only step code changed in orders-dev: wrote the new code asset into the cached assembly" in fast.text
+    assert "synthesizing" not in fast.text
     assert "code live in " in fast.text and "code recorded in " in fast.text
     assert "Deploy these changes" not in fast.text and "change set motia-" not in fast.text
     shas = json.loads(fast.errors)
