@@ -82,12 +82,13 @@ def read_history(clients: Clients, bucket: str, stack_name: str) -> tuple[Versio
 
 
 def stage_bucket(clients: Clients, stack_name: str) -> str | None:
-    """The asset bucket the deployed stage's functions run from (None when it has no function)."""
+    """The asset bucket the deployed stage's functions run from (None when it has no function);
+    a nested project's are in its nested stacks."""
     from compiler.deploy.assembly import resolve_placeholders
-    from compiler.deploy.stack import deployed_template
+    from compiler.deploy.stack import stack_templates
 
-    template = deployed_template(clients, stack_name)
-    for resource in (template.get("Resources") or {}).values():
+    resources = [r for _, template in stack_templates(clients, stack_name) for r in (template.get("Resources") or {}).values()]
+    for resource in resources:
         if resource.get("Type") != "AWS::Lambda::Function":
             continue
         bucket = ((resource.get("Properties") or {}).get("Code") or {}).get("S3Bucket")

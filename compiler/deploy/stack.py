@@ -17,7 +17,7 @@ from compiler.deploy.assembly import StackArtifact
 from compiler.deploy.aws import Clients, DeployError, aws_errors
 from compiler.deploy.changes import ChangePlan, is_empty_change_set, plan_from_changes
 from compiler.deploy.events import StackEvent, count_finished, is_settled, parse_events, progress_line, unseen_events
-from compiler.deploy.nested import nested_change_sets, nested_stacks_started, prefixed_changes, prefixed_events
+from compiler.deploy.nested import STACK_TYPE, nested_change_sets, nested_stacks_started, prefixed_changes, prefixed_events
 
 __all__ = [
     "CAPABILITIES",
@@ -32,6 +32,8 @@ __all__ = [
     "execute_change_set",
     "seen_event_ids",
     "stack_outputs",
+    "stack_resources",
+    "stack_templates",
     "watch_stack",
 ]
 
@@ -216,3 +218,35 @@ def deployed_template(clients: Clients, stack_id: str) -> dict[str, Any]:
     if isinstance(body, str):  # botocore decodes JSON bodies; YAML ones stay text
         return dict(json.loads(body))
     return dict(body)
+
+
+def stack_resources(clients: Clients, stack: str) -> list[dict[str, Any]]:
+    """The resource summaries of `stack` and, recursively, of its nested stacks: a nested
+    project's step functions, queues and schedules live in those (compiler.stack_layout)."""
+    found: list[dict[str, Any]] = []
+    pending = [stack]
+    with aws_errors(clients.target, clients.region):
+        while pending:
+            for page in clients.cloudformation.get_paginator("list_stack_resources").paginate(StackName=pending.pop(0)):
+                for summary in page["StackResourceSummaries"]:
+                    found.append(summary)
+                    if summary["ResourceType"] == STACK_TYPE and summary.get("PhysicalResourceId"):
+                        pending.append(summary["PhysicalResourceId"])
+    return found
+
+
+def stack_templates(clients: Clients, stack_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """(stack id, deployed template) of the stack, then of each of its nested stacks, recursively."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    pending = [stack_id]
+    while pending:
+        current = pending.pop(0)
+        template = deployed_template(clients, current)
+        found.append((current, template))
+        nested = {logical_id for logical_id, r in (template.get("Resources") or {}).items() if r.get("Type") == STACK_TYPE}
+        if nested:
+            with aws_errors(clients.target, clients.region):
+                for page in clients.cloudformation.get_paginator("list_stack_resources").paginate(StackName=current):
+                    pending += [s["PhysicalResourceId"] for s in page["StackResourceSummaries"]
+                                if s["LogicalResourceId"] in nested and s.get("PhysicalResourceId")]
+    return found

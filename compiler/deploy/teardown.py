@@ -9,7 +9,7 @@ from typing import Callable
 from compiler.deploy.aws import Clients, aws_errors
 from compiler.deploy.events import first_failure
 from compiler.deploy.retention import TemplateResource, dead_letter_queues, retained_resources
-from compiler.deploy.stack import delete_stack, deployed_template, describe_stack, seen_event_ids, watch_stack
+from compiler.deploy.stack import delete_stack, describe_stack, seen_event_ids, stack_templates, watch_stack
 
 __all__ = ["DestroyOptions", "destroy_stack", "kept_lines", "nonempty_dead_letter_queues"]
 
@@ -70,10 +70,12 @@ def destroy_stack(clients: Clients, stack_name: str, emit: Emit, options: Destro
         emit(f"stack {stack_name} does not exist in {clients.region}: nothing to destroy")
         return 0
     stack_id = str(stack["StackId"])
-    template = deployed_template(clients, stack_id)
-    kept = retained_resources(template)
-    dead = tuple(q for q in dead_letter_queues(template) if q not in kept)
-    full = nonempty_dead_letter_queues(clients, stack_id, dead)
+    # The root and its nested stacks: a nested project's dead-letter queues are in the latter.
+    templates = stack_templates(clients, stack_id)
+    kept = tuple(r for _, template in templates for r in retained_resources(template))
+    full = [found for nested_id, template in templates
+            for found in nonempty_dead_letter_queues(
+                clients, nested_id, tuple(q for q in dead_letter_queues(template) if q not in kept))]
     if full and not options.discard_dead_letters:
         for url, count in full:
             emit(f"dead-letter queue {url.rsplit('/', 1)[-1]} holds {count} message(s)")

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from compiler.deploy.aws import Clients, aws_errors
-from compiler.deploy.stack import describe_stack
+from compiler.deploy.stack import describe_stack, stack_resources
 from compiler.errors import DeployError
 from lambda_runtime.contract import ENV_FUNCTION
 from lambda_runtime.function_config import FunctionConfig, InvalidFunctionConfig
@@ -62,13 +62,9 @@ def outputs_of(stack: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
 
 
 def _function_names(clients: Clients, stack_name: str) -> list[str]:
-    names: list[str] = []
-    with aws_errors(clients.target, clients.region):
-        paginator = clients.cloudformation.get_paginator("list_stack_resources")
-        for page in paginator.paginate(StackName=stack_name):
-            names += [r["PhysicalResourceId"] for r in page["StackResourceSummaries"]
-                      if r["ResourceType"] == "AWS::Lambda::Function" and r.get("PhysicalResourceId")]
-    return sorted(names)
+    """The functions of the stack and of its nested stacks (where a nested project's steps are)."""
+    return sorted(r["PhysicalResourceId"] for r in stack_resources(clients, stack_name)
+                  if r["ResourceType"] == "AWS::Lambda::Function" and r.get("PhysicalResourceId"))
 
 
 def _step_of(configuration: dict[str, Any]) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,7 +15,7 @@ from moto import mock_aws
 
 from compiler.deploy.assembly import read_stack_artifact
 from compiler.deploy.aws import AwsTarget, Clients, connect
-from compiler.deploy.history import materialize, missing_assets, read_history, record_version
+from compiler.deploy.history import materialize, missing_assets, read_history, record_version, stage_bucket
 from tests.compiler.deploy.assembly_fixtures import write_assembly
 
 REGION = "us-east-1"
@@ -52,3 +55,24 @@ def test_materializes_a_version_from_its_record_and_the_bucket(clients: Clients,
     restored = materialize(clients, version, "shop-dev", tmp_path / "restored")
     assert restored.template_path.read_text() == artifact.template_path.read_text()
     assert missing_assets(clients, restored) == (f"s3://{BUCKET}/{version.code_keys[0]}",)
+
+
+def test_the_stage_bucket_is_found_in_a_nested_stack_s_functions(clients: Clients) -> None:
+    # GIVEN a nested project without streams: its only functions are in a nested stack
+    s3 = boto3.client("s3", region_name=REGION)
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("index.py", "def handler(event, context):\n    return None\n")
+    s3.put_object(Bucket=BUCKET, Key="code.zip", Body=code.getvalue())
+    role = boto3.client("iam", region_name=REGION).create_role(
+        RoleName="fn", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))["Role"]["Arn"]
+    nested = {"Resources": {"StepAFunction": {"Type": "AWS::Lambda::Function", "Properties": {
+        "Code": {"S3Bucket": BUCKET, "S3Key": "code.zip"}, "Handler": "index.handler", "Role": role,
+        "Runtime": "python3.12", "FunctionName": "shop-dev-A"}}}}
+    s3.put_object(Bucket=BUCKET, Key="nested.json", Body=json.dumps(nested).encode())
+    root = {"Resources": {"Steps07NestedStackSteps07NestedStackResource5AC33B5C": {
+        "Type": "AWS::CloudFormation::Stack",
+        "Properties": {"TemplateURL": f"https://{BUCKET}.s3.amazonaws.com/nested.json"}}}}
+    boto3.client("cloudformation", region_name=REGION).create_stack(StackName="shop-dev", TemplateBody=json.dumps(root))
+    # THEN the bucket its functions run from is found there
+    assert stage_bucket(clients, "shop-dev") == BUCKET

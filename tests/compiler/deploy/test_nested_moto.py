@@ -6,16 +6,20 @@ publishes the nested templates), but computes no nested change sets (docs/scale.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from bench.plan_bench import write_project
+from compiler.cli import main
 from compiler.pipeline import compile_project
 from compiler.stack_layout import bucket_of
 from tests.compiler.deploy.test_commands_moto import REGION, Resources, run, snapshot
-from tests.compiler.moto_server import endpoint
+from tests.compiler.moto_server import aws_client, endpoint
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Tried to parse AWS:UserWarning")]
 __all__ = ["endpoint"]  # the module's moto server (a fixture, used by name)
@@ -29,6 +33,8 @@ class Lifecycle:
     status: int
     output: list[str]
     deployed: Resources
+    status_json: str  # `motia status --json` of the deployed stage
+    refused_destroy: tuple[int, list[str]]  # destroy while a nested dead-letter queue holds a message
     destroyed: Resources
 
 
@@ -45,8 +51,16 @@ def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Lifecy
     common = ["--app-dir", str(root), "--endpoint-url", endpoint, "--region", REGION, "--yes"]
     status, output = run("deploy", [*common, "--out", str(root.parent / "cdk.out")])
     deployed = snapshot(endpoint, "big-dev")
-    run("destroy", common)
-    return Lifecycle(root, status, output, deployed, snapshot(endpoint, "big-dev"))
+    report = io.StringIO()
+    with contextlib.redirect_stdout(report):
+        main(["status", "--json", *[a for a in common if a != "--yes"]])
+    # A dead letter in a queue of a nested stack: destroy refuses, as for a flat stack.
+    dlq = next(q.dlq_name for q in compile_project(root).queues if not q.dlq_name.endswith(".fifo"))
+    sqs = aws_client(endpoint, "sqs")
+    sqs.send_message(QueueUrl=sqs.get_queue_url(QueueName=dlq)["QueueUrl"], MessageBody='{"lost": true}')
+    refused = run("destroy", common)
+    run("destroy", [*common, "--discard-dead-letters"])
+    return Lifecycle(root, status, output, deployed, report.getvalue(), refused, snapshot(endpoint, "big-dev"))
 
 
 def test_deploy_creates_the_root_and_one_nested_stack_per_used_bucket(lifecycle: Lifecycle) -> None:
@@ -60,6 +74,20 @@ def test_deploy_creates_the_root_and_one_nested_stack_per_used_bucket(lifecycle:
     assert moto.functions == {f.function_name for f in app.functions} | {
         app.realtime.socket_function, app.realtime.fanout_function}
     assert {q.queue_name for q in app.queues} <= set(moto.queues)
+
+
+def test_status_finds_the_step_functions_inside_the_nested_stacks(lifecycle: Lifecycle) -> None:
+    app = compile_project(lifecycle.root)
+    reported = {f["function_name"]: f["step"] for f in json.loads(lifecycle.status_json)["functions"]}
+    assert {fn.function_name: fn.name for fn in app.functions}.items() <= reported.items(), reported
+
+
+def test_destroy_refuses_while_a_nested_dead_letter_queue_holds_messages(lifecycle: Lifecycle) -> None:
+    status, output = lifecycle.refused_destroy
+    dlq = next(q.dlq_name for q in compile_project(lifecycle.root).queues if not q.dlq_name.endswith(".fifo"))
+    assert status == 1, output
+    assert f"dead-letter queue {dlq} holds 1 message(s)" in output
+    assert lifecycle.deployed.stacks["big-dev"] == "CREATE_COMPLETE"
 
 
 def test_destroy_removes_the_nested_stacks_with_the_root(lifecycle: Lifecycle) -> None:
