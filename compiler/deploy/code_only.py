@@ -7,6 +7,11 @@ is live in seconds. It then updates the stack with the new template (UpdateStack
 set: there is nothing to review), so CloudFormation records the code it runs and the next
 full deploy finds no change and no drift. CloudFormation's own update of the functions then
 sets the same code again, which changes nothing.
+
+In a nested project the root names each nested template by its hash, which the code key is
+part of: the change is code-only when the root differs only by those template keys and each
+changed nested template only by its functions' code keys (`code_changes`). UpdateStack of the
+root then records the new nested templates.
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ from botocore.exceptions import ClientError
 
 from compiler.deploy.assembly import Upload
 from compiler.deploy.aws import Clients, DeployError, aws_errors
-from compiler.deploy.stack import CAPABILITIES, seen_event_ids, watch_stack
+from compiler.deploy.nested import STACK_TYPE
+from compiler.deploy.stack import CAPABILITIES, deployed_template, seen_event_ids, watch_stack
 
-__all__ = ["CodeUpdate", "code_only_changes", "update_code"]
+__all__ = ["CodeUpdate", "code_changes", "code_only_changes", "deployed_nested_templates", "planned_updates",
+           "update_code"]
 
 Emit = Callable[[str], None]
 Sleep = Callable[[float], None]
@@ -71,20 +78,90 @@ def code_only_changes(deployed: dict[str, Any], new: dict[str, Any]) -> dict[str
     return changed if json.loads(text) == json.loads(json.dumps(new, sort_keys=True)) else None
 
 
-def planned_updates(clients: Clients, stack_id: str, changed: dict[str, str], uploads: tuple[Upload, ...]) -> tuple[CodeUpdate, ...]:
-    """Each changed function's name and the bucket its new code was published to."""
-    bucket_of = {upload.key: upload.bucket for upload in uploads}
+def nested_template_keys(template: dict[str, Any]) -> dict[str, str]:
+    """{logical id: S3 key of its template} of each nested stack (the last part of its TemplateURL)."""
+    keys: dict[str, str] = {}
+    for logical_id, resource in (template.get("Resources") or {}).items():
+        if resource.get("Type") != STACK_TYPE:
+            continue
+        url = (resource.get("Properties") or {}).get("TemplateURL")
+        parts = url["Fn::Join"][1] if isinstance(url, dict) and "Fn::Join" in url else [url]
+        if parts and isinstance(parts[-1], str):
+            keys[logical_id] = parts[-1].rsplit("/", 1)[-1]
+    return keys
+
+
+TemplateOf = Callable[[str], dict[str, Any]]
+
+
+def code_changes(deployed: dict[str, Any], new: dict[str, Any], deployed_nested: TemplateOf,
+                 new_nested: TemplateOf) -> dict[tuple[str, str], str] | None:
+    """{(nested stack's logical id, or "" for the root; function's logical id): new code key}
+    when the stacks differ only by functions' code keys; {} when equal; None otherwise.
+
+    A nested project's root differs then only by its nested stacks' template keys (each
+    template's hash, which the code key is part of), and each changed nested template only by
+    code keys. `deployed_nested(logical id)` is a nested stack's deployed template,
+    `new_nested(key)` the new template published under `key`."""
+    old_nested, now_nested = nested_template_keys(deployed), nested_template_keys(new)
+    if old_nested.keys() != now_nested.keys():
+        return None
+    moved = {lid: (old_nested[lid], now_nested[lid]) for lid in old_nested if old_nested[lid] != now_nested[lid]}
+    text = json.dumps(deployed, sort_keys=True)
+    for old_key, new_key in moved.values():
+        if len(_stem(old_key)) < 16:  # not a content hash: replacing it could touch unrelated text
+            return None
+        text = text.replace(_stem(old_key), _stem(new_key))
+    root = code_only_changes(json.loads(text), new)
+    if root is None:
+        return None
+    changed = {("", lid): key for lid, key in root.items()}
+    for lid, (_old_key, new_key) in sorted(moved.items()):
+        inner = code_only_changes(deployed_nested(lid), new_nested(new_key))
+        if not inner:  # another difference, or a new template key without a code change: not ours to skip
+            return None
+        changed.update({(lid, function): key for function, key in inner.items()})
+    return changed
+
+
+def _physical_ids(clients: Clients, stack: str) -> dict[str, str]:
     names: dict[str, str] = {}
     with aws_errors(clients.target, clients.region):
-        for page in clients.cloudformation.get_paginator("list_stack_resources").paginate(StackName=stack_id):
+        for page in clients.cloudformation.get_paginator("list_stack_resources").paginate(StackName=stack):
             for resource in page["StackResourceSummaries"]:
                 names[resource["LogicalResourceId"]] = resource.get("PhysicalResourceId", "")
+    return names
+
+
+def deployed_nested_templates(clients: Clients, stack_id: str) -> TemplateOf:
+    """A nested stack's deployed template by its logical id in the stack `stack_id` (read when asked)."""
+    physical: dict[str, str] = {}
+
+    def template_of(logical_id: str) -> dict[str, Any]:
+        if not physical:
+            physical.update(_physical_ids(clients, stack_id))
+        if not physical.get(logical_id):
+            raise DeployError(f"nested stack {logical_id} not found in {stack_id}; run motia deploy --full")
+        return deployed_template(clients, physical[logical_id])
+    return template_of
+
+
+def planned_updates(clients: Clients, stack_id: str, changed: dict[tuple[str, str], str],
+                    uploads: tuple[Upload, ...]) -> tuple[CodeUpdate, ...]:
+    """Each changed function's name and the bucket its new code was published to."""
+    bucket_of = {upload.key: upload.bucket for upload in uploads}
+    root = _physical_ids(clients, stack_id)
+    names = {nested: _physical_ids(clients, root[nested]) if nested else root
+             for nested in sorted({nested for nested, _ in changed} - {""}) if root.get(nested)}
+    names[""] = root
     updates = []
-    for logical_id, key in sorted(changed.items()):
-        if not names.get(logical_id) or key not in bucket_of:
-            raise DeployError(f"cannot update {logical_id}'s code directly (function or asset not found); "
+    for (nested, logical_id), key in sorted(changed.items()):
+        name = names.get(nested, {}).get(logical_id)
+        if not name or key not in bucket_of:
+            where = f"{nested}/{logical_id}" if nested else logical_id
+            raise DeployError(f"cannot update {where}'s code directly (function or asset not found); "
                               "run motia deploy --full")
-        updates.append(CodeUpdate(logical_id, names[logical_id], bucket_of[key], key))
+        updates.append(CodeUpdate(logical_id, name, bucket_of[key], key))
     return tuple(updates)
 
 

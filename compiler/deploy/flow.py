@@ -13,7 +13,7 @@ from typing import Callable
 from compiler.deploy.assembly import StackArtifact, Upload, plan_uploads, template_upload, template_url
 from compiler.deploy.aws import Clients, DeployError, account_id
 from compiler.deploy.changes import render_change_plan
-from compiler.deploy.code_only import code_only_changes, planned_updates, update_code
+from compiler.deploy.code_only import code_changes, deployed_nested_templates, planned_updates, update_code
 from compiler.deploy.events import first_failure, is_settled, is_success
 from compiler.deploy.layout_guard import layout_refusal
 from compiler.deploy.publish import publish_assets, retire_legacy_bucket
@@ -118,7 +118,7 @@ def _clear_leftover(clients: Clients, stack: dict[str, object], emit: Emit, opti
                           "delete it in the CloudFormation console and retry")
 
 
-def _deploy_code_only(clients: Clients, artifact: StackArtifact, stack_id: str, changed: dict[str, str],
+def _deploy_code_only(clients: Clients, artifact: StackArtifact, stack_id: str, changed: dict[tuple[str, str], str],
                       uploads: tuple[Upload, ...], url: str, emit: Emit, options: DeployOptions) -> int:
     updates = planned_updates(clients, stack_id, changed, uploads)
     names = ", ".join(u.function_name for u in updates)
@@ -172,7 +172,9 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
     if refusal:
         raise DeployError(refusal)
     if mode == "update" and stack is not None and not options.full:
-        changed = code_only_changes(old_template, new_template)
+        local = {upload.key: upload.path for upload in uploads}
+        changed = code_changes(old_template, new_template, deployed_nested_templates(clients, str(stack["StackId"])),
+                               lambda key: json.loads(local[key].read_text()) if key in local else {})
         if changed:
             return _deploy_code_only(clients, artifact, str(stack["StackId"]), changed, uploads,
                                      template_url(template, env), emit, options)

@@ -33,6 +33,8 @@ class Lifecycle:
     status: int
     output: list[str]
     deployed: Resources
+    code_only: tuple[int, list[str]]  # a deploy after a change of one step's code only
+    code_sha: tuple[str, str]  # that step's function's code, before and after
     status_json: str  # `motia status --json` of the deployed stage
     refused_destroy: tuple[int, list[str]]  # destroy while a nested dead-letter queue holds a message
     destroyed: Resources
@@ -51,6 +53,14 @@ def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Lifecy
     common = ["--app-dir", str(root), "--endpoint-url", endpoint, "--region", REGION, "--yes"]
     status, output = run("deploy", [*common, "--out", str(root.parent / "cdk.out")])
     deployed = snapshot(endpoint, "big-dev")
+    # A change of step code only: the functions get it directly, as in a flat stack.
+    lambdas = aws_client(endpoint, "lambda")
+    step = compile_project(root).functions[0]
+    code_before = lambdas.get_function(FunctionName=step.function_name)["Configuration"]["CodeSha256"]
+    step_file = root / step.file
+    step_file.write_text(step_file.read_text().replace("return None", "return 1"))
+    code_only = run("deploy", [*common, "--out", str(root.parent / "cdk.out")])
+    code_after = lambdas.get_function(FunctionName=step.function_name)["Configuration"]["CodeSha256"]
     report = io.StringIO()
     with contextlib.redirect_stdout(report):
         main(["status", "--json", *[a for a in common if a != "--yes"]])
@@ -60,7 +70,8 @@ def lifecycle(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Lifecy
     sqs.send_message(QueueUrl=sqs.get_queue_url(QueueName=dlq)["QueueUrl"], MessageBody='{"lost": true}')
     refused = run("destroy", common)
     run("destroy", [*common, "--discard-dead-letters"])
-    return Lifecycle(root, status, output, deployed, report.getvalue(), refused, snapshot(endpoint, "big-dev"))
+    return Lifecycle(root, status, output, deployed, code_only, (code_before, code_after), report.getvalue(), refused,
+                     snapshot(endpoint, "big-dev"))
 
 
 def test_deploy_creates_the_root_and_one_nested_stack_per_used_bucket(lifecycle: Lifecycle) -> None:
@@ -74,6 +85,17 @@ def test_deploy_creates_the_root_and_one_nested_stack_per_used_bucket(lifecycle:
     assert moto.functions == {f.function_name for f in app.functions} | {
         app.realtime.socket_function, app.realtime.fanout_function}
     assert {q.queue_name for q in app.queues} <= set(moto.queues)
+
+
+def test_a_code_only_change_updates_the_nested_functions_directly(lifecycle: Lifecycle) -> None:
+    status, output = lifecycle.code_only
+    text = "\n".join(output)
+    assert status == 0, text
+    assert "only step code changed in big-dev: wrote the new code asset into the cached assembly (no synth)" in text
+    assert "only step code changed: updating" in text and "directly, no change set" in text
+    assert "change set motia-" not in text
+    before, after = lifecycle.code_sha
+    assert before != after
 
 
 def test_status_finds_the_step_functions_inside_the_nested_stacks(lifecycle: Lifecycle) -> None:
