@@ -24,10 +24,10 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 __all__ = ["BOOTSTRAP", "ENVIRONMENT", "ENV_DIRECT", "TESTED_RUNTIME", "direct_runtime", "jsii_runtime_version",
-           "kernel_pid"]
+           "discard_runtime_folders", "hook_runtime_script", "kernel_pid"]
 
 TESTED_RUNTIME = "1.142.0"
 ENV_DIRECT = "MOTIA_JSII_DIRECT"
@@ -137,3 +137,42 @@ def kernel_pid() -> int | None:
     node = getattr(getattr(getattr(jsii.kernel, "provider", None), "_process", None), "_process", None)
     pid = getattr(node, "pid", None)
     return pid if isinstance(pid, int) else None
+
+
+# jsii's Node processes started since `hook_runtime_script`, with the folders their start made.
+_STARTED: list[Any] = []
+
+
+def hook_runtime_script() -> None:
+    """jsii picks its runtime script with `environ.get("JSII_RUNTIME", self._jsii_runtime())`,
+    so it extracts its own runtime files into a new temporary folder at each Node start even
+    when JSII_RUNTIME names ours, and removes the folder in an exit handler, which the
+    `os._exit` of our commands skips: 1.7 MB left in /tmp by every synth. Call before Node
+    starts: JSII_RUNTIME, when set, is taken without extracting anything, and each start is
+    remembered so that `discard_runtime_folders` can remove what jsii's relay extracted."""
+    if jsii_runtime_version() != TESTED_RUNTIME:
+        return
+    from jsii._kernel.providers import process as jsii_process
+
+    node_process = jsii_process._NodeProcess
+    if getattr(node_process, "_motia_runtime_hook", False) or not hasattr(node_process, "_jsii_runtime"):
+        return
+    extract = node_process._jsii_runtime
+
+    def runtime_script(self: Any) -> str:
+        _STARTED.append(self)
+        return os.environ.get("JSII_RUNTIME") or extract(self)
+
+    node_process._jsii_runtime = runtime_script
+    node_process._motia_runtime_hook = True
+
+
+def discard_runtime_folders() -> None:
+    """Remove the folders jsii extracted its runtime into (its relay's), before an `os._exit`."""
+    for started in _STARTED:
+        stack = getattr(started, "_ctx_stack", None)
+        if stack is not None:
+            try:
+                stack.close()
+            except OSError:
+                pass  # best effort: the process is leaving

@@ -20,6 +20,7 @@ from compiler import stack_layout
 from compiler.code_asset import asset_build, asset_fingerprint, build_code_asset, cdk_asset_hash
 from compiler.errors import ResourceLimitError
 from compiler.ir import Application
+from compiler.jsii_direct import hook_runtime_script, kernel_pid
 
 if TYPE_CHECKING:
     from aws_cdk import App, Stack
@@ -114,6 +115,7 @@ _preloading: list[threading.Thread] = []  # `preload_cdk`'s thread, until `new_a
 
 def _load_cdk() -> None:
     try:
+        hook_runtime_script()
         import aws_cdk  # noqa: F401  (starts Node, loads aws-cdk-lib)
 
         import compiler.emit.stack  # noqa: F401  (the emitters' aws_cdk modules)
@@ -152,6 +154,7 @@ def new_app(out_dir: Path | None, validate: bool) -> App:
     """A CDK app with our settings; `out_dir` None lets the CDK CLI choose (CDK_OUTDIR)."""
     _wait_for_preload()
     configure_jsii_environment(validate)
+    hook_runtime_script()
     from aws_cdk import App
 
     return App(
@@ -241,7 +244,6 @@ def synthesize_into(
     from compiler import code_asset_worker
     from compiler.assembly_rewrite import rename_code_asset
     from compiler.cpu_affinity import sharing_one_cpu
-    from compiler.jsii_direct import kernel_pid
 
     # The code asset is built in another process (compiler.code_asset_worker) while Node builds
     # the templates around an empty placeholder (CDK copies nothing then), then moved in under

@@ -96,6 +96,9 @@ def finish(status: int) -> int:
     if "jsii" in sys.modules:
         import os
 
+        from compiler.jsii_direct import discard_runtime_folders
+
+        discard_runtime_folders()  # jsii's exit handler would have; os._exit skips it
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status)

@@ -118,3 +118,20 @@ def test_kernel_pid_is_jsii_s_node_process() -> None:
     pid = kernel_pid()
     assert pid is not None
     assert Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].endswith(b"node")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("direct", ["1", "0"])
+def test_a_synth_leaves_nothing_of_jsii_in_the_temporary_folder(tmp_path: Path, direct: str) -> None:
+    # jsii extracted its runtime into a new temporary folder at each Node start (even when
+    # JSII_RUNTIME named ours) and removed it in an exit handler that `motia`'s os._exit skips.
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "TMPDIR": str(temporary), "MOTIA_JSII_DIRECT": direct}
+    for inherited in ("JSII_RUNTIME", *ENVIRONMENT):  # set by synths earlier in this test process
+        env.pop(inherited, None)
+    run = subprocess.run([sys.executable, "-m", "compiler.cli", "synth", "--no-cache", "--app-dir",
+                          str(REPO / "tests" / "fixtures" / "projects" / "relative_imports"), "--out", str(tmp_path / "out")],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    assert list(temporary.rglob("jsii-runtime.js")) == []
