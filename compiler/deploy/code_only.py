@@ -27,7 +27,7 @@ from botocore.exceptions import ClientError
 from compiler.deploy.assembly import Upload
 from compiler.deploy.aws import Clients, DeployError, aws_errors
 from compiler.deploy.nested import STACK_TYPE
-from compiler.deploy.stack import CAPABILITIES, deployed_template, seen_event_ids, watch_stack
+from compiler.deploy.stack import CAPABILITIES, deployed_template, physical_ids, seen_event_ids, watch_stack
 
 __all__ = ["CodeUpdate", "code_changes", "code_only_changes", "deployed_nested_templates", "planned_updates",
            "update_code"]
@@ -124,22 +124,13 @@ def code_changes(deployed: dict[str, Any], new: dict[str, Any], deployed_nested:
     return changed
 
 
-def _physical_ids(clients: Clients, stack: str) -> dict[str, str]:
-    names: dict[str, str] = {}
-    with aws_errors(clients.target, clients.region):
-        for page in clients.cloudformation.get_paginator("list_stack_resources").paginate(StackName=stack):
-            for resource in page["StackResourceSummaries"]:
-                names[resource["LogicalResourceId"]] = resource.get("PhysicalResourceId", "")
-    return names
-
-
 def deployed_nested_templates(clients: Clients, stack_id: str) -> TemplateOf:
     """A nested stack's deployed template by its logical id in the stack `stack_id` (read when asked)."""
     physical: dict[str, str] = {}
 
     def template_of(logical_id: str) -> dict[str, Any]:
         if not physical:
-            physical.update(_physical_ids(clients, stack_id))
+            physical.update(physical_ids(clients, stack_id))
         if not physical.get(logical_id):
             raise DeployError(f"nested stack {logical_id} not found in {stack_id}; run motia deploy --full")
         return deployed_template(clients, physical[logical_id])
@@ -150,9 +141,9 @@ def planned_updates(clients: Clients, stack_id: str, changed: dict[tuple[str, st
                     uploads: tuple[Upload, ...]) -> tuple[CodeUpdate, ...]:
     """Each changed function's name and the bucket its new code was published to."""
     bucket_of = {upload.key: upload.bucket for upload in uploads}
-    root = _physical_ids(clients, stack_id)
-    names = {nested: _physical_ids(clients, root[nested]) if nested else root
-             for nested in sorted({nested for nested, _ in changed} - {""}) if root.get(nested)}
+    root = physical_ids(clients, stack_id)
+    names = {nested: physical_ids(clients, root[nested]) for nested in {nested for nested, _ in changed} - {""}
+             if root.get(nested)}
     names[""] = root
     updates = []
     for (nested, logical_id), key in sorted(changed.items()):

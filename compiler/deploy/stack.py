@@ -30,6 +30,7 @@ __all__ = [
     "deployed_template",
     "describe_stack",
     "execute_change_set",
+    "physical_ids",
     "seen_event_ids",
     "stack_outputs",
     "stack_resources",
@@ -243,10 +244,18 @@ def stack_templates(clients: Clients, stack_id: str) -> list[tuple[str, dict[str
         current = pending.pop(0)
         template = deployed_template(clients, current)
         found.append((current, template))
-        nested = {logical_id for logical_id, r in (template.get("Resources") or {}).items() if r.get("Type") == STACK_TYPE}
+        nested = [logical_id for logical_id, r in (template.get("Resources") or {}).items() if r.get("Type") == STACK_TYPE]
         if nested:
-            with aws_errors(clients.target, clients.region):
-                for page in clients.cloudformation.get_paginator("list_stack_resources").paginate(StackName=current):
-                    pending += [s["PhysicalResourceId"] for s in page["StackResourceSummaries"]
-                                if s["LogicalResourceId"] in nested and s.get("PhysicalResourceId")]
+            physical = physical_ids(clients, current)
+            pending += [physical[logical_id] for logical_id in nested if physical.get(logical_id)]
     return found
+
+
+def physical_ids(clients: Clients, stack: str) -> dict[str, str]:
+    """{logical id: physical id} of the resources of `stack` (not of its nested stacks)."""
+    names: dict[str, str] = {}
+    with aws_errors(clients.target, clients.region):
+        for page in clients.cloudformation.get_paginator("list_stack_resources").paginate(StackName=stack):
+            for summary in page["StackResourceSummaries"]:
+                names[summary["LogicalResourceId"]] = summary.get("PhysicalResourceId", "")
+    return names

@@ -9,7 +9,7 @@ from typing import Callable
 from compiler.deploy.aws import Clients, aws_errors
 from compiler.deploy.events import first_failure
 from compiler.deploy.retention import TemplateResource, dead_letter_queues, retained_resources
-from compiler.deploy.stack import delete_stack, describe_stack, seen_event_ids, stack_templates, watch_stack
+from compiler.deploy.stack import delete_stack, describe_stack, physical_ids, seen_event_ids, stack_templates, watch_stack
 
 __all__ = ["DestroyOptions", "destroy_stack", "kept_lines", "nonempty_dead_letter_queues"]
 
@@ -34,15 +34,6 @@ def kept_lines(kept: tuple[TemplateResource, ...]) -> list[str]:
     return lines
 
 
-def _physical_ids(clients: Clients, stack_id: str) -> dict[str, str]:
-    ids: dict[str, str] = {}
-    with aws_errors(clients.target, clients.region):
-        for page in clients.cloudformation.get_paginator("list_stack_resources").paginate(StackName=stack_id):
-            for summary in page.get("StackResourceSummaries", []):
-                ids[summary["LogicalResourceId"]] = summary.get("PhysicalResourceId", "")
-    return ids
-
-
 def _message_count(clients: Clients, queue_url: str) -> int:
     with aws_errors(clients.target, clients.region):
         attrs = clients.sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=list(SQS_COUNT_ATTRIBUTES))
@@ -52,7 +43,7 @@ def _message_count(clients: Clients, queue_url: str) -> int:
 def nonempty_dead_letter_queues(clients: Clients, stack_id: str,
                                 queues: tuple[TemplateResource, ...]) -> list[tuple[str, int]]:
     """(queue URL, messages) of the stack's dead-letter queues that hold messages."""
-    physical = _physical_ids(clients, stack_id)
+    physical = physical_ids(clients, stack_id)
     found = []
     for queue in queues:
         url = physical.get(queue.logical_id, "")
