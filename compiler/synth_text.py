@@ -12,6 +12,7 @@ def render_synth_summary(app: ir.Application, result: SynthResult) -> str:
         f"Synthesized stack {result.stack_name} ({plural(result.total_resources, 'resource')}) "
         f"into {result.out_dir}",
         f"  template: {result.template_path}",
+        *nested_line(result),
         "",
         "Resources",
         *table(("type", "count"), result.resource_counts),
@@ -23,3 +24,12 @@ def render_synth_summary(app: ir.Application, result: SynthResult) -> str:
     if app.warnings:
         lines += ["", plural(len(app.warnings), "warning") + " (see above)"]
     return "\n".join(lines) + "\n"
+
+
+def nested_line(result: SynthResult) -> list[str]:
+    """Where the steps are, when they are in nested stacks (compiler.stack_layout)."""
+    nested = dict(result.resource_counts).get("AWS::CloudFormation::Stack", 0)
+    if not nested:
+        return []
+    return [f"  steps in {plural(nested, 'nested stack')} (Steps00-Steps31, by step name; docs/scale.md), "
+            "shared resources in the root"]
