@@ -8,16 +8,23 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Any, Callable
 
 from compiler.deploy.assembly import StackArtifact, Upload, plan_uploads, template_upload, template_url
 from compiler.deploy.aws import Clients, DeployError, account_id
 from compiler.deploy.changes import render_change_plan
-from compiler.deploy.code_only import code_changes, deployed_nested_templates, planned_updates, update_code
+from compiler.deploy.code_only import (
+    code_changes,
+    deployed_nested_templates,
+    nested_template_keys,
+    planned_updates,
+    update_code,
+)
 from compiler.deploy.events import first_failure, is_settled, is_success
 from compiler.deploy.layout_guard import layout_refusal
 from compiler.deploy.publish import publish_assets, retire_legacy_bucket
-from compiler.deploy.replacement import replacement_lines, replacements, table_refusals
+from compiler.deploy.nested import short_name
+from compiler.deploy.replacement import replacement_lines, replacements, table_refusals, with_nested
 from compiler.deploy.recovery import (
     discard_change_set,
     failed_create_lines,
@@ -27,6 +34,7 @@ from compiler.deploy.recovery import (
 )
 from compiler.deploy.retention import leftover_tables_message, named_tables
 from compiler.deploy.stack import (
+    ChangeSet,
     Settled,
     create_change_set,
     delete_change_set,
@@ -131,6 +139,21 @@ def _deploy_code_only(clients: Clients, artifact: StackArtifact, stack_id: str, 
     return update_code(clients, artifact.stack_name, stack_id, updates, url, emit, options.sleep)
 
 
+def _with_nested_templates(clients: Clients, change_set: ChangeSet, old: dict[str, Any], new: dict[str, Any],
+                           uploads: tuple[Upload, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The deployed and new root templates with the resources of the nested stacks the change
+    set changes (`replacement.with_nested`), so that their replacements are found as the root's."""
+    changed = {c.logical_id.split("/", 1)[0] for c in change_set.plan.changes if "/" in c.logical_id}
+    if not changed:
+        return old, new
+    local = {upload.key: upload.path for upload in uploads}
+    deployed_of = deployed_nested_templates(clients, change_set.stack_id)
+    old_nested = {short_name(lid): deployed_of(lid) for lid in nested_template_keys(old) if short_name(lid) in changed}
+    new_nested = {short_name(lid): json.loads(local[key].read_text())
+                  for lid, key in nested_template_keys(new).items() if short_name(lid) in changed and key in local}
+    return with_nested(old, old_nested), with_nested(new, new_nested)
+
+
 def _report_failed_run(clients: Clients, stack_name: str, creating: bool, tables: tuple[str, ...], emit: Emit,
                        stated: bool = False) -> None:
     """The last lines of a failed run: the stack's status and, for a first deploy, what is left behind."""
@@ -190,8 +213,9 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
     if refusals:
         delete_change_set(clients, change_set.change_set_id)
         raise DeployError("; ".join(refusals))
-    replaced = replacements(change_set.plan, old_template, new_template)
-    for line in render_change_plan(change_set.plan, artifact.stack_name, creating) + replacement_lines(replaced, old_template):
+    old_full, new_full = _with_nested_templates(clients, change_set, old_template, new_template, uploads)
+    replaced = replacements(change_set.plan, old_full, new_full)
+    for line in render_change_plan(change_set.plan, artifact.stack_name, creating) + replacement_lines(replaced, old_full):
         emit(line)
     emit("")
     if not options.execute:

@@ -17,7 +17,8 @@ from typing import Any, Iterable
 
 from compiler.deploy.changes import ChangePlan, ResourceChange
 
-__all__ = ["RULES", "Replacement", "ReplacementRule", "replacement_lines", "replacements", "table_refusals"]
+__all__ = ["RULES", "Replacement", "ReplacementRule", "replacement_lines", "replacements", "table_refusals",
+           "with_nested"]
 
 FIFO_SUFFIX = ".fifo"
 
@@ -137,12 +138,28 @@ def replacements(plan: ChangePlan, old: dict[str, Any], new: dict[str, Any]) -> 
     return tuple(sorted(found, key=lambda r: (r.kind, r.old_name, r.old_id)))
 
 
+def with_nested(root: dict[str, Any], nested: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """`root` with each nested template's resources added under `<short name>/<logical id>`
+    (`nested` by short name, `Steps07`), as the rows of a nested change set name them
+    (compiler.deploy.nested): the rules above then read nested resources as root ones."""
+    resources = dict(root.get("Resources") or {})
+    for short, template in nested.items():
+        resources.update({f"{short}/{logical_id}": r for logical_id, r in (template.get("Resources") or {}).items()})
+    return {**root, "Resources": resources}
+
+
 def dead_letter_queue_ids(template: dict[str, Any]) -> frozenset[str]:
-    """Logical ids of the queues another queue of `template` dead-letters into."""
-    targets = (p.get("RedrivePolicy", {}).get("deadLetterTargetArn") for p in
-               (r.get("Properties", {}) or {} for r in template.get("Resources", {}).values()
-                if r.get("Type") == "AWS::SQS::Queue"))
-    return frozenset(t["Fn::GetAtt"][0] for t in targets if isinstance(t, dict) and "Fn::GetAtt" in t)
+    """Logical ids of the queues another queue of `template` dead-letters into (a nested
+    stack's under its prefix, as `with_nested` names them: the reference is within its stack)."""
+    found = set()
+    for key, resource in template.get("Resources", {}).items():
+        if resource.get("Type") != "AWS::SQS::Queue":
+            continue
+        target = (resource.get("Properties", {}) or {}).get("RedrivePolicy", {}).get("deadLetterTargetArn")
+        if isinstance(target, dict) and "Fn::GetAtt" in target:
+            prefix = key.rpartition("/")[0]
+            found.add(f"{prefix}/{target['Fn::GetAtt'][0]}" if prefix else target["Fn::GetAtt"][0])
+    return frozenset(found)
 
 
 def _queue_advice(r: Replacement, dead_letter_queues: frozenset[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from compiler.deploy.changes import plan_from_changes
-from compiler.deploy.replacement import replacement_lines, replacements, table_refusals
+from compiler.deploy.replacement import replacement_lines, replacements, table_refusals, with_nested
 from tests.compiler.deploy.test_changes import change
 
 
@@ -121,3 +121,27 @@ def test_a_twin_under_the_same_name_is_called_a_collision() -> None:
     text = "\n".join(replacement_lines(found))
     assert "function app-dev-a-b -> app-dev-a-b (logical id changed)" in text
     assert "WARNING: the new function has the old one's name and collides with it" in text
+
+
+# A nested project (every project's default): the queues are in Steps07, whose change set rows
+# are named `Steps07/<logical id>` (compiler.deploy.nested), and its templates are added so.
+NESTED_TO_FIFO = plan_from_changes([
+    change("Remove", "Steps07/WorkQueue", "AWS::SQS::Queue", physical_id="https://sqs/app-dev-job-Work"),
+    change("Remove", "Steps07/WorkDlq", "AWS::SQS::Queue"),
+    change("Add", "Steps07/WorkFifoQueue", "AWS::SQS::Queue"),
+    change("Add", "Steps07/WorkFifoDlq", "AWS::SQS::Queue"),
+])
+
+
+def test_a_queue_in_a_nested_stack_turning_fifo_is_found_and_explained_as_in_the_root() -> None:
+    old, new = with_nested(template(), {"Steps07": STANDARD}), with_nested(template(), {"Steps07": FIFO})
+    found = replacements(NESTED_TO_FIFO, old, new)
+    assert [(r.old_id, r.new_name) for r in found] == [
+        ("Steps07/WorkQueue", "app-dev-job-Work.fifo"), ("Steps07/WorkDlq", "app-dev-job-Work-dlq.fifo")]
+    text = "\n".join(replacement_lines(found, old))
+    assert "drain app-dev-job-Work first" in text
+    assert "redrive the dead letters in app-dev-job-Work-dlq first" in text  # its redrive target, within Steps07
+
+
+def test_without_its_nested_templates_a_nested_change_set_shows_no_replacement() -> None:
+    assert replacements(NESTED_TO_FIFO, template(), template()) == ()
