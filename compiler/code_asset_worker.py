@@ -22,6 +22,7 @@ import subprocess
 import sys
 import traceback
 from pathlib import Path
+from typing import Any
 
 from compiler.code_asset import AssetBuild, build_asset
 from compiler.errors import AssetError
@@ -83,13 +84,14 @@ def start(build: AssetBuild, dest: Path) -> AssetJob:
     return AssetJob(process, dest, outcome)
 
 
-def _build_from_request(request: dict[str, object]) -> None:
-    fields = dict(request["build"])  # type: ignore[call-overload]
+def _build_from_request(request: dict[str, Any]) -> None:
+    """`start`'s JSON back into an `AssetBuild` (JSON has lists where it has tuples), then built."""
+    fields = dict(request["build"])
     fields["files"] = tuple(tuple(pair) for pair in fields["files"])
     fields["pip_command"] = tuple(fields["pip_command"])
     if fields["bytecode_python"] is not None:
         fields["bytecode_python"] = tuple(fields["bytecode_python"])
-    build_asset(AssetBuild(**fields), Path(str(request["dest"])))
+    build_asset(AssetBuild(**fields), Path(request["dest"]))
 
 
 def main(argv: list[str]) -> int:
