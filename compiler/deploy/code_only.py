@@ -29,8 +29,8 @@ from compiler.deploy.aws import Clients, DeployError, aws_errors
 from compiler.deploy.nested import STACK_TYPE
 from compiler.deploy.stack import CAPABILITIES, deployed_template, physical_ids, seen_event_ids, watch_stack
 
-__all__ = ["CodeUpdate", "code_changes", "code_only_changes", "deployed_nested_templates", "nested_template_keys",
-           "planned_updates", "update_code"]
+__all__ = ["CodeUpdate", "TemplateOf", "code_changes", "code_only_changes", "deployed_nested_templates",
+           "nested_template_keys", "planned_updates", "update_code"]
 
 Emit = Callable[[str], None]
 Sleep = Callable[[float], None]

@@ -14,6 +14,7 @@ from compiler.deploy.assembly import StackArtifact, Upload, plan_uploads, templa
 from compiler.deploy.aws import Clients, DeployError, account_id
 from compiler.deploy.changes import render_change_plan
 from compiler.deploy.code_only import (
+    TemplateOf,
     code_changes,
     deployed_nested_templates,
     nested_template_keys,
@@ -139,6 +140,12 @@ def _deploy_code_only(clients: Clients, artifact: StackArtifact, stack_id: str, 
     return update_code(clients, artifact.stack_name, stack_id, updates, url, emit, options.sleep)
 
 
+def _published_templates(uploads: tuple[Upload, ...]) -> TemplateOf:
+    """A new nested template by the S3 key the assembly publishes it under ({} for another key)."""
+    local = {upload.key: upload.path for upload in uploads}
+    return lambda key: json.loads(local[key].read_text()) if key in local else {}
+
+
 def _with_nested_templates(clients: Clients, change_set: ChangeSet, old: dict[str, Any], new: dict[str, Any],
                            uploads: tuple[Upload, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The deployed and new root templates with the resources of the nested stacks the change
@@ -146,11 +153,10 @@ def _with_nested_templates(clients: Clients, change_set: ChangeSet, old: dict[st
     changed = {c.logical_id.split("/", 1)[0] for c in change_set.plan.changes if "/" in c.logical_id}
     if not changed:
         return old, new
-    local = {upload.key: upload.path for upload in uploads}
-    deployed_of = deployed_nested_templates(clients, change_set.stack_id)
+    deployed_of, published = deployed_nested_templates(clients, change_set.stack_id), _published_templates(uploads)
     old_nested = {short_name(lid): deployed_of(lid) for lid in nested_template_keys(old) if short_name(lid) in changed}
-    new_nested = {short_name(lid): json.loads(local[key].read_text())
-                  for lid, key in nested_template_keys(new).items() if short_name(lid) in changed and key in local}
+    new_nested = {short_name(lid): published(key) for lid, key in nested_template_keys(new).items()
+                  if short_name(lid) in changed}
     return with_nested(old, old_nested), with_nested(new, new_nested)
 
 
@@ -185,19 +191,18 @@ def deploy_artifact(clients: Clients, artifact: StackArtifact, emit: Emit, optio
     if mode == "recreate" and stack is not None:
         _clear_leftover(clients, stack, emit, options)
     creating = mode != "update"
-    tables = named_tables(json.loads(artifact.template_path.read_text())) if creating else ()
+    new_template = json.loads(artifact.template_path.read_text())
+    tables = named_tables(new_template) if creating else ()
     if creating and existing_tables(clients, tables):
         _clear_tables_of_failed_create(clients, artifact.stack_name, tables, leftover_created, emit, options)
 
-    new_template = json.loads(artifact.template_path.read_text())
     old_template = deployed_template(clients, str(stack["StackId"])) if mode == "update" and stack is not None else {}
     refusal = layout_refusal(artifact.stack_name, old_template, new_template)
     if refusal:
         raise DeployError(refusal)
     if mode == "update" and stack is not None and not options.full:
-        local = {upload.key: upload.path for upload in uploads}
         changed = code_changes(old_template, new_template, deployed_nested_templates(clients, str(stack["StackId"])),
-                               lambda key: json.loads(local[key].read_text()) if key in local else {})
+                               _published_templates(uploads))
         if changed:
             return _deploy_code_only(clients, artifact, str(stack["StackId"]), changed, uploads,
                                      template_url(template, env), emit, options)

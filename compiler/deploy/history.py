@@ -87,7 +87,8 @@ def stage_bucket(clients: Clients, stack_name: str) -> str | None:
     from compiler.deploy.assembly import resolve_placeholders
     from compiler.deploy.stack import stack_templates
 
-    resources = [r for _, template in stack_templates(clients, stack_name) for r in (template.get("Resources") or {}).values()]
+    # Lazily: the root's functions, when it has any, answer without reading the nested templates.
+    resources = (r for _, template in stack_templates(clients, stack_name) for r in (template.get("Resources") or {}).values())
     for resource in resources:
         if resource.get("Type") != "AWS::Lambda::Function":
             continue

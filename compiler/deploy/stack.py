@@ -9,7 +9,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from botocore.exceptions import ClientError
 
@@ -221,41 +221,40 @@ def deployed_template(clients: Clients, stack_id: str) -> dict[str, Any]:
     return dict(body)
 
 
+def _summaries(clients: Clients, stack: str) -> Iterator[dict[str, Any]]:
+    """The resource summaries of `stack` itself, page by page."""
+    with aws_errors(clients.target, clients.region):
+        for page in clients.cloudformation.get_paginator("list_stack_resources").paginate(StackName=stack):
+            yield from page["StackResourceSummaries"]
+
+
 def stack_resources(clients: Clients, stack: str) -> list[dict[str, Any]]:
     """The resource summaries of `stack` and, recursively, of its nested stacks: a nested
     project's step functions, queues and schedules live in those (compiler.stack_layout)."""
     found: list[dict[str, Any]] = []
     pending = [stack]
-    with aws_errors(clients.target, clients.region):
-        while pending:
-            for page in clients.cloudformation.get_paginator("list_stack_resources").paginate(StackName=pending.pop(0)):
-                for summary in page["StackResourceSummaries"]:
-                    found.append(summary)
-                    if summary["ResourceType"] == STACK_TYPE and summary.get("PhysicalResourceId"):
-                        pending.append(summary["PhysicalResourceId"])
+    while pending:
+        for summary in _summaries(clients, pending.pop(0)):
+            found.append(summary)
+            if summary["ResourceType"] == STACK_TYPE and summary.get("PhysicalResourceId"):
+                pending.append(summary["PhysicalResourceId"])
     return found
 
 
-def stack_templates(clients: Clients, stack_id: str) -> list[tuple[str, dict[str, Any]]]:
-    """(stack id, deployed template) of the stack, then of each of its nested stacks, recursively."""
-    found: list[tuple[str, dict[str, Any]]] = []
+def stack_templates(clients: Clients, stack_id: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(stack id, deployed template) of the stack, then of each of its nested stacks,
+    recursively; read as they are asked for (a caller may stop at the root)."""
     pending = [stack_id]
     while pending:
         current = pending.pop(0)
         template = deployed_template(clients, current)
-        found.append((current, template))
+        yield current, template
         nested = [logical_id for logical_id, r in (template.get("Resources") or {}).items() if r.get("Type") == STACK_TYPE]
         if nested:
             physical = physical_ids(clients, current)
             pending += [physical[logical_id] for logical_id in nested if physical.get(logical_id)]
-    return found
 
 
 def physical_ids(clients: Clients, stack: str) -> dict[str, str]:
     """{logical id: physical id} of the resources of `stack` (not of its nested stacks)."""
-    names: dict[str, str] = {}
-    with aws_errors(clients.target, clients.region):
-        for page in clients.cloudformation.get_paginator("list_stack_resources").paginate(StackName=stack):
-            for summary in page["StackResourceSummaries"]:
-                names[summary["LogicalResourceId"]] = summary.get("PhysicalResourceId", "")
-    return names
+    return {summary["LogicalResourceId"]: summary.get("PhysicalResourceId", "") for summary in _summaries(clients, stack)}

@@ -62,7 +62,7 @@ def destroy_stack(clients: Clients, stack_name: str, emit: Emit, options: Destro
         return 0
     stack_id = str(stack["StackId"])
     # The root and its nested stacks: a nested project's dead-letter queues are in the latter.
-    templates = stack_templates(clients, stack_id)
+    templates = list(stack_templates(clients, stack_id))
     kept = tuple(r for _, template in templates for r in retained_resources(template))
     full = [found for nested_id, template in templates
             for found in nonempty_dead_letter_queues(
